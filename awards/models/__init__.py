@@ -1,0 +1,3 @@
+from awards.models.types import AwardType
+
+__all__ = ["AwardType"]

@@ -1,0 +1,299 @@
+"""The province's structure: agencies (with their history), blocs, bloc-years and memberships."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from emulation.fields import NFCCharField, NFCTextField
+from emulation.text import collation_key, fold
+
+
+class NamedQuerySet(models.QuerySet):
+    def search(self, query: str):
+        """Accent-insensitive search on the stored folded name ("so y te" finds "Sở Y tế")."""
+        folded = fold(query)
+        if not folded:
+            return self
+        result = self
+        for word in folded.split():
+            result = result.filter(search_name__contains=word)
+        return result
+
+    def in_vietnamese_order(self):
+        return self.order_by("sort_name", "pk")
+
+
+class NamedModel(models.Model):
+    """A model with a Vietnamese `name` that keeps a folded copy for search and a collation key."""
+
+    search_name = models.CharField(max_length=400, editable=False, db_index=True)
+    sort_name = models.TextField(editable=False, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(f"{self.name} {getattr(self, 'short_name', '')}")[:400]
+        self.sort_name = collation_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name", "sort_name"}
+        super().save(*args, **kwargs)
+
+
+class Agency(NamedModel):
+    """A member unit (cơ quan, đơn vị). Its record outlives renames, mergers and dissolution."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("Sở, ngành")
+        BOARD = "board", _("Ban, văn phòng")
+        MASS_ORGANISATION = "mass_org", _("Tổ chức chính trị - xã hội, hội")
+        PUBLIC_SERVICE = "public_service", _("Đơn vị sự nghiệp")
+        ENTERPRISE = "enterprise", _("Doanh nghiệp")
+        COMMUNE = "commune", _("Xã, phường, đặc khu")
+        DISTRICT = "district", _("Huyện, thị xã, thành phố (trước 07/2025)")
+        OTHER = "other", _("Khác")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Đang hoạt động")
+        MERGED = "merged", _("Đã hợp nhất, sáp nhập")
+        DISSOLVED = "dissolved", _("Đã giải thể")
+
+    name = NFCCharField(_("tên chính thức"), max_length=300)
+    short_name = NFCCharField(_("tên viết tắt"), max_length=100, blank=True)
+    kind = models.CharField(_("loại hình"), max_length=20, choices=Kind, default=Kind.DEPARTMENT)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=Status, default=Status.ACTIVE, db_index=True
+    )
+    established_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
+    ended_on = models.DateField(_("ngày kết thúc hoạt động"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị kế thừa"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+    )
+    notes = NFCTextField(_("ghi chú"), blank=True)
+
+    objects = NamedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cơ quan, đơn vị")
+        verbose_name_plural = _("cơ quan, đơn vị")
+        ordering = ["sort_name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(successor__isnull=True) | ~Q(successor=models.F("pk")),
+                name="agency_not_own_successor",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    def active_in_year(self, year: int) -> bool:
+        """Whether the agency exists for any part of `year` (it may join that year's bloc)."""
+        if self.ended_on and self.ended_on.year < year:
+            return False
+        return not (self.established_on and self.established_on.year > year)
+
+    def current_successor(self):
+        """Follow merge links to the agency that carries this one's work today."""
+        agency, seen = self, {self.pk}
+        while agency.successor_id and agency.successor_id not in seen:
+            agency = agency.successor
+            seen.add(agency.pk)
+        return agency
+
+    def lineage_ids(self) -> set[int]:
+        """This agency and every predecessor merged or split into it, transitively.
+
+        Award history and "consecutive years" checks follow an agency through its lineage.
+        """
+        ids, frontier = {self.pk}, {self.pk}
+        while frontier:
+            merged = set(
+                Agency.objects.filter(successor_id__in=frontier).values_list("pk", flat=True)
+            )
+            split = set(
+                AgencyChange.objects.filter(
+                    agency_id__in=frontier, kind=AgencyChange.Kind.SPLIT_FROM
+                ).values_list("related_agency_id", flat=True)
+            )
+            frontier = (merged | split) - ids - {None}
+            ids |= frontier
+        return ids
+
+
+class AgencyChange(models.Model):
+    """One event in an agency's life, with its effective date and the decision that made it."""
+
+    class Kind(models.TextChoices):
+        ESTABLISH = "establish", _("Thành lập")
+        RENAME = "rename", _("Đổi tên")
+        MERGE_INTO = "merge_into", _("Hợp nhất, sáp nhập vào")
+        SPLIT_FROM = "split_from", _("Chia tách từ")
+        DISSOLVE = "dissolve", _("Giải thể")
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("loại thay đổi"), max_length=20, choices=Kind)
+    effective_on = models.DateField(_("ngày hiệu lực"))
+    old_name = NFCCharField(_("tên cũ"), max_length=300, blank=True)
+    new_name = NFCCharField(_("tên mới"), max_length=300, blank=True)
+    related_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("đơn vị liên quan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="related_changes",
+    )
+    decision_ref = NFCCharField(_("văn bản, quyết định"), max_length=300, blank=True)
+    reason = NFCTextField(_("lý do"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("thay đổi của đơn vị")
+        verbose_name_plural = _("thay đổi của đơn vị")
+        ordering = ["effective_on", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.agency} ({self.effective_on:%d/%m/%Y})"
+
+
+class Bloc(NamedModel):
+    """A khối or cụm thi đua. Its `code` forms the issuer part of document numbers."""
+
+    class Kind(models.TextChoices):
+        KHOI = "khoi", _("Khối thi đua")
+        CUM = "cum", _("Cụm thi đua")
+
+    name = NFCCharField(_("tên khối"), max_length=300, unique=True)
+    code = models.CharField(
+        _("mã khối"),
+        max_length=30,
+        unique=True,
+        help_text=_("Dùng trong số văn bản, ví dụ KTĐVHXH trong “05/BB-KTĐVHXH”."),
+    )
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind, default=Kind.KHOI)
+    description = NFCTextField(_("mô tả"), blank=True)
+    active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    objects = NamedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("khối thi đua")
+        verbose_name_plural = _("khối thi đua")
+        ordering = ["sort_name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class BlocYearQuerySet(models.QuerySet):
+    def with_people(self):
+        return self.select_related("bloc", "head", "deputy")
+
+    def for_agency(self, agency_id):
+        return self.filter(memberships__agency_id=agency_id)
+
+
+class BlocYear(models.Model):
+    """One bloc in one year (niên độ): members, head, deputy, liaison."""
+
+    bloc = models.ForeignKey(Bloc, on_delete=models.PROTECT, related_name="years")
+    year = models.PositiveSmallIntegerField(_("năm"), db_index=True)
+    head = models.ForeignKey(
+        Agency,
+        verbose_name=_("trưởng khối"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="headed_bloc_years",
+    )
+    deputy = models.ForeignKey(
+        Agency,
+        verbose_name=_("phó khối"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deputy_bloc_years",
+    )
+    liaison_name = NFCCharField(_("lãnh đạo phụ trách khối"), max_length=150, blank=True)
+    liaison_title = NFCCharField(_("chức vụ lãnh đạo phụ trách"), max_length=200, blank=True)
+    observers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người theo dõi"),
+        blank=True,
+        related_name="observed_bloc_years",
+    )
+    notes = NFCTextField(_("ghi chú"), blank=True)
+
+    objects = BlocYearQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("khối thi đua theo năm")
+        verbose_name_plural = _("khối thi đua theo năm")
+        ordering = ["-year", "bloc__sort_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["bloc", "year"], name="bloc_year_unique"),
+            models.CheckConstraint(
+                condition=Q(head__isnull=True)
+                | Q(deputy__isnull=True)
+                | ~Q(head=models.F("deputy")),
+                name="bloc_year_head_is_not_deputy",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.bloc.name} năm {self.year}"
+
+    def clean(self):
+        if self.head_id and self.head_id == self.deputy_id:
+            raise ValidationError(_("Trưởng khối và phó khối phải là hai đơn vị khác nhau."))
+        if self.pk:
+            member_ids = set(self.memberships.values_list("agency_id", flat=True))
+            for field, label in (("head_id", _("Trưởng khối")), ("deputy_id", _("Phó khối"))):
+                value = getattr(self, field)
+                if value and value not in member_ids:
+                    raise ValidationError(
+                        _("%(role)s phải là thành viên của khối trong năm này.") % {"role": label}
+                    )
+
+
+class Membership(models.Model):
+    """An agency's membership of a bloc-year, with the leader who signs for it that year."""
+
+    bloc_year = models.ForeignKey(BlocYear, on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
+    # Copied from bloc_year so the database can enforce one bloc per agency per year.
+    year = models.PositiveSmallIntegerField(editable=False)
+    signatory_name = NFCCharField(_("người ký"), max_length=150, blank=True)
+    signatory_title = NFCCharField(_("chức vụ người ký"), max_length=200, blank=True)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thành viên khối")
+        verbose_name_plural = _("thành viên khối")
+        ordering = ["agency__sort_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="one_bloc_per_agency_per_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.agency} – {self.bloc_year}"
+
+    def save(self, *args, **kwargs):
+        self.year = self.bloc_year.year
+        super().save(*args, **kwargs)

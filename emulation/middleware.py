@@ -1,0 +1,48 @@
+"""Request-wide policies: login everywhere, the user's chosen language, the client IP for audit."""
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.utils import translation
+
+from emulation.audit import remember_request_ip
+
+PUBLIC_PATHS = ("/login/", "/healthz", "/verify/", "/static/", "/i18n/", "/favicon.ico")
+
+
+def client_ip(request) -> str | None:
+    # Behind nginx the real address arrives in X-Real-IP; only trust it when configured.
+    if getattr(settings, "TRUST_X_REAL_IP", False):
+        return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR")
+    return request.META.get("REMOTE_ADDR")
+
+
+class LoginRequiredMiddleware:
+    """Every page needs a login except the login page, /healthz, /verify/ and static files."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        remember_request_ip(client_ip(request))
+        if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PATHS):
+            return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+
+class SessionLanguageMiddleware:
+    """Vietnamese unless the user picked English with the switcher (cookie), whatever the
+    browser's Accept-Language says: official work is in Vietnamese."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _ in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response

@@ -1,0 +1,36 @@
+"""Template helpers shared by pages and print templates."""
+
+from django import template
+
+from emulation.text import document_date, upper_vn
+
+register = template.Library()
+
+
+@register.filter
+def docdate(value):
+    """{{ date|docdate }} → "ngày 05 tháng 02 năm 2024" (Decree 30)."""
+    return document_date(value)
+
+
+@register.filter
+def upper_nfc(value):
+    return upper_vn(str(value or ""))
+
+
+@register.filter
+def two_digits(value):
+    """Counts in official text: 3 → "03" ("03 đơn vị đăng ký …")."""
+    try:
+        return f"{int(value):02d}"
+    except (TypeError, ValueError):
+        return value
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (filters survive pagination)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        query[key] = value
+    return query.urlencode()

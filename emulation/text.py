@@ -1,0 +1,104 @@
+"""Vietnamese text helpers: one normaliser, one accent folder, one slug, one date format.
+
+Text arrives in NFC and NFD forms (pasted from Word, typed on macOS, read from Excel); everything
+the portal stores and prints is NFC. Searching folds accents so "so y te" finds "Sở Y tế".
+"""
+
+import datetime
+import re
+import unicodedata
+
+from django.utils.text import slugify
+
+_SPACES = re.compile(r"\s+")
+# Characters NFD does not decompose into a base letter plus marks.
+_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d"})
+
+# Vietnamese alphabetical order (foreign letters in their Latin places), then the five tone
+# marks in the order dictionaries use.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_BASE_RANK = {letter: index for index, letter in enumerate(_ALPHABET)}
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền hỏi ngã sắc nặng
+
+
+def nfc(value):
+    """Return `value` in NFC with surrounding whitespace removed; other types pass through."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value).strip()
+    return value
+
+
+def collapse_spaces(value: str) -> str:
+    """NFC, trimmed, and inner runs of whitespace reduced to one space (names, titles)."""
+    return _SPACES.sub(" ", nfc(value or ""))
+
+
+def fold(value: str) -> str:
+    """Lower-case ASCII skeleton of `value` used for accent-insensitive search."""
+    decomposed = unicodedata.normalize("NFD", (value or "").translate(_FOLD_EXTRA))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped).strip().lower()
+
+
+def vn_slugify(value: str) -> str:
+    """A URL/file-name slug that keeps "Đ" as "d" (Django's slugify drops it)."""
+    return slugify(fold(value))
+
+
+def _letter_key(char: str) -> tuple[int, int]:
+    decomposed = unicodedata.normalize("NFD", char.lower())
+    base, marks = decomposed[0], decomposed[1:]
+    tone = 0
+    letter = base
+    for mark in marks:
+        if mark in _TONES:
+            tone = _TONES[mark]
+        elif mark == "\u0306":
+            letter = "ă"
+        elif mark == "\u0302":
+            letter = {"a": "â", "e": "ê", "o": "ô"}.get(base, base)
+        elif mark == "\u031b":
+            letter = {"o": "ơ", "u": "ư"}.get(base, base)
+    if letter in _BASE_RANK:
+        return (_BASE_RANK[letter] + 1000, tone)
+    return (ord(letter), tone)
+
+
+def vn_sort_key(value: str) -> tuple:
+    """Sort key in Vietnamese dictionary order: letters first (a < ă < â < b … đ …), tones second.
+
+    Used where rows are sorted in Python (SQLite, exports); PostgreSQL sorts with the ICU
+    Vietnamese collation instead.
+    """
+    text = nfc(value or "")
+    letters = [_letter_key(ch) for ch in text]
+    return (tuple(key for key, _ in letters), tuple(tone for _, tone in letters))
+
+
+def document_date(value: datetime.date) -> str:
+    """Decree 30 date: "ngày 05 tháng 02 năm 2024" (zero for days < 10 and months 1–2)."""
+    if not value:
+        return "ngày     tháng     năm     "
+    month = f"{value.month:02d}" if value.month < 3 else str(value.month)
+    return f"ngày {value.day:02d} tháng {month} năm {value.year}"
+
+
+def document_number(sequence: int) -> str:
+    """Decree 30 number part: 1 → "01", 12 → "12"."""
+    return f"{sequence:02d}"
+
+
+def upper_vn(value: str) -> str:
+    """Upper-case that stays NFC (document headers are printed in capitals)."""
+    return unicodedata.normalize("NFC", (value or "").upper())
+
+
+def collation_key(value: str) -> str:
+    """`vn_sort_key` flattened to a string, stored in a column so the database sorts names in
+    Vietnamese order on SQLite and PostgreSQL alike (and pagination stays in SQL)."""
+    letters, tones = vn_sort_key(value)
+    codes = []
+    for rank, _tone in zip(letters, tones, strict=True):
+        codes.append(f"{rank:06d}")
+    # "!" sorts below every digit, so a name sorts before its own extensions ("Sở Y" < "Sở Y tế").
+    return "".join(codes) + "!" + "".join(str(tone) for tone in tones)

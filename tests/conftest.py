@@ -1,0 +1,156 @@
+"""The test cast, shared by every test file.
+
+A 2024 bloc-year "Khối thi đua Văn hóa - Xã hội" with five members: Sở Y tế is head, Sở Giáo dục
+và Đào tạo deputy, Sở Văn hóa, Thể thao và Du lịch a plain member. Users: `province_staff` (Ban
+TĐKT), `bloc_head`, `deputy`, `member`, `outsider` (an agency in another bloc) and anonymous.
+"""
+
+import os
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import (
+    AgencyFactory,
+    BlocFactory,
+    BlocYearFactory,
+    MembershipFactory,
+    UserFactory,
+)
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "mat-khau-thu-nghiem"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2 at production strength costs ~0.3 s per user; tests make hundreds of users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def bloc_year(db):
+    bloc = BlocFactory(name="Khối thi đua Văn hóa - Xã hội", code="KTĐVHXH")
+    bloc_year = BlocYearFactory(
+        bloc=bloc, year=2024, liaison_name="Trần Văn Liên", liaison_title="Phó Chủ tịch UBND tỉnh"
+    )
+    names = [
+        "Sở Y tế",
+        "Sở Giáo dục và Đào tạo",
+        "Sở Văn hóa, Thể thao và Du lịch",
+        "Bảo hiểm xã hội tỉnh",
+        "Đài Phát thanh và Truyền hình tỉnh",
+    ]
+    agencies = [AgencyFactory(name=name, short_name="") for name in names]
+    for agency in agencies:
+        MembershipFactory(bloc_year=bloc_year, agency=agency)
+    bloc_year.head, bloc_year.deputy = agencies[0], agencies[1]
+    bloc_year.save()
+    return bloc_year
+
+
+@pytest.fixture
+def other_bloc_year(db):
+    """Another bloc the same year, with its own head: the outsider's bloc."""
+    bloc_year = BlocYearFactory(bloc=BlocFactory(name="Khối thi đua số 6", code="KTĐ6"), year=2024)
+    agency = AgencyFactory(name="Tỉnh đoàn")
+    MembershipFactory(bloc_year=bloc_year, agency=agency)
+    bloc_year.head = agency
+    bloc_year.save()
+    return bloc_year
+
+
+def _member_agency(bloc_year, name):
+    return bloc_year.memberships.get(agency__name=name).agency
+
+
+@pytest.fixture
+def province_staff(db):
+    return UserFactory(username="canbo", full_name="Lê Thị Cán Bộ", province_staff=True)
+
+
+@pytest.fixture
+def bloc_head(bloc_year):
+    return UserFactory(username="truongkhoi", agency=bloc_year.head)
+
+
+@pytest.fixture
+def deputy(bloc_year):
+    return UserFactory(username="phokhoi", agency=bloc_year.deputy)
+
+
+@pytest.fixture
+def member(bloc_year):
+    return UserFactory(
+        username="thanhvien", agency=_member_agency(bloc_year, "Sở Văn hóa, Thể thao và Du lịch")
+    )
+
+
+@pytest.fixture
+def outsider(other_bloc_year):
+    return UserFactory(username="nguoingoai", agency=other_bloc_year.head)
+
+
+def _client_for(user):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def staff_client(province_staff):
+    return _client_for(province_staff)
+
+
+@pytest.fixture
+def head_client(bloc_head):
+    return _client_for(bloc_head)
+
+
+@pytest.fixture
+def deputy_client(deputy):
+    return _client_for(deputy)
+
+
+@pytest.fixture
+def member_client(member):
+    return _client_for(member)
+
+
+@pytest.fixture
+def outsider_client(outsider):
+    return _client_for(outsider)
+
+
+@pytest.fixture
+def anonymous_client(db):
+    return _client_for(None)
+
+
+@pytest.fixture
+def cast_clients(
+    staff_client, head_client, deputy_client, member_client, outsider_client, anonymous_client
+):
+    """Every role's client by name, for permission-matrix tests."""
+    return {
+        "staff": staff_client,
+        "head": head_client,
+        "deputy": deputy_client,
+        "member": member_client,
+        "outsider": outsider_client,
+        "anonymous": anonymous_client,
+    }
+
+
+def count_queries(callable_, *args, **kwargs) -> int:
+    """How many queries `callable_` made, for "does not grow with the data" tests.
+
+    Exact counts use pytest-django's `django_assert_num_queries`, which prints the SQL on failure.
+    """
+    with CaptureQueriesContext(connection) as context:
+        callable_(*args, **kwargs)
+    return len(context.captured_queries)
