@@ -1,7 +1,7 @@
 """The one audit path: every service writes its entry here, inside its own transaction."""
 
 import threading
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
@@ -24,7 +24,7 @@ def _current_ip() -> str | None:
 def _jsonable(value):
     if isinstance(value, models.Model):
         return str(value)
-    if isinstance(value, (date, datetime)):
+    if isinstance(value, (date, datetime, time)):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)

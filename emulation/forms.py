@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from emulation.accounts import clear_login_failures, is_locked_out, record_login_failure
 from emulation.middleware import client_ip
 from emulation.text import nfc
+from emulation.uploads import check_pdf
 
 
 class NFCFormMixin:
@@ -54,4 +55,73 @@ class ThrottledAuthenticationForm(NFCFormMixin, AuthenticationForm):
                 record_login_failure(username, client_ip(self.request) if self.request else None)
             raise
         clear_login_failures(username)
+        return cleaned
+
+
+class VerifyDocumentForm(NFCFormMixin, forms.Form):
+    """/verify/: an uploaded PDF and/or a pasted SHA-256 hash or verification code."""
+
+    file = forms.FileField(
+        label=_("Tệp PDF cần kiểm tra"),
+        required=False,
+        error_messages={
+            "empty": _("Tệp rỗng, không có nội dung."),
+            "invalid": _("Không nhận được tệp. Vui lòng chọn lại tệp PDF."),
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+    q = forms.CharField(
+        label=_("Hoặc mã xác thực / mã băm SHA-256"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Mã xác thực in ở chân trang văn bản (dạng XXXX-XXXX-XXXX) hoặc mã băm 64 ký tự."
+        ),
+        error_messages={
+            "max_length": _("Mã quá dài: mã xác thực có 12 ký tự, mã băm có 64 ký tự.")
+        },
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return None
+        try:
+            return check_pdf(upload).data
+        except forms.ValidationError as error:
+            # A damaged PDF is still worth looking up: it is simply not what the portal issued.
+            if error.code != "broken":
+                raise
+        upload.seek(0)
+        data = upload.read()
+        if not data.startswith(b"%PDF-"):
+            raise forms.ValidationError(
+                _("Tệp không phải là PDF. Chỉ chấp nhận tệp PDF (.pdf)."), code="not_pdf"
+            )
+        return data
+
+    def clean_q(self):
+        raw = self.cleaned_data.get("q") or ""
+        compact = "".join(raw.split()).replace("-", "")
+        if not compact:
+            return ("", "")
+        if len(compact) == 64 and all(ch in "0123456789abcdefABCDEF" for ch in compact):
+            return ("sha256", compact.lower())
+        if len(compact) == 12 and compact.isascii() and compact.isalnum():
+            code = compact.upper()
+            return ("code", f"{code[:4]}-{code[4:8]}-{code[8:]}")
+        raise forms.ValidationError(
+            _(
+                "Không nhận ra mã này. Mã xác thực có dạng XXXX-XXXX-XXXX; mã băm SHA-256 gồm "
+                "64 ký tự 0-9, a-f."
+            ),
+            code="bad_lookup",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("file") and not cleaned.get("q", ("", ""))[1]:
+            raise forms.ValidationError(
+                _("Vui lòng chọn tệp PDF hoặc nhập mã xác thực / mã băm."), code="required"
+            )
         return cleaned

@@ -121,6 +121,7 @@ class IssuedDocument(models.Model):
     year = models.PositiveSmallIntegerField(_("năm"))
     sequence = models.PositiveIntegerField(_("số thứ tự"))
     kind = models.CharField(_("loại văn bản"), max_length=20)
+    kind_label = NFCCharField(_("tên loại văn bản"), max_length=100, blank=True)
     number = models.CharField(_("số văn bản"), max_length=80)
     title = NFCCharField(_("trích yếu"), max_length=500)
     sha256 = models.CharField(_("mã băm SHA-256"), max_length=64, unique=True)
@@ -166,6 +167,24 @@ class IssuedDocument(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.title}"
+
+
+class DocumentCounter(models.Model):
+    """The last number an issuing body used in a year; locked row by row while issuing."""
+
+    issuer_code = models.CharField(_("mã cơ quan ban hành"), max_length=40)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    last_sequence = models.PositiveIntegerField(_("số đã cấp gần nhất"), default=0)
+
+    class Meta:
+        verbose_name = _("bộ đếm số văn bản")
+        verbose_name_plural = _("bộ đếm số văn bản")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer_code", "year"], name="document_counter_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.issuer_code} {self.year}: {self.last_sequence}"
 
 
 class LoginFailure(models.Model):

@@ -65,6 +65,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Behind nginx the client's address arrives in X-Real-IP; trust it only when nginx sets it.
+TRUST_X_REAL_IP = env_bool("TRUST_X_REAL_IP", False)
 
 PROVINCE_NAME = env_str("PROVINCE_NAME", "Hà Nam")
 # The place printed before the date on official documents ("Hà Nam, ngày 05 tháng 02 năm 2024").
@@ -77,6 +79,12 @@ SIGNING_PKCS12_PATH = env_str("SIGNING_PKCS12_PATH")
 SIGNING_PKCS12_PASSPHRASE = env_str("SIGNING_PKCS12_PASSPHRASE")
 if SIGNING_PKCS12_PATH and not Path(SIGNING_PKCS12_PATH).is_file():
     raise ImproperlyConfigured(f"SIGNING_PKCS12_PATH={SIGNING_PKCS12_PATH!r} is not a file.")
+# PEM files of the certification authorities /verify/ trusts (comma-separated). Without them a
+# signature is reported intact but its certificate as not verified against an authority.
+SIGNING_TRUST_ROOTS = env_list("SIGNING_TRUST_ROOTS", [])
+for _root in SIGNING_TRUST_ROOTS:
+    if not Path(_root).is_file():
+        raise ImproperlyConfigured(f"SIGNING_TRUST_ROOTS entry {_root!r} is not a file.")
 
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
@@ -202,5 +210,7 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},
+        # pyHanko logs a traceback for every self-signed certificate /verify/ inspects.
+        "pyhanko": {"level": "ERROR"},
     },
 }

@@ -2,15 +2,19 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from blocs.permissions import bloc_years_for_user, require_province_staff
-from emulation.forms import ThrottledAuthenticationForm
+from blocs.panels import Panel
+from blocs.permissions import bloc_years_for_user, get_bloc_year_for_user, require_province_staff
+from emulation.documents import document_filename, read_document, sample_minutes_pdf
+from emulation.documents import verify as verify_document
+from emulation.forms import ThrottledAuthenticationForm, VerifyDocumentForm
 from emulation.models import AuditEntry
+from emulation.pdf import pdf_response
 
 
 def home(request):
@@ -78,4 +82,49 @@ def audit_log(request):
         request,
         "emulation/audit_log.html",
         {"page": page, "action": action, "actor": actor, "actions": actions},
+    )
+
+
+def sample_document(request, bloc_year_pk):
+    """An empty BIÊN BẢN for the bloc-year, to print and fill in at a meeting."""
+    bloc_year, _role = get_bloc_year_for_user(request, bloc_year_pk)
+    return pdf_response(*sample_minutes_pdf(bloc_year))
+
+
+def issued_document(request, bloc_year_pk, pk):
+    """Download an issued document of a bloc-year (anyone who may read the bloc-year)."""
+    bloc_year, _role = get_bloc_year_for_user(request, bloc_year_pk)
+    document = get_object_or_404(bloc_year.issued_documents, pk=pk)
+    try:
+        data = read_document(document)
+    except OSError:
+        raise Http404 from None
+    return pdf_response(document_filename(document), "application/pdf", data)
+
+
+@never_cache
+def verify(request):
+    """Public: is this PDF (or hash, or code) one the portal issued, unchanged, and signed?"""
+    result = None
+    if request.method == "POST":
+        form = VerifyDocumentForm(request.POST, request.FILES)
+    elif request.GET.get("q"):
+        form = VerifyDocumentForm(request.GET)
+    else:
+        form = VerifyDocumentForm()
+    if form.is_bound and form.is_valid():
+        kind, value = form.cleaned_data["q"]
+        result = verify_document(
+            data=form.cleaned_data["file"],
+            sha256=value if kind == "sha256" else "",
+            code=value if kind == "code" else "",
+        )
+    return render(request, "emulation/verify.html", {"form": form, "result": result})
+
+
+def documents_panel(request, bloc_year, role):
+    """The bloc-year's issued documents (newest first) and the blank BIÊN BẢN, on its page."""
+    documents = list(bloc_year.issued_documents.order_by("-issued_at", "-pk")[:20])
+    return Panel(
+        "emulation/documents_panel.html", {"bloc_year": bloc_year, "documents": documents}
     )

@@ -1,0 +1,317 @@
+"""Issuing official documents: numbering, rendering with the stamp, signing, hashing, storing.
+
+`issue_document` is the one way a PDF becomes an `IssuedDocument`. The number comes from a
+`DocumentCounter` row locked for the whole issue, so two people issuing at once never get the
+same number and a failed render leaves no gap. Once issued, a document never changes; it can
+only be voided with a reason.
+"""
+
+import hashlib
+import io
+import logging
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from emulation import signing
+from emulation.audit import log_action
+from emulation.models import DocumentCounter, IssuedDocument
+from emulation.pdf import SignatureBlock, render_pdf
+from emulation.text import collapse_spaces, document_number, vn_slugify
+from emulation.uploads import discard_private_file, store_private_file
+
+logger = logging.getLogger(__name__)
+
+KIND_LABELS = {
+    "BB": "Biên bản",
+    "TTr": "Tờ trình",
+    "GU": "Giao ước thi đua",
+    "PB": "Phiếu bầu",
+}
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+@dataclass(frozen=True)
+class IssuedDocumentStamp:
+    """What a document prints about its own issue: number, code, where to verify, date."""
+
+    number: str
+    verification_code: str
+    verify_url: str
+    issued_on: date
+    sequence: int
+    kind: str
+    issuer_code: str
+    year: int
+
+
+def format_number(sequence: int, kind: str, issuer_code: str) -> str:
+    """Decree 30 number: (5, "BB", "KTĐVHXH") → "05/BB-KTĐVHXH"."""
+    return f"{document_number(sequence)}/{kind}-{issuer_code}"
+
+
+def new_verification_code() -> str:
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def _next_sequence(issuer_code: str, year: int) -> int:
+    """Lock (creating it race-free if needed) the counter row and take the next number."""
+    DocumentCounter.objects.bulk_create(
+        [DocumentCounter(issuer_code=issuer_code, year=year)], ignore_conflicts=True
+    )
+    counter = DocumentCounter.objects.select_for_update().get(issuer_code=issuer_code, year=year)
+    counter.last_sequence += 1
+    counter.save(update_fields=["last_sequence"])
+    return counter.last_sequence
+
+
+def merge_pdfs(data: bytes, extra: Iterable[bytes]) -> bytes:
+    """`data` with every page of each PDF in `extra` appended, in order (pyHanko's writer)."""
+    extra = [item for item in extra if item]
+    if not extra:
+        return data
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.pdf_utils.rw_common import find_inherited_value_in_tree
+    from pyhanko.pdf_utils.writer import _ObjectImporter, copy_into_new_writer
+
+    writer = copy_into_new_writer(PdfFileReader(io.BytesIO(data), strict=False))
+    inherited = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
+    dropped = {"/Parent", "/Annots", "/StructParents", "/B", "/Metadata", "/PieceInfo"}
+    for item in extra:
+        try:
+            reader = PdfFileReader(io.BytesIO(item), strict=False)
+            if reader.encrypted:
+                raise ValidationError(_("Không ghép được tệp PDF đã mã hóa vào văn bản."))
+            pages = []
+            for index in range(int(reader.root["/Pages"]["/Count"])):
+                page_ref, _resources = reader.find_page_for_modification(index)
+                source = page_ref.get_object()
+                page = generic.DictionaryObject(
+                    {key: value for key, value in source.items() if key not in dropped}
+                )
+                for key in inherited:
+                    if key not in page:
+                        value = find_inherited_value_in_tree(source, key, "/Parent")
+                        if value is not None:
+                            page[generic.pdf_name(key)] = value
+                pages.append(page)
+            # One importer per source file so shared fonts and images are copied once.
+            importer = _ObjectImporter(
+                source=reader, target=writer, reference_map={}, obj_stream=None
+            )
+            imported = importer.import_object(generic.ArrayObject(pages))
+        except ValidationError:
+            raise
+        except Exception as error:
+            raise ValidationError(
+                _("Không đọc được tệp PDF cần ghép vào văn bản: %(error)s") % {"error": error}
+            ) from error
+        for page in imported:
+            writer.insert_page(page)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+@transaction.atomic
+def issue_document(
+    *,
+    kind: str,
+    kind_label: str,
+    issuer_code: str,
+    issuer_name: str,
+    year: int,
+    title: str,
+    render: Callable[[IssuedDocumentStamp], bytes],
+    bloc_year=None,
+    source=None,
+    actor,
+    append_pdfs: Iterable[bytes] = (),
+) -> IssuedDocument:
+    """Number, render, append, sign (when configured), hash, store and audit one document.
+
+    `render(stamp)` returns the PDF bytes of the document printing `stamp.number` and the
+    verification footer (pass `stamp` to a template extending "pdf/base.html").
+    """
+    issuer_code = (issuer_code or "").strip()
+    title = collapse_spaces(title)
+    if not issuer_code or not kind or not title:
+        raise ValidationError(_("Văn bản phải có loại, cơ quan ban hành và trích yếu."))
+    extra_pdfs = [item for item in append_pdfs if item]
+    sequence = _next_sequence(issuer_code, year)
+    stamp = IssuedDocumentStamp(
+        number=format_number(sequence, kind, issuer_code),
+        verification_code=new_verification_code(),
+        verify_url=f"{settings.SITE_URL}{reverse('verify')}",
+        issued_on=timezone.localdate(),
+        sequence=sequence,
+        kind=kind,
+        issuer_code=issuer_code,
+        year=year,
+    )
+    data = render(stamp)
+    if not data.startswith(b"%PDF-"):
+        raise ValueError("render(stamp) must return PDF bytes.")
+    data = merge_pdfs(data, extra_pdfs)
+    signed = signing.signing_configured()
+    if signed:
+        data = signing.sign_pdf(
+            data,
+            reason=f"{kind_label or KIND_LABELS.get(kind, kind)} số {stamp.number}",
+            location=settings.DOCUMENT_PLACE,
+        )
+    digest = hashlib.sha256(data).hexdigest()
+    stored = store_private_file(data, folder=f"issued/{year}")
+    try:
+        document = IssuedDocument.objects.create(
+            issuer_code=issuer_code,
+            issuer_name=issuer_name,
+            year=year,
+            sequence=sequence,
+            kind=kind,
+            kind_label=kind_label or KIND_LABELS.get(kind, ""),
+            number=stamp.number,
+            title=title,
+            sha256=digest,
+            verification_code=stamp.verification_code,
+            file=stored,
+            size=len(data),
+            digitally_signed=signed,
+            issued_by=actor if getattr(actor, "pk", None) else None,
+            bloc_year=bloc_year,
+            content_type=ContentType.objects.get_for_model(source) if source else None,
+            object_id=str(source.pk) if source else "",
+        )
+        log_action(
+            "emulation.document.issued",
+            document,
+            actor=actor,
+            data={
+                "number": document.number,
+                "title": document.title,
+                "sha256": digest,
+                "digitally_signed": signed,
+                "appended_files": len(extra_pdfs),
+            },
+        )
+    except Exception:
+        discard_private_file(stored)
+        raise
+    return document
+
+
+@transaction.atomic
+def void_document(document: IssuedDocument, *, reason: str, actor) -> IssuedDocument:
+    """Mark an issued document void with a reason; its number and file stay as they were."""
+    reason = collapse_spaces(reason)
+    if not reason:
+        raise ValidationError(_("Vui lòng nêu lý do hủy văn bản."))
+    document = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+    if document.voided_at:
+        raise ValidationError(_("Văn bản này đã bị hủy trước đó."))
+    document.voided_at = timezone.now()
+    document.void_reason = reason
+    document.save(update_fields=["voided_at", "void_reason"])
+    log_action(
+        "emulation.document.voided",
+        document,
+        actor=actor,
+        data={"number": document.number, "reason": reason},
+    )
+    return document
+
+
+@dataclass
+class Verification:
+    """The answer /verify/ gives for an uploaded file and/or a pasted hash or code."""
+
+    document: IssuedDocument | None = None
+    matched_by: str = ""  # "file", "sha256" or "code"
+    file_given: bool = False
+    file_sha256: str = ""
+    file_matches: bool = False
+    signatures: list[signing.SignatureReport] | None = None
+
+    @property
+    def issued(self) -> bool:
+        """The portal issued exactly this file, or (no file given) this hash or code exists."""
+        return self.document is not None and (self.file_matches or not self.file_given)
+
+    @property
+    def file_differs(self) -> bool:
+        """A code or hash names a document, but the uploaded file is not that document."""
+        return self.document is not None and self.file_given and not self.file_matches
+
+
+def verify(*, data: bytes | None = None, sha256: str = "", code: str = "") -> Verification:
+    """Look a file (by its SHA-256), a pasted SHA-256 or a verification code up among issued
+    documents; for a file, also inspect its digital signatures. Nothing is stored."""
+    documents = IssuedDocument.objects.select_related("issued_by", "bloc_year__bloc")
+    result = Verification(file_given=data is not None)
+    if data is not None:
+        result.file_sha256 = hashlib.sha256(data).hexdigest()
+        result.signatures = signing.inspect_signatures(data)
+    if code:
+        result.document = documents.filter(verification_code=code).first()
+        result.matched_by = "code"
+    elif sha256:
+        result.document = documents.filter(sha256=sha256).first()
+        result.matched_by = "sha256"
+    if result.document is None and data is not None:
+        result.document = documents.filter(sha256=result.file_sha256).first()
+        result.matched_by = "file" if result.document else ""
+    if result.document is not None and data is not None:
+        result.file_matches = result.document.sha256 == result.file_sha256
+    return result
+
+
+def read_document(document: IssuedDocument) -> bytes:
+    """The stored bytes of an issued document."""
+    with document.file.open("rb") as handle:
+        return handle.read()
+
+
+def document_filename(document: IssuedDocument) -> str:
+    """A readable file name: "05-bb-ktdvhxh-bien-ban-hoi-nghi.pdf"."""
+    slug = vn_slugify(f"{document.number.replace('/', ' ')} {document.title}")[:120].strip("-")
+    return f"{slug or 'van-ban'}.pdf"
+
+
+def sample_minutes_pdf(bloc_year, *, on: date | None = None, blank_lines: int = 12):
+    """An empty BIÊN BẢN for a bloc-year, to print and fill in by hand (not issued)."""
+    members = [
+        membership.agency.name
+        for membership in bloc_year.memberships.select_related("agency").order_by(
+            "agency__sort_name", "pk"
+        )
+    ]
+    data = render_pdf(
+        "pdf/sample_minutes.html",
+        {
+            "bloc_year": bloc_year,
+            "members": members,
+            "issuer_name": bloc_year.bloc.name,
+            "number": f"      /BB-{bloc_year.bloc.code}",
+            "doc_date": on or timezone.localdate(),
+            "doc_type": "Biên bản",
+            "subject": f"Hội nghị {bloc_year.bloc.name} năm {bloc_year.year}",
+            "blank_lines": range(blank_lines),
+            "signature_blocks": [
+                SignatureBlock(position="Thư ký", note="(Ký, ghi rõ họ tên)"),
+                SignatureBlock(position="Chủ trì", note="(Ký, ghi rõ họ tên)"),
+            ],
+        },
+    )
+    filename = f"bien-ban-mau-{vn_slugify(bloc_year.bloc.name)}-{bloc_year.year}.pdf"
+    return filename, "application/pdf", data

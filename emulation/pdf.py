@@ -1,0 +1,162 @@
+"""The one PDF renderer: a Django template → HTML → PDF with WeasyPrint and Liberation Serif.
+
+Print templates extend "pdf/base.html" (Decree 30 layout). Resources are fetched only from the
+project's static/ directory: any other file, any network address and any path escaping static/
+is refused and the render fails, so a template can never leak a server file into a document.
+"""
+
+import threading
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from emulation.text import nfc
+
+STATIC_DIR = (Path(settings.BASE_DIR) / "static").resolve()
+BASE_URL = STATIC_DIR.as_uri() + "/"
+
+_CONTENT_TYPES = {
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".css": "text/css",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".svg": "image/svg+xml",
+}
+
+_FONT_FACES = """
+@font-face { font-family: "Liberation Serif"; font-style: normal; font-weight: normal;
+  src: url("fonts/LiberationSerif-Regular.ttf"); }
+@font-face { font-family: "Liberation Serif"; font-style: normal; font-weight: bold;
+  src: url("fonts/LiberationSerif-Bold.ttf"); }
+@font-face { font-family: "Liberation Serif"; font-style: italic; font-weight: normal;
+  src: url("fonts/LiberationSerif-Italic.ttf"); }
+@font-face { font-family: "Liberation Serif"; font-style: italic; font-weight: bold;
+  src: url("fonts/LiberationSerif-BoldItalic.ttf"); }
+html { font-family: "Liberation Serif", serif; }
+"""
+
+
+class ResourceRefused(ValueError):
+    """A print template asked for something outside static/ (another file, the network)."""
+
+
+class PdfRenderError(RuntimeError):
+    """Rendering stopped, usually because a resource was refused (see `ResourceRefused`)."""
+
+
+class StaticOnlyURLFetcher(URLFetcher):
+    """Serves files under static/ and refuses everything else, without any network access.
+
+    Failures are fatal so a template that points elsewhere breaks loudly instead of printing a
+    document with a hole in it.
+    """
+
+    def __init__(self, root: Path = STATIC_DIR):
+        super().__init__(allowed_protocols={"file"}, allow_redirects=False, fail_on_errors=True)
+        self.root = Path(root).resolve()
+
+    def resolve(self, url: str) -> Path:
+        """The static file `url` names, or `ResourceRefused`."""
+        parts = urlsplit(url)
+        if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+            raise ResourceRefused(f"Only local static files may be used in a PDF: {url[:200]!r}")
+        raw_path = unquote(parts.path)
+        if "\x00" in raw_path or ".." in Path(raw_path).parts:
+            raise ResourceRefused(f"Path traversal refused: {url[:200]!r}")
+        path = Path(raw_path).resolve()
+        if not path.is_relative_to(self.root) or not path.is_file():
+            raise ResourceRefused(f"Not a static file: {url[:200]!r}")
+        return path
+
+    def fetch(self, url, headers=None):
+        path = self.resolve(url)
+        content_type = _CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
+        return URLFetcherResponse(
+            path.as_uri(), path.read_bytes(), headers={"Content-Type": content_type}
+        )
+
+
+_FETCHER = StaticOnlyURLFetcher()
+_FONT_CONFIG = FontConfiguration()
+_FONT_CSS = CSS(
+    string=_FONT_FACES, base_url=BASE_URL, url_fetcher=_FETCHER, font_config=_FONT_CONFIG
+)
+# Pango and the shared font configuration are not safe to drive from two threads at once.
+_RENDER_LOCK = threading.Lock()
+
+
+def html_to_pdf(html: str) -> bytes:
+    """PDF bytes for an HTML string, with the portal's fonts and the static-only fetcher.
+
+    The text is normalised to NFC first: whatever form the data arrived in, the print is NFC.
+    """
+    document = HTML(
+        string=unicodedata.normalize("NFC", html), base_url=BASE_URL, url_fetcher=_FETCHER
+    )
+    try:
+        with _RENDER_LOCK:
+            return document.write_pdf(
+                stylesheets=[_FONT_CSS], font_config=_FONT_CONFIG, pdf_identifier=None
+            )
+    except FatalURLFetchingError as error:
+        raise PdfRenderError(str(error.__cause__ or error)) from error.__cause__
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """Render a print template (extending "pdf/base.html") with `context` to PDF bytes."""
+    context = {
+        "superior_body": settings.PROVINCE_NAME and f"UBND tỉnh {settings.PROVINCE_NAME}",
+        "place": settings.DOCUMENT_PLACE,
+        "site_url": settings.SITE_URL,
+        "stamp": None,
+        "doc_date": None,
+        **context,
+    }
+    if context["doc_date"] is None and context["stamp"] is not None:
+        context["doc_date"] = context["stamp"].issued_on
+    return html_to_pdf(render_to_string(template_name, context))
+
+
+def pdf_response(filename: str, content_type: str, data: bytes, *, inline: bool = True):
+    """An HttpResponse for a generated file with a safe Content-Disposition (RFC 5987 for
+    non-ASCII names); the file is private to the user who asked for it."""
+    response = HttpResponse(data, content_type=content_type)
+    response.headers["Content-Disposition"] = content_disposition_header(
+        not inline, safe_filename(filename)
+    )
+    response.headers["Content-Length"] = str(len(data))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def safe_filename(filename: str) -> str:
+    """`filename` without directories, control characters, quotes or backslashes (NFC)."""
+    name = nfc(str(filename)).replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>|:*?')
+    name = name.strip(" .")[:150]
+    return name or "tai-lieu.pdf"
+
+
+@dataclass(frozen=True)
+class SignatureBlock:
+    """One signature block for "pdf/includes/signature.html" (see the include for layout)."""
+
+    position: str = ""
+    name: str = ""
+    authority: str = ""
+    organisation: str = ""
+    note: str = "(Ký, ghi rõ họ tên, đóng dấu)"
+    signed: str = ""

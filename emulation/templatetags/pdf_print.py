@@ -1,0 +1,30 @@
+"""Template helpers for print templates (templates/pdf/)."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def signature_rows(blocks, columns=2):
+    """Signature blocks laid out in rows of `columns` cells, padded with None; a lone block
+    goes in the right-hand cell, where Decree 30 puts the signer."""
+    blocks = list(blocks or [])
+    try:
+        columns = max(1, min(int(columns), 4))
+    except (TypeError, ValueError):
+        columns = 2
+    if len(blocks) == 1:
+        return [[None] * (columns - 1) + blocks]
+    rows = [blocks[start : start + columns] for start in range(0, len(blocks), columns)]
+    if rows and len(rows[-1]) < columns:
+        rows[-1] = rows[-1] + [None] * (columns - len(rows[-1]))
+    return rows
+
+
+@register.filter
+def keep_last_words(value):
+    """Join the last two words with a no-break space so a wrapped heading never leaves one
+    word alone on its last line ("… VĂN HÓA - / XÃ HỘI", not "… - XÃ / HỘI")."""
+    head, _, last = str(value or "").rpartition(" ")
+    return f"{head}\u00a0{last}" if head else last

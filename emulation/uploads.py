@@ -1,0 +1,160 @@
+"""Uploaded PDFs: checked by content, size-limited, stored under unguessable names, served by views.
+
+`PdfUploadField` validates in a form (nothing is written to disk by validation); a service then
+calls `store_private_file` inside its transaction and `discard_private_file` if it fails. Files
+live under MEDIA_ROOT/private/, which no URL serves: a scoped view returns them with
+`private_file_response` after checking who asks.
+"""
+
+import hashlib
+import io
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from emulation.pdf import pdf_response
+from emulation.text import nfc
+
+PRIVATE_ROOT = "private"
+# A conforming reader accepts the header anywhere in the first kilobyte.
+_HEADER_WINDOW = 1024
+
+
+@dataclass(frozen=True)
+class CheckedPdf:
+    """An uploaded PDF that passed every check, still only in memory."""
+
+    data: bytes
+    original_name: str
+    sha256: str
+    page_count: int
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def max_upload_bytes() -> int:
+    return settings.UPLOAD_MAX_MB * 1024 * 1024
+
+
+def _page_count(data: bytes) -> int:
+    """Parse the PDF with pyHanko: refuses broken files, encrypted files and files with no page."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+    # Hostile files make parsers fail in many ways; any failure means "not a usable PDF".
+    except Exception as error:
+        raise ValidationError(
+            _("Tệp không phải là PDF hợp lệ (không đọc được cấu trúc tệp)."), code="broken"
+        ) from error
+    if reader.encrypted:
+        raise ValidationError(
+            _("Tệp PDF đang được đặt mật khẩu hoặc mã hóa. Vui lòng gỡ mật khẩu rồi tải lên lại."),
+            code="encrypted",
+        )
+    try:
+        count = int(reader.root["/Pages"]["/Count"])
+    except Exception as error:
+        raise ValidationError(
+            _("Tệp không phải là PDF hợp lệ (không đọc được danh sách trang)."), code="broken"
+        ) from error
+    if count < 1:
+        raise ValidationError(_("Tệp PDF không có trang nào."), code="empty")
+    return count
+
+
+def check_pdf(upload) -> CheckedPdf:
+    """Validate an uploaded file (Django UploadedFile or bytes with a `.name`) as a usable PDF.
+
+    Raises `ValidationError` with a Vietnamese message saying what is wrong; writes nothing.
+    """
+    limit = max_upload_bytes()
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise ValidationError(
+            _("Tệp quá lớn (%(size)s MB); dung lượng tối đa là %(limit)s MB.")
+            % {"size": f"{size / 1024 / 1024:.1f}", "limit": settings.UPLOAD_MAX_MB},
+            code="too_large",
+        )
+    upload.seek(0)
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise ValidationError(
+            _("Tệp quá lớn; dung lượng tối đa là %(limit)s MB.")
+            % {"limit": settings.UPLOAD_MAX_MB},
+            code="too_large",
+        )
+    if not data.strip():
+        raise ValidationError(_("Tệp rỗng, không có nội dung."), code="empty")
+    if b"%PDF-" not in data[:_HEADER_WINDOW]:
+        raise ValidationError(
+            _("Tệp không phải là PDF. Chỉ chấp nhận tệp PDF (.pdf)."), code="not_pdf"
+        )
+    page_count = _page_count(data)
+    name = nfc(Path(str(getattr(upload, "name", "") or "tep.pdf")).name)[:255]
+    return CheckedPdf(
+        data=data,
+        original_name=name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        page_count=page_count,
+    )
+
+
+class PdfUploadField(forms.FileField):
+    """A form field whose cleaned value is a `CheckedPdf` (content-checked, size-limited)."""
+
+    default_error_messages = {
+        "required": gettext_lazy("Vui lòng chọn tệp PDF."),
+        "empty": gettext_lazy("Tệp rỗng, không có nội dung."),
+        "invalid": gettext_lazy("Không nhận được tệp. Vui lòng chọn lại tệp PDF."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            gettext_lazy("Tệp PDF, không đặt mật khẩu, tối đa %(limit)s MB.")
+            % {"limit": settings.UPLOAD_MAX_MB},
+        )
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("accept", "application/pdf,.pdf")
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload in (None, False, ""):
+            return None
+        return check_pdf(upload)
+
+
+def store_private_file(data: bytes, *, folder: str, suffix: str = ".pdf") -> str:
+    """Write `data` under an unguessable name; returns the storage name to keep in the row."""
+    name = f"{PRIVATE_ROOT}/{folder.strip('/')}/{uuid.uuid4().hex}{suffix}"
+    return default_storage.save(name, ContentFile(data))
+
+
+def discard_private_file(name: str) -> None:
+    """Remove a stored file after the transaction that referenced it failed."""
+    if name and default_storage.exists(name):
+        default_storage.delete(name)
+
+
+def read_private_file(name: str) -> bytes:
+    if not name or not name.startswith(f"{PRIVATE_ROOT}/") or not default_storage.exists(name):
+        raise Http404
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()
+
+
+def private_file_response(name: str, *, filename: str, inline: bool = True):
+    """The stored file as a private download; call only after checking the user may see it."""
+    return pdf_response(filename, "application/pdf", read_private_file(name), inline=inline)

@@ -1,0 +1,220 @@
+"""Helpers for tests that look inside PDFs with poppler-utils (pdftotext, pdffonts, pdftoppm).
+
+text = pdf_text(data)            # pdftotext -layout, whole document (or first..last pages)
+fonts = pdf_fonts(data)          # [{"name", "type", "encoding", "embedded", "subset", ...}]
+png = pdf_page_png(data, 1, tmp_path / "page.png")
+pdf_page_count(data), pdf_page_size(data) -> (width_pt, height_pt)
+"""
+
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+A4_POINTS = (595.28, 841.89)
+
+
+def _run(args: list[str], data: bytes) -> str:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(data)
+        handle.flush()
+        result = subprocess.run(
+            [*args, handle.name] + (["-"] if args[0] == "pdftotext" else []),
+            capture_output=True,
+            check=True,
+        )
+    return result.stdout.decode("utf-8")
+
+
+def pdf_text(data: bytes, *, first: int | None = None, last: int | None = None) -> str:
+    """The text layer laid out like the page (pdftotext -layout), as str."""
+    args = ["pdftotext", "-layout", "-enc", "UTF-8"]
+    if first:
+        args += ["-f", str(first)]
+    if last:
+        args += ["-l", str(last)]
+    return _run(args, data)
+
+
+def pdf_fonts(data: bytes) -> list[dict]:
+    """One dict per font from pdffonts: name (subset prefix removed), raw_name, type,
+    embedded, subset, unicode (booleans)."""
+    lines = _run(["pdffonts"], data).splitlines()[2:]
+    fonts = []
+    for line in lines:
+        if not line.strip():
+            continue
+        match = re.match(
+            r"^(?P<raw>\S+)\s+(?P<type>.+?)\s+(?P<encoding>\S+)\s+"
+            r"(?P<emb>yes|no)\s+(?P<sub>yes|no)\s+(?P<uni>yes|no)\s+\d+\s+\d+\s*$",
+            line,
+        )
+        if not match:
+            continue
+        raw = match["raw"]
+        fonts.append(
+            {
+                "name": raw.split("+", 1)[-1],
+                "raw_name": raw,
+                "type": match["type"].strip(),
+                "encoding": match["encoding"],
+                "embedded": match["emb"] == "yes",
+                "subset": match["sub"] == "yes",
+                "unicode": match["uni"] == "yes",
+            }
+        )
+    return fonts
+
+
+def pdf_info(data: bytes) -> dict[str, str]:
+    """pdfinfo's "Key: value" lines as a dict."""
+    info = {}
+    for line in _run(["pdfinfo"], data).splitlines():
+        key, _, value = line.partition(":")
+        info[key.strip()] = value.strip()
+    return info
+
+
+def pdf_page_count(data: bytes) -> int:
+    return int(pdf_info(data)["Pages"])
+
+
+def pdf_page_size(data: bytes) -> tuple[float, float]:
+    """The first page's size in points (A4 portrait is about 595 x 842)."""
+    match = re.match(r"([\d.]+) x ([\d.]+)", pdf_info(data)["Page size"])
+    return float(match[1]), float(match[2])
+
+
+def is_a4_portrait(data: bytes) -> bool:
+    width, height = pdf_page_size(data)
+    return abs(width - A4_POINTS[0]) < 2 and abs(height - A4_POINTS[1]) < 2
+
+
+def pdf_page_png(data: bytes, page: int = 1, path: Path | str = "page.png", *, dpi: int = 60):
+    """Render one page to a PNG file at `path` (pdftoppm) and return the path."""
+    path = Path(path)
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(data)
+        handle.flush()
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                str(dpi),
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                "-singlefile",
+                handle.name,
+                str(path.with_suffix("")),
+            ],
+            check=True,
+            capture_output=True,
+        )
+    return path.with_suffix(".png")
+
+
+def make_pkcs12(
+    path: Path | str, passphrase: str = "mat-khau-chung-thu", *, name: str = ""
+) -> Path:
+    """Write a throwaway self-signed certificate and key as PKCS#12 (for signing tests), and
+    the certificate alone next to it as `path.with_suffix(".pem")` (to configure as trusted)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Ban Thi đua - Khen thưởng tỉnh Hà Nam"),
+            x509.NameAttribute(NameOID.COMMON_NAME, name or "Cổng khối thi đua tỉnh Hà Nam"),
+        ]
+    )
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    path = Path(path)
+    path.with_suffix(".pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    path.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"portal",
+            key,
+            certificate,
+            None,
+            serialization.BestAvailableEncryption(passphrase.encode()),
+        )
+    )
+    return path
+
+
+def tiny_pdf(label: str = "") -> bytes:
+    """A valid one-page blank A4 PDF whose bytes differ per `label` (fast stand-in documents)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>",
+    ]
+    out = bytearray(b"%PDF-1.7\n% " + label.encode("utf-8", "replace") + b"\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return bytes(out)
+
+
+def encrypted_pdf(data: bytes | None = None, password: str = "mat-khau") -> bytes:
+    """`data` (or a tiny PDF) encrypted with a password (AES-256), for upload-refusal tests."""
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.pdf_utils.writer import copy_into_new_writer
+
+    writer = copy_into_new_writer(PdfFileReader(io.BytesIO(data or tiny_pdf("encrypted"))))
+    writer.encrypt(password, password)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def flip_byte(data: bytes, index: int) -> bytes:
+    """`data` with one bit of the byte at `index` flipped (a one-byte tampering)."""
+    changed = bytearray(data)
+    changed[index] ^= 0x01
+    return bytes(changed)
