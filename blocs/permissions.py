@@ -63,6 +63,11 @@ class BlocYearRole:
         return self.name in (RoleName.STAFF, RoleName.HEAD)
 
     @property
+    def can_edit_signatories(self) -> bool:
+        """Keep each member's signatory (the leader who signs) up to date: staff and the head."""
+        return self.name in (RoleName.STAFF, RoleName.HEAD)
+
+    @property
     def can_act_for_own_agency(self) -> bool:
         """Register titles and targets and sign for the user's own member agency."""
         return self.agency_id is not None and self.name in (

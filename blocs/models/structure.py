@@ -230,6 +230,22 @@ class BlocYear(models.Model):
         blank=True,
         related_name="deputy_bloc_years",
     )
+    next_head = models.ForeignKey(
+        Agency,
+        verbose_name=_("trưởng khối năm sau (được bầu)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    next_deputy = models.ForeignKey(
+        Agency,
+        verbose_name=_("phó khối năm sau (được bầu)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     liaison_name = NFCCharField(_("lãnh đạo phụ trách khối"), max_length=150, blank=True)
     liaison_title = NFCCharField(_("chức vụ lãnh đạo phụ trách"), max_length=200, blank=True)
     observers = models.ManyToManyField(

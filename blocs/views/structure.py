@@ -1,44 +1,525 @@
-from django.db.models import Count
-from django.shortcuts import render
-from django.utils import timezone
+"""Structure pages: the year overview, the agency registry, blocs, bloc-years and the rollover.
 
-from blocs.models import BlocYear
+Views validate a form, call one service from `blocs.services.structure`, add a message and
+redirect. Province-wide pages require province staff; bloc-year pages go through
+`get_bloc_year_for_user` (outsiders 404, members read-only).
+"""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from blocs.forms.structure import (
+    AddMemberForm,
+    AgencyEditForm,
+    AgencyForm,
+    BlocActiveForm,
+    BlocForm,
+    BlocYearCreateForm,
+    DissolveAgencyForm,
+    LeadersForm,
+    LiaisonForm,
+    MergeAgencyForm,
+    RenameAgencyForm,
+    RolloverForm,
+    SignatoryForm,
+    agency_filter_choices,
+    status_filter_choices,
+)
+from blocs.models import Agency, AgencyChange, Bloc, BlocYear, Membership
+from blocs.overview import overview_columns
+from blocs.panels import agency_panels, bloc_year_panels, render_panels
 from blocs.permissions import get_bloc_year_for_user, require_province_staff
+from blocs.services import structure as services
 from emulation.models import AuditEntry
+
+AGENCIES_PER_PAGE = 50
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    """Put a service's refusal on the form (per field when it names one)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def optional_url(name: str, **kwargs) -> str | None:
+    """The URL for `name`, or None while the feature that defines it has not landed."""
+    try:
+        return reverse(name, **kwargs)
+    except NoReverseMatch:
+        return None
+
+
+# Year overview ----------------------------------------------------------------------------------
 
 
 def _selected_year(request) -> int:
+    """The year asked for in ?year=, else the newest year on record (or this calendar year)."""
     try:
-        return int(request.GET.get("year", ""))
+        year = int(request.GET.get("year", ""))
     except ValueError:
-        latest = BlocYear.objects.order_by("-year").values_list("year", flat=True).first()
-        return latest or timezone.localdate().year
+        year = None
+    if year is not None and services.MIN_YEAR <= year < services.MAX_YEAR:
+        return year
+    latest = BlocYear.objects.order_by("-year").values_list("year", flat=True).first()
+    return latest or timezone.localdate().year
 
 
 def year_overview(request):
-    """The province staff landing page: every bloc of one year with its head and deputy."""
+    """The province staff landing page: every bloc of one year, its leaders and status columns."""
     require_province_staff(request)
     year = _selected_year(request)
-    bloc_years = (
+    bloc_years = list(
         BlocYear.objects.with_people()
         .filter(year=year)
         .annotate(member_count=Count("memberships"))
-        .order_by("bloc__sort_name")
+        .order_by("bloc__sort_name", "bloc__pk")
     )
-    years = BlocYear.objects.order_by("-year").values_list("year", flat=True).distinct()
+    columns = overview_columns(bloc_years)
+    # Plain values per row: the template does no lookups or URL reversing for each of 60 blocs.
+    rows = [
+        {
+            "bloc_year": by,
+            "url": reverse("blocs:bloc_year_detail", args=[by.pk]),
+            "bloc": by.bloc.name,
+            "active": by.bloc.active,
+            "head": by.head.name if by.head else "—",
+            "deputy": by.deputy.name if by.deputy else "—",
+            "member_count": by.member_count,
+            "cells": [column.cell(by.pk) or "—" for column in columns],
+        }
+        for by in bloc_years
+    ]
+    years = sorted(
+        {*BlocYear.objects.order_by().values_list("year", flat=True).distinct(), year}, reverse=True
+    )
+    export_url = optional_url("blocs:year_export")
     return render(
         request,
         "blocs/year_overview.html",
-        {"year": year, "years": years, "bloc_years": bloc_years},
+        {
+            "year": year,
+            "next_year": year + 1,
+            "years": years,
+            "rows": rows,
+            "columns": columns,
+            "member_total": sum(by.member_count for by in bloc_years),
+            "export_url": f"{export_url}?year={year}" if export_url else None,
+        },
     )
 
 
-def bloc_year_detail(request, pk):
-    bloc_year, role = get_bloc_year_for_user(request, pk)
-    memberships = bloc_year.memberships.select_related("agency").order_by("agency__sort_name")
-    history = AuditEntry.objects.for_object(bloc_year)[:50]
+# Agency registry --------------------------------------------------------------------------------
+
+
+def agency_list(request):
+    """The registry: accent-insensitive search, filters by kind and status, Vietnamese order."""
+    require_province_staff(request)
+    query = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind", "")
+    status = request.GET.get("status", "")
+    agencies = Agency.objects.select_related("successor").search(query).in_vietnamese_order()
+    if kind in Agency.Kind.values:
+        agencies = agencies.filter(kind=kind)
+    if status in Agency.Status.values:
+        agencies = agencies.filter(status=status)
+    page = Paginator(agencies, AGENCIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
-        "blocs/bloc_year_detail.html",
-        {"bloc_year": bloc_year, "role": role, "memberships": memberships, "history": history},
+        "blocs/agency_list.html",
+        {
+            "page": page,
+            "q": query,
+            "kind": kind,
+            "status": status,
+            "kinds": agency_filter_choices(),
+            "statuses": status_filter_choices(),
+        },
+    )
+
+
+def names_over_time(agency: Agency, renames: list[AgencyChange]) -> list[dict]:
+    """Each name the agency carried with the dates it was used, oldest first."""
+    periods, start = [], agency.established_on
+    for change in renames:
+        periods.append(
+            {"name": change.old_name, "start": start, "end": change.effective_on - timedelta(1)}
+        )
+        start = change.effective_on
+    periods.append({"name": agency.name, "start": start, "end": agency.ended_on})
+    return periods
+
+
+def agency_detail(request, pk):
+    """An agency's names over time, predecessors and successor, bloc per year, panels, history."""
+    require_province_staff(request)
+    agency = get_object_or_404(Agency.objects.select_related("successor"), pk=pk)
+    changes = list(agency.changes.select_related("related_agency").order_by("effective_on", "pk"))
+    renames = [change for change in changes if change.kind == AgencyChange.Kind.RENAME]
+    predecessors = list(agency.merged_from.in_vietnamese_order())
+    split_from = [
+        change.related_agency
+        for change in changes
+        if change.kind == AgencyChange.Kind.SPLIT_FROM and change.related_agency
+    ]
+    # Its bloc in each year follows its predecessors, like its award history does.
+    memberships = (
+        Membership.objects.filter(agency_id__in=agency.lineage_ids())
+        .select_related("agency", "bloc_year__bloc")
+        .order_by("-year", "agency__sort_name")
+    )
+    return render(
+        request,
+        "blocs/agency_detail.html",
+        {
+            "agency": agency,
+            "names": names_over_time(agency, renames),
+            "changes": changes,
+            "predecessors": predecessors + split_from,
+            "memberships": memberships,
+            "panels": render_panels(request, agency_panels(request, agency)),
+            "history": AuditEntry.objects.for_object(agency)[:50],
+        },
+    )
+
+
+def _agency_form_page(request, agency, form, title, template="blocs/agency_form.html"):
+    return render(request, template, {"agency": agency, "form": form, "title": title})
+
+
+def agency_create(request):
+    require_province_staff(request)
+    form = AgencyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agency = services.create_agency(**form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Đã thêm đơn vị %(name)s.") % {"name": agency.name})
+            return redirect("blocs:agency_detail", pk=agency.pk)
+    return _agency_form_page(request, None, form, _("Thêm cơ quan, đơn vị"))
+
+
+def agency_edit(request, pk):
+    require_province_staff(request)
+    agency = get_object_or_404(Agency, pk=pk)
+    initial = {
+        name: getattr(agency, name)
+        for name in ("short_name", "kind", "established_on", "ended_on", "notes")
+    }
+    form = AgencyEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_agency(agency, **form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Đã lưu thông tin đơn vị."))
+            return redirect("blocs:agency_detail", pk=agency.pk)
+    return _agency_form_page(request, agency, form, _("Sửa thông tin đơn vị"))
+
+
+def _agency_change_view(request, pk, form_class, service, title, done_message):
+    require_province_staff(request)
+    agency = get_object_or_404(Agency, pk=pk)
+    form = form_class(request.POST or None, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(agency, **form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, done_message % {"name": agency.name})
+            return redirect("blocs:agency_detail", pk=agency.pk)
+    return _agency_form_page(request, agency, form, title)
+
+
+def agency_rename(request, pk):
+    return _agency_change_view(
+        request,
+        pk,
+        RenameAgencyForm,
+        services.rename_agency,
+        _("Đổi tên đơn vị"),
+        _("Đã đổi tên %(name)s."),
+    )
+
+
+def agency_merge(request, pk):
+    return _agency_change_view(
+        request,
+        pk,
+        MergeAgencyForm,
+        services.merge_agency,
+        _("Hợp nhất, sáp nhập đơn vị"),
+        _("Đã ghi nhận việc hợp nhất %(name)s."),
+    )
+
+
+def agency_dissolve(request, pk):
+    return _agency_change_view(
+        request,
+        pk,
+        DissolveAgencyForm,
+        services.dissolve_agency,
+        _("Giải thể đơn vị"),
+        _("Đã ghi nhận việc giải thể %(name)s."),
+    )
+
+
+# Blocs ------------------------------------------------------------------------------------------
+
+
+def _bloc_list_page(request, bloc_form=None, bloc_year_form=None, status=200):
+    blocs = Bloc.objects.prefetch_related(
+        Prefetch("years", queryset=BlocYear.objects.order_by("-year"))
+    ).in_vietnamese_order()
+    return render(
+        request,
+        "blocs/bloc_list.html",
+        {
+            "blocs": blocs,
+            "bloc_form": bloc_form or BlocForm(),
+            "bloc_year_form": bloc_year_form
+            or BlocYearCreateForm(initial={"year": timezone.localdate().year}),
+        },
+        status=status,
+    )
+
+
+def bloc_list(request):
+    """Every bloc with its active flag and years; forms to create a bloc or a bloc-year."""
+    require_province_staff(request)
+    return _bloc_list_page(request)
+
+
+@require_POST
+def bloc_create(request):
+    require_province_staff(request)
+    form = BlocForm(request.POST)
+    if form.is_valid():
+        try:
+            bloc = services.create_bloc(**form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Đã tạo %(name)s.") % {"name": bloc.name})
+            return redirect("blocs:bloc_list")
+    return _bloc_list_page(request, bloc_form=form, status=400)
+
+
+@require_POST
+def bloc_set_active(request, pk):
+    require_province_staff(request)
+    bloc = get_object_or_404(Bloc, pk=pk)
+    form = BlocActiveForm(request.POST)
+    if form.is_valid():
+        services.update_bloc(bloc, active=form.cleaned_data["active"], actor=request.user)
+        messages.success(request, _("Đã cập nhật trạng thái %(name)s.") % {"name": bloc.name})
+    return redirect("blocs:bloc_list")
+
+
+@require_POST
+def bloc_year_create(request):
+    require_province_staff(request)
+    form = BlocYearCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            bloc_year = services.ensure_bloc_year(
+                form.cleaned_data["bloc"], form.cleaned_data["year"], actor=request.user
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Đã mở %(bloc_year)s.") % {"bloc_year": bloc_year})
+            return redirect("blocs:bloc_year_detail", pk=bloc_year.pk)
+    return _bloc_list_page(request, bloc_year_form=form, status=400)
+
+
+# Rollover ---------------------------------------------------------------------------------------
+
+
+def rollover_preview(request, year):
+    """What opening `year + 1` would create, for staff to check before committing."""
+    require_province_staff(request)
+    plan = services.plan_rollover(year)
+    return render(
+        request,
+        "blocs/rollover_preview.html",
+        {"plan": plan, "form": RolloverForm(initial={"year": year})},
+    )
+
+
+@require_POST
+def rollover_apply(request, year):
+    require_province_staff(request)
+    form = RolloverForm(request.POST)
+    if not form.is_valid() or form.cleaned_data["year"] != year:
+        messages.error(request, _("Yêu cầu mở năm không hợp lệ."))
+        return redirect("blocs:rollover_preview", year=year)
+    result = services.apply_rollover(year, actor=request.user)
+    if result.created:
+        messages.success(
+            request,
+            _("Đã mở năm %(year)s: %(blocs)s khối, %(members)s thành viên.")
+            % {
+                "year": result.year,
+                "blocs": len(result.bloc_years),
+                "members": result.membership_count,
+            },
+        )
+    else:
+        messages.info(
+            request,
+            _("Năm %(year)s đã được mở trước đó: không tạo gì thêm.") % {"year": result.year},
+        )
+    return redirect(f"{reverse('blocs:year_overview')}?year={result.year}")
+
+
+# Bloc-year --------------------------------------------------------------------------------------
+
+
+def _bloc_year_page(request, bloc_year, role, *, add_form=None, leaders_form=None, status=200):
+    memberships = bloc_year.memberships.select_related("agency").order_by("agency__sort_name", "pk")
+    context = {
+        "bloc_year": bloc_year,
+        "role": role,
+        "memberships": memberships,
+        "panels": render_panels(request, bloc_year_panels(request, bloc_year, role)),
+        "history": AuditEntry.objects.for_object(bloc_year)[:50],
+    }
+    if role.can_manage_structure:
+        context["add_form"] = add_form or AddMemberForm(bloc_year=bloc_year)
+        context["leaders_form"] = leaders_form or LeadersForm(
+            bloc_year=bloc_year,
+            initial={"head": bloc_year.head_id, "deputy": bloc_year.deputy_id},
+        )
+    return render(request, "blocs/bloc_year_detail.html", context, status=status)
+
+
+def bloc_year_detail(request, pk):
+    """A bloc-year: members and signatories, leaders, liaison, feature panels and history."""
+    bloc_year, role = get_bloc_year_for_user(request, pk)
+    return _bloc_year_page(request, bloc_year, role)
+
+
+def bloc_year_edit(request, pk):
+    """The liaison (lãnh đạo phụ trách) and notes of a bloc-year: province staff."""
+    bloc_year, role = get_bloc_year_for_user(request, pk, capability="can_manage_structure")
+    form = LiaisonForm(
+        request.POST or None,
+        initial={
+            "liaison_name": bloc_year.liaison_name,
+            "liaison_title": bloc_year.liaison_title,
+            "notes": bloc_year.notes,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_bloc_year(bloc_year, **form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Đã lưu thông tin khối."))
+            return redirect("blocs:bloc_year_detail", pk=bloc_year.pk)
+    return render(
+        request,
+        "blocs/bloc_year_form.html",
+        {"bloc_year": bloc_year, "form": form, "title": _("Lãnh đạo phụ trách và ghi chú")},
+    )
+
+
+@require_POST
+def member_add(request, pk):
+    bloc_year, role = get_bloc_year_for_user(request, pk, capability="can_manage_structure")
+    form = AddMemberForm(request.POST, bloc_year=bloc_year)
+    if form.is_valid():
+        try:
+            membership = services.add_member(bloc_year, **form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request, _("Đã thêm %(agency)s vào khối.") % {"agency": membership.agency.name}
+            )
+            return redirect("blocs:bloc_year_detail", pk=bloc_year.pk)
+    return _bloc_year_page(request, bloc_year, role, add_form=form, status=400)
+
+
+@require_POST
+def member_remove(request, pk, membership_pk):
+    bloc_year, role = get_bloc_year_for_user(request, pk, capability="can_manage_structure")
+    membership = get_object_or_404(bloc_year.memberships.select_related("agency"), pk=membership_pk)
+    try:
+        services.remove_member(bloc_year, membership.agency, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request, _("Đã rút %(agency)s khỏi khối.") % {"agency": membership.agency.name}
+        )
+    return redirect("blocs:bloc_year_detail", pk=bloc_year.pk)
+
+
+@require_POST
+def bloc_year_leaders(request, pk):
+    bloc_year, role = get_bloc_year_for_user(request, pk, capability="can_manage_structure")
+    form = LeadersForm(request.POST, bloc_year=bloc_year)
+    if form.is_valid():
+        try:
+            services.assign_leaders(bloc_year, **form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Đã phân công trưởng khối và phó khối."))
+            return redirect("blocs:bloc_year_detail", pk=bloc_year.pk)
+    return _bloc_year_page(request, bloc_year, role, leaders_form=form, status=400)
+
+
+def member_signatory(request, pk, membership_pk):
+    """The leader who signs for one member this year: province staff and the bloc head."""
+    bloc_year, role = get_bloc_year_for_user(request, pk, capability="can_edit_signatories")
+    membership = get_object_or_404(bloc_year.memberships.select_related("agency"), pk=membership_pk)
+    form = SignatoryForm(
+        request.POST or None,
+        initial={
+            "signatory_name": membership.signatory_name,
+            "signatory_title": membership.signatory_title,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_signatory(membership, **form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Đã lưu người ký của %(agency)s.") % {"agency": membership.agency.name},
+            )
+            return redirect("blocs:bloc_year_detail", pk=bloc_year.pk)
+    return render(
+        request,
+        "blocs/bloc_year_form.html",
+        {
+            "bloc_year": bloc_year,
+            "form": form,
+            "title": _("Người ký của %(agency)s") % {"agency": membership.agency.name},
+        },
     )

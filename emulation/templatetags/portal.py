@@ -34,3 +34,17 @@ def query_with(context, **changes):
     for key, value in changes.items():
         query[key] = value
     return query.urlencode()
+
+
+def _audit_scalar(value):
+    return "—" if value in (None, "") else str(value)
+
+
+@register.filter
+def audit_value(value):
+    """An audit diff value for people: [old, new] → "old → new", [x] → x, None → "—"."""
+    if isinstance(value, list):
+        if len(value) == 2:
+            return f"{_audit_scalar(value[0])} → {_audit_scalar(value[1])}"
+        return ", ".join(_audit_scalar(item) for item in value)
+    return _audit_scalar(value)

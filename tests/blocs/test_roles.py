@@ -53,16 +53,18 @@ def test_the_head_of_last_year_is_only_a_member_this_year(bloc_year, member):
 
 
 @pytest.mark.parametrize(
-    ("role_name", "run", "finalize", "own_agency", "structure", "reopen"),
+    ("role_name", "run", "finalize", "own_agency", "structure", "reopen", "signatories"),
     [
-        (RoleName.STAFF, True, True, False, True, True),
-        (RoleName.HEAD, True, True, True, False, False),
-        (RoleName.DEPUTY, True, False, True, False, False),
-        (RoleName.MEMBER, False, False, True, False, False),
-        (RoleName.OBSERVER, False, False, False, False, False),
+        (RoleName.STAFF, True, True, False, True, True, True),
+        (RoleName.HEAD, True, True, True, False, False, True),
+        (RoleName.DEPUTY, True, False, True, False, False, False),
+        (RoleName.MEMBER, False, False, True, False, False, False),
+        (RoleName.OBSERVER, False, False, False, False, False, False),
     ],
 )
-def test_capabilities_follow_the_role(role_name, run, finalize, own_agency, structure, reopen):
+def test_capabilities_follow_the_role(
+    role_name, run, finalize, own_agency, structure, reopen, signatories
+):
     from blocs.permissions import BlocYearRole
 
     role = BlocYearRole(role_name, None if role_name in ("staff", "observer") else 1)
@@ -71,6 +73,7 @@ def test_capabilities_follow_the_role(role_name, run, finalize, own_agency, stru
     assert role.can_act_for_own_agency is own_agency
     assert role.can_manage_structure is structure
     assert role.can_reopen is reopen
+    assert role.can_edit_signatories is signatories
 
 
 def test_outsiders_get_404_and_members_lacking_a_right_get_403(bloc_year, outsider, member):

@@ -1,0 +1,768 @@
+"""Writes to the province's structure: agencies and their history, blocs, bloc-years, members.
+
+Every function is atomic, takes a keyword-only `actor`, checks its invariants and writes one audit
+entry (with the changed fields) in the same transaction. Refusals are `ValidationError`s whose
+Vietnamese message a view can show as is.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from blocs.models import Agency, AgencyChange, Bloc, BlocYear, Membership
+from emulation.audit import diff, log_action, snapshot
+from emulation.text import collapse_spaces
+
+AGENCY_UPDATABLE = ("short_name", "kind", "notes", "established_on", "ended_on")
+BLOC_UPDATABLE = ("name", "code", "kind", "description", "active")
+BLOC_YEAR_UPDATABLE = ("liaison_name", "liaison_title", "notes")
+# Derived columns that full_clean must not judge: the model fills them on save.
+_DERIVED = ["search_name", "sort_name"]
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def _day(value: datetime.date) -> str:
+    return date_format(value, "d/m/Y")
+
+
+def _only(fields: dict, allowed: tuple[str, ...]) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"Cannot update {sorted(unknown)} here; allowed: {allowed}")
+
+
+def _refuse(message: str, field_name: str | None = None):
+    raise ValidationError({field_name: message} if field_name else message)
+
+
+def _ended_label(agency: Agency) -> str:
+    if agency.status == Agency.Status.MERGED and agency.successor_id:
+        return _("đã hợp nhất vào %(successor)s") % {"successor": agency.successor.name}
+    if agency.status == Agency.Status.MERGED:
+        return _("đã hợp nhất")
+    return _("đã giải thể")
+
+
+# Agencies ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_agency(*, name, short_name="", kind, established_on=None, notes="", actor) -> Agency:
+    """Register a new agency (cơ quan, đơn vị) in the province's registry."""
+    agency = Agency(
+        name=collapse_spaces(name),
+        short_name=collapse_spaces(short_name),
+        kind=kind,
+        established_on=established_on,
+        notes=notes or "",
+    )
+    agency.full_clean(exclude=[*_DERIVED, "successor"])
+    agency.save()
+    fields = ["name", "short_name", "kind", "established_on", "notes"]
+    log_action("blocs.agency.created", agency, actor=actor, data=diff({}, snapshot(agency, fields)))
+    return agency
+
+
+@transaction.atomic
+def update_agency(agency: Agency, *, actor, **fields) -> Agency:
+    """Change an agency's short name, kind, notes or dates (its name changes by `rename_agency`)."""
+    _only(fields, AGENCY_UPDATABLE)
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    before = snapshot(agency, list(fields))
+    for name, value in fields.items():
+        setattr(agency, name, collapse_spaces(value) if name == "short_name" else value)
+    if agency.established_on and agency.ended_on and agency.ended_on < agency.established_on:
+        _refuse(_("Ngày kết thúc hoạt động không thể trước ngày thành lập."), "ended_on")
+    agency.full_clean(exclude=[*_DERIVED, "successor"])
+    changes = diff(before, snapshot(agency, list(fields)))
+    if changes:
+        agency.save()
+        log_action("blocs.agency.updated", agency, actor=actor, data=changes)
+    return agency
+
+
+def _check_active(agency: Agency, action: str) -> None:
+    if agency.status != Agency.Status.ACTIVE:
+        _refuse(
+            _("%(agency)s %(ended)s nên không thể %(action)s.")
+            % {"agency": agency.name, "ended": _ended_label(agency), "action": action}
+        )
+
+
+def _check_effective_date(agency: Agency, effective_on: datetime.date) -> None:
+    if effective_on is None:
+        _refuse(_("Hãy nhập ngày hiệu lực."), "effective_on")
+    if agency.established_on and effective_on < agency.established_on:
+        _refuse(
+            _("Ngày hiệu lực không thể trước ngày thành lập của đơn vị (%(day)s).")
+            % {"day": _day(agency.established_on)},
+            "effective_on",
+        )
+    last = agency.changes.order_by("-effective_on").values_list("effective_on", flat=True).first()
+    if last and effective_on < last:
+        _refuse(
+            _("Ngày hiệu lực không thể trước lần thay đổi gần nhất của đơn vị (%(day)s).")
+            % {"day": _day(last)},
+            "effective_on",
+        )
+
+
+def _record_change(agency, kind, *, effective_on, decision_ref, reason, actor, **extra):
+    return AgencyChange.objects.create(
+        agency=agency,
+        kind=kind,
+        effective_on=effective_on,
+        decision_ref=collapse_spaces(decision_ref),
+        reason=reason or "",
+        created_by=actor if getattr(actor, "pk", None) else None,
+        **extra,
+    )
+
+
+@transaction.atomic
+def rename_agency(
+    agency: Agency, *, new_name, effective_on, decision_ref="", reason="", actor
+) -> Agency:
+    """Give an agency a new official name from `effective_on`; the old one stays in its history."""
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    _check_active(agency, _("đổi tên"))
+    new_name = collapse_spaces(new_name)
+    if not new_name:
+        _refuse(_("Hãy nhập tên mới."), "new_name")
+    if new_name == agency.name:
+        _refuse(_("Tên mới trùng với tên hiện tại."), "new_name")
+    _check_effective_date(agency, effective_on)
+    old_name = agency.name
+    agency.name = new_name
+    agency.full_clean(exclude=[*_DERIVED, "successor"])
+    agency.save()
+    _record_change(
+        agency,
+        AgencyChange.Kind.RENAME,
+        effective_on=effective_on,
+        decision_ref=decision_ref,
+        reason=reason,
+        actor=actor,
+        old_name=old_name,
+        new_name=new_name,
+    )
+    log_action(
+        "blocs.agency.renamed",
+        agency,
+        actor=actor,
+        data={**diff({"name": old_name}, {"name": new_name}), "effective_on": [effective_on]},
+    )
+    return agency
+
+
+def _check_no_membership_after(agency: Agency, ended_on: datetime.date) -> None:
+    later = (
+        agency.memberships.filter(year__gt=ended_on.year)
+        .select_related("bloc_year__bloc")
+        .order_by("year")
+        .first()
+    )
+    if later:
+        _refuse(
+            _(
+                "%(agency)s đang là thành viên %(bloc)s năm %(year)s, sau ngày kết thúc hoạt động; "
+                "hãy rút đơn vị khỏi khối năm đó trước."
+            )
+            % {"agency": agency.name, "bloc": later.bloc_year.bloc.name, "year": later.year}
+        )
+
+
+@transaction.atomic
+def merge_agency(
+    agency: Agency, *, into: Agency, effective_on, decision_ref="", reason="", actor
+) -> Agency:
+    """Merge `agency` into `into` from `effective_on`; it ends the day before, `into` succeeds."""
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    _check_active(agency, _("hợp nhất"))
+    if into is None:
+        _refuse(_("Hãy chọn đơn vị tiếp nhận."), "into")
+    if into.pk == agency.pk:
+        _refuse(_("Không thể hợp nhất một đơn vị vào chính nó."), "into")
+    into = Agency.objects.get(pk=into.pk)
+    if into.status != Agency.Status.ACTIVE:
+        _refuse(
+            _("%(agency)s %(ended)s nên không thể tiếp nhận đơn vị khác.")
+            % {"agency": into.name, "ended": _ended_label(into)},
+            "into",
+        )
+    _check_effective_date(agency, effective_on)
+    before = snapshot(agency, ["status", "successor", "ended_on"])
+    agency.status = Agency.Status.MERGED
+    agency.successor = into
+    agency.ended_on = effective_on - datetime.timedelta(days=1)
+    _check_no_membership_after(agency, agency.ended_on)
+    agency.save()
+    _record_change(
+        agency,
+        AgencyChange.Kind.MERGE_INTO,
+        effective_on=effective_on,
+        decision_ref=decision_ref,
+        reason=reason,
+        actor=actor,
+        old_name=agency.name,
+        related_agency=into,
+    )
+    log_action(
+        "blocs.agency.merged",
+        agency,
+        actor=actor,
+        data={
+            **diff(before, snapshot(agency, ["status", "successor", "ended_on"])),
+            "effective_on": [effective_on],
+        },
+    )
+    return agency
+
+
+@transaction.atomic
+def dissolve_agency(agency: Agency, *, effective_on, decision_ref="", reason="", actor) -> Agency:
+    """Dissolve an agency from `effective_on` (its last day of activity is the day before)."""
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    _check_active(agency, _("giải thể"))
+    _check_effective_date(agency, effective_on)
+    before = snapshot(agency, ["status", "ended_on"])
+    agency.status = Agency.Status.DISSOLVED
+    agency.ended_on = effective_on - datetime.timedelta(days=1)
+    _check_no_membership_after(agency, agency.ended_on)
+    agency.save()
+    _record_change(
+        agency,
+        AgencyChange.Kind.DISSOLVE,
+        effective_on=effective_on,
+        decision_ref=decision_ref,
+        reason=reason,
+        actor=actor,
+        old_name=agency.name,
+    )
+    log_action(
+        "blocs.agency.dissolved",
+        agency,
+        actor=actor,
+        data={
+            **diff(before, snapshot(agency, ["status", "ended_on"])),
+            "effective_on": [effective_on],
+        },
+    )
+    return agency
+
+
+# Blocs and bloc-years ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_bloc(*, name, code, kind=Bloc.Kind.KHOI, description="", actor) -> Bloc:
+    """Create a khối or cụm thi đua; its code is used in the numbers of its documents."""
+    bloc = Bloc(
+        name=collapse_spaces(name),
+        code=collapse_spaces(code),
+        kind=kind,
+        description=description or "",
+    )
+    bloc.full_clean(exclude=_DERIVED)
+    bloc.save()
+    fields = ["name", "code", "kind", "description"]
+    log_action("blocs.bloc.created", bloc, actor=actor, data=diff({}, snapshot(bloc, fields)))
+    return bloc
+
+
+@transaction.atomic
+def update_bloc(bloc: Bloc, *, actor, **fields) -> Bloc:
+    """Change a bloc's name, code, kind, description or active flag."""
+    _only(fields, BLOC_UPDATABLE)
+    bloc = Bloc.objects.select_for_update().get(pk=bloc.pk)
+    before = snapshot(bloc, list(fields))
+    for name, value in fields.items():
+        setattr(bloc, name, collapse_spaces(value) if name in ("name", "code") else value)
+    bloc.full_clean(exclude=_DERIVED)
+    changes = diff(before, snapshot(bloc, list(fields)))
+    if changes:
+        bloc.save()
+        log_action("blocs.bloc.updated", bloc, actor=actor, data=changes)
+    return bloc
+
+
+@transaction.atomic
+def ensure_bloc_year(bloc: Bloc, year: int, *, actor) -> BlocYear:
+    """The bloc's term for `year`, created (and audited) when it does not exist yet."""
+    existing = BlocYear.objects.filter(bloc=bloc, year=year).first()
+    if existing:
+        return existing
+    if not (MIN_YEAR <= int(year) <= MAX_YEAR):
+        _refuse(_("Năm phải từ %(min)s đến %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}, "year")
+    if not bloc.active:
+        _refuse(
+            _("%(bloc)s không còn hoạt động nên không thể mở năm %(year)s.")
+            % {"bloc": bloc.name, "year": year}
+        )
+    bloc_year = BlocYear.objects.create(bloc=bloc, year=year)
+    log_action("blocs.bloc_year.created", bloc_year, actor=actor, data={"year": [None, year]})
+    return bloc_year
+
+
+@transaction.atomic
+def update_bloc_year(bloc_year: BlocYear, *, actor, **fields) -> BlocYear:
+    """Change the liaison (name and title) or the notes of a bloc-year."""
+    _only(fields, BLOC_YEAR_UPDATABLE)
+    bloc_year = BlocYear.objects.select_for_update().get(pk=bloc_year.pk)
+    before = snapshot(bloc_year, list(fields))
+    for name, value in fields.items():
+        setattr(bloc_year, name, value or "")
+    bloc_year.full_clean(exclude=["bloc", "head", "deputy", "next_head", "next_deputy"])
+    changes = diff(before, snapshot(bloc_year, list(fields)))
+    if changes:
+        bloc_year.save(update_fields=list(fields))
+        log_action("blocs.bloc_year.updated", bloc_year, actor=actor, data=changes)
+    return bloc_year
+
+
+def _membership_refusal(agency: Agency, year: int) -> str | None:
+    """Why `agency` cannot be a member of a bloc in `year`, or None when it can."""
+    if agency.established_on and agency.established_on.year > year:
+        return _("%(agency)s được thành lập ngày %(day)s, sau năm %(year)s.") % {
+            "agency": agency.name,
+            "day": _day(agency.established_on),
+            "year": year,
+        }
+    if agency.status == Agency.Status.ACTIVE:
+        return None
+    if agency.ended_on is None or agency.ended_on.year < year:
+        message = _(
+            "%(agency)s %(ended)s (ngày kết thúc hoạt động: %(day)s) nên không thể là thành viên "
+            "khối năm %(year)s."
+        ) % {
+            "agency": agency.name,
+            "ended": _ended_label(agency),
+            "day": _day(agency.ended_on) if agency.ended_on else "—",
+            "year": year,
+        }
+        if agency.status == Agency.Status.MERGED and agency.successor_id:
+            message += " " + _("Hãy thêm đơn vị kế thừa.")
+        return message
+    return None
+
+
+def _already_member_message(agency: Agency, year: int) -> str:
+    other = (
+        Membership.objects.filter(agency=agency, year=year)
+        .select_related("bloc_year__bloc")
+        .first()
+    )
+    bloc_name = other.bloc_year.bloc.name if other else _("một khối khác")
+    return _(
+        "%(agency)s đã là thành viên %(bloc)s năm %(year)s; mỗi đơn vị chỉ thuộc một khối trong "
+        "một năm."
+    ) % {"agency": agency.name, "bloc": bloc_name, "year": year}
+
+
+@transaction.atomic
+def add_member(
+    bloc_year: BlocYear, agency: Agency, *, signatory_name="", signatory_title="", actor
+) -> Membership:
+    """Add `agency` to the bloc-year; an agency is in at most one bloc per year."""
+    agency = Agency.objects.select_related("successor").get(pk=agency.pk)
+    refusal = _membership_refusal(agency, bloc_year.year)
+    if refusal:
+        _refuse(refusal)
+    if Membership.objects.filter(agency=agency, year=bloc_year.year).exists():
+        _refuse(_already_member_message(agency, bloc_year.year))
+    membership = Membership(
+        bloc_year=bloc_year,
+        agency=agency,
+        signatory_name=collapse_spaces(signatory_name),
+        signatory_title=collapse_spaces(signatory_title),
+    )
+    membership.full_clean(exclude=["bloc_year", "agency", "year"], validate_unique=False)
+    try:
+        # A concurrent add of the same agency loses on the database constraint.
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError:
+        _refuse(_already_member_message(agency, bloc_year.year))
+    log_action(
+        "blocs.membership.added",
+        bloc_year,
+        actor=actor,
+        data={
+            "agency": [agency.name],
+            **diff({}, snapshot(membership, ["signatory_name", "signatory_title"])),
+        },
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_member(bloc_year: BlocYear, agency: Agency, *, actor) -> None:
+    """Take `agency` out of the bloc-year; the head and deputy must be replaced first."""
+    bloc_year = BlocYear.objects.select_for_update().get(pk=bloc_year.pk)
+    membership = bloc_year.memberships.select_related("agency").filter(agency=agency).first()
+    if membership is None:
+        _refuse(
+            _("%(agency)s không phải thành viên của khối năm %(year)s.")
+            % {"agency": agency.name, "year": bloc_year.year}
+        )
+    for agency_id, role in (
+        (bloc_year.head_id, _("trưởng khối")),
+        (bloc_year.deputy_id, _("phó khối")),
+    ):
+        if agency_id == agency.pk:
+            _refuse(
+                _(
+                    "%(agency)s đang là %(role)s năm %(year)s; hãy phân công đơn vị khác làm "
+                    "%(role)s trước khi rút đơn vị này khỏi khối."
+                )
+                % {"agency": agency.name, "role": role, "year": bloc_year.year}
+            )
+    try:
+        with transaction.atomic():
+            membership.delete()
+    except ProtectedError:
+        _refuse(
+            _(
+                "%(agency)s đã có dữ liệu trong khối năm %(year)s (ký giao ước, đăng ký thi đua, "
+                "bình xét…) nên không thể rút khỏi khối."
+            )
+            % {"agency": agency.name, "year": bloc_year.year}
+        )
+    log_action("blocs.membership.removed", bloc_year, actor=actor, data={"agency": [agency.name]})
+
+
+@transaction.atomic
+def update_signatory(
+    membership: Membership, *, signatory_name, signatory_title, actor
+) -> Membership:
+    """Set the leader who signs for a member agency this year (name and title)."""
+    membership = (
+        Membership.objects.select_for_update().select_related("agency").get(pk=membership.pk)
+    )
+    fields = ["signatory_name", "signatory_title"]
+    before = snapshot(membership, fields)
+    membership.signatory_name = collapse_spaces(signatory_name)
+    membership.signatory_title = collapse_spaces(signatory_title)
+    membership.full_clean(exclude=["bloc_year", "agency", "year"], validate_unique=False)
+    changes = diff(before, snapshot(membership, fields))
+    if changes:
+        membership.save(update_fields=fields)
+        log_action(
+            "blocs.membership.signatory_updated",
+            membership.bloc_year,
+            actor=actor,
+            data={"agency": [membership.agency.name], **changes},
+        )
+    return membership
+
+
+def _check_leader_pair(bloc_year: BlocYear, head, deputy, *, members_of: BlocYear) -> None:
+    if head is not None and deputy is not None and head.pk == deputy.pk:
+        _refuse(_("Trưởng khối và phó khối phải là hai đơn vị khác nhau."))
+    member_ids = set(members_of.memberships.values_list("agency_id", flat=True))
+    for agency, label in ((head, _("Trưởng khối")), (deputy, _("Phó khối"))):
+        if agency is not None and agency.pk not in member_ids:
+            _refuse(
+                _("%(role)s phải là thành viên của khối năm %(year)s: %(agency)s không phải.")
+                % {"role": label, "year": members_of.year, "agency": agency.name}
+            )
+
+
+@transaction.atomic
+def assign_leaders(bloc_year: BlocYear, *, head, deputy, actor) -> BlocYear:
+    """Set the bloc-year's head and deputy: both members of that year, and not the same agency."""
+    bloc_year = BlocYear.objects.select_for_update().get(pk=bloc_year.pk)
+    _check_leader_pair(bloc_year, head, deputy, members_of=bloc_year)
+    fields = ["head", "deputy"]
+    before = snapshot(bloc_year, fields)
+    bloc_year.head, bloc_year.deputy = head, deputy
+    changes = diff(before, snapshot(bloc_year, fields))
+    if changes:
+        bloc_year.save(update_fields=fields)
+        log_action("blocs.bloc_year.leaders_assigned", bloc_year, actor=actor, data=changes)
+    return bloc_year
+
+
+@transaction.atomic
+def set_elected_leaders(bloc_year: BlocYear, *, next_head, next_deputy, actor) -> BlocYear:
+    """Record next year's head and deputy as elected at this year's conference (members now)."""
+    bloc_year = BlocYear.objects.select_for_update().get(pk=bloc_year.pk)
+    _check_leader_pair(bloc_year, next_head, next_deputy, members_of=bloc_year)
+    fields = ["next_head", "next_deputy"]
+    before = snapshot(bloc_year, fields)
+    bloc_year.next_head, bloc_year.next_deputy = next_head, next_deputy
+    changes = diff(before, snapshot(bloc_year, fields))
+    if changes:
+        bloc_year.save(update_fields=fields)
+        log_action("blocs.bloc_year.leaders_elected", bloc_year, actor=actor, data=changes)
+    return bloc_year
+
+
+# Rollover: opening year Y+1 from year Y ----------------------------------------------------------
+
+
+@dataclass
+class PlannedMember:
+    """One member of next year's bloc: `agency` joins, carried over from `source`."""
+
+    agency: Agency
+    source: Agency
+    signatory_name: str = ""
+    signatory_title: str = ""
+
+    @property
+    def mapped(self) -> bool:
+        return self.agency.pk != self.source.pk
+
+
+@dataclass
+class DroppedMember:
+    """A member of year Y that is not carried over, and why."""
+
+    source: Agency
+    reason: str
+
+
+@dataclass
+class PlannedBloc:
+    """What opening the next year does for one bloc."""
+
+    bloc: Bloc
+    source: BlocYear
+    existing: BlocYear | None = None
+    members: list[PlannedMember] = field(default_factory=list)
+    dropped: list[DroppedMember] = field(default_factory=list)
+    head: Agency | None = None
+    deputy: Agency | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def creates(self) -> bool:
+        return self.existing is None
+
+
+@dataclass
+class RolloverPlan:
+    """The preview of opening `next_year` from `year`; `apply_rollover` creates exactly this."""
+
+    year: int
+    blocs: list[PlannedBloc] = field(default_factory=list)
+
+    @property
+    def next_year(self) -> int:
+        return self.year + 1
+
+    @property
+    def to_create(self) -> list[PlannedBloc]:
+        return [item for item in self.blocs if item.creates]
+
+    @property
+    def member_count(self) -> int:
+        return sum(len(item.members) for item in self.to_create)
+
+
+@dataclass
+class RolloverResult:
+    """What `apply_rollover` created: bloc-years and the number of memberships."""
+
+    year: int
+    bloc_years: list[BlocYear] = field(default_factory=list)
+    membership_count: int = 0
+
+    @property
+    def created(self) -> bool:
+        return bool(self.bloc_years)
+
+
+def _successor_map() -> dict[int, Agency]:
+    """Every agency that has a successor, mapped to the end of its merge chain, in two queries."""
+    links = dict(Agency.objects.filter(successor__isnull=False).values_list("pk", "successor_id"))
+    ends = {}
+    for start in links:
+        current, seen = start, {start}
+        while current in links and links[current] not in seen:
+            current = links[current]
+            seen.add(current)
+        ends[start] = current
+    agencies = Agency.objects.in_bulk(set(ends.values()))
+    return {start: agencies[end] for start, end in ends.items()}
+
+
+def plan_rollover(year: int) -> RolloverPlan:
+    """Preview what opening `year + 1` would create from the active blocs of `year`.
+
+    Members are copied with their signatories; merged agencies become their current successor
+    (unless it is already in that bloc or in another bloc next year); dissolved agencies are
+    dropped; next year's head and deputy come from this year's election when one was recorded.
+    Plain members are placed before successors, so a successor never displaces a member.
+    """
+    next_year = year + 1
+    plan = RolloverPlan(year=year)
+    sources = list(
+        BlocYear.objects.filter(year=year, bloc__active=True)
+        .select_related("bloc", "next_head", "next_deputy")
+        .prefetch_related("memberships__agency")
+        .order_by("bloc__sort_name", "bloc__pk")
+    )
+    existing = {
+        by.bloc_id: by for by in BlocYear.objects.filter(year=next_year).select_related("bloc")
+    }
+    # agency id -> bloc name, for every agency placed next year (existing rows, then this plan).
+    placed = dict(
+        Membership.objects.filter(year=next_year).values_list("agency_id", "bloc_year__bloc__name")
+    )
+    successors = _successor_map()
+    for source in sources:
+        item = PlannedBloc(bloc=source.bloc, source=source, existing=existing.get(source.bloc_id))
+        plan.blocs.append(item)
+        if not item.creates:
+            item.notes.append(
+                _("%(bloc)s đã có năm %(year)s: không tạo gì thêm.")
+                % {"bloc": source.bloc.name, "year": next_year}
+            )
+            continue
+        for membership in source.memberships.all():
+            agency = membership.agency
+            if agency.status == Agency.Status.DISSOLVED:
+                item.dropped.append(DroppedMember(agency, _("Đã giải thể: không chuyển sang.")))
+            elif agency.status == Agency.Status.ACTIVE and agency.pk in placed:
+                item.dropped.append(
+                    DroppedMember(
+                        agency,
+                        _("Đã là thành viên %(bloc)s năm %(year)s.")
+                        % {"bloc": placed[agency.pk], "year": next_year},
+                    )
+                )
+            elif agency.status == Agency.Status.ACTIVE:
+                placed[agency.pk] = source.bloc.name
+                item.members.append(
+                    PlannedMember(
+                        agency, agency, membership.signatory_name, membership.signatory_title
+                    )
+                )
+    for item in plan.to_create:
+        member_ids = {planned.agency.pk for planned in item.members}
+        for membership in item.source.memberships.all():
+            agency = membership.agency
+            if agency.status != Agency.Status.MERGED:
+                continue
+            successor = successors.get(agency.pk)
+            if successor is None or successor.status != Agency.Status.ACTIVE:
+                item.dropped.append(
+                    DroppedMember(agency, _("Đã hợp nhất, không có đơn vị kế thừa đang hoạt động."))
+                )
+            elif successor.pk in member_ids:
+                item.dropped.append(
+                    DroppedMember(
+                        agency,
+                        _("Đã hợp nhất vào %(successor)s, đơn vị này đã có trong khối.")
+                        % {"successor": successor.name},
+                    )
+                )
+            elif successor.pk in placed:
+                item.dropped.append(
+                    DroppedMember(
+                        agency,
+                        _(
+                            "Đã hợp nhất vào %(successor)s, đơn vị này đã là thành viên "
+                            "%(bloc)s năm %(year)s."
+                        )
+                        % {
+                            "successor": successor.name,
+                            "bloc": placed[successor.pk],
+                            "year": next_year,
+                        },
+                    )
+                )
+            else:
+                # The merged agency's leader does not sign for the successor: staff fill it in.
+                placed[successor.pk] = item.bloc.name
+                member_ids.add(successor.pk)
+                item.members.append(PlannedMember(successor, agency))
+        item.members.sort(key=lambda planned: planned.agency.sort_name)
+        _plan_leaders(item, successors, member_ids, next_year)
+    return plan
+
+
+def _plan_leaders(item: PlannedBloc, successors, member_ids: set[int], next_year: int) -> None:
+    elected = {"head": item.source.next_head, "deputy": item.source.next_deputy}
+    labels = {"head": _("Trưởng khối"), "deputy": _("Phó khối")}
+    for role, agency in elected.items():
+        if agency is None:
+            item.notes.append(
+                _("%(role)s năm %(year)s chưa được bầu: cán bộ chọn sau khi mở năm.")
+                % {"role": labels[role], "year": next_year}
+            )
+            continue
+        agency = successors.get(agency.pk, agency)
+        if agency.pk in member_ids and agency.status == Agency.Status.ACTIVE:
+            setattr(item, role, agency)
+        else:
+            item.notes.append(
+                _("%(role)s được bầu (%(agency)s) không còn là thành viên: cán bộ chọn sau.")
+                % {"role": labels[role], "agency": agency.name}
+            )
+    if item.head is not None and item.deputy is not None and item.head.pk == item.deputy.pk:
+        item.deputy = None
+
+
+@transaction.atomic
+def apply_rollover(year: int, *, actor) -> RolloverResult:
+    """Open `year + 1` exactly as `plan_rollover(year)` shows it; a second run adds nothing."""
+    # Serialise concurrent runs on the source rows so both cannot plan the same year at once.
+    list(BlocYear.objects.select_for_update().filter(year=year).values_list("pk", flat=True))
+    plan = plan_rollover(year)
+    result = RolloverResult(year=plan.next_year)
+    for item in plan.to_create:
+        bloc_year = BlocYear.objects.create(
+            bloc=item.bloc,
+            year=plan.next_year,
+            head=None,
+            deputy=None,
+            liaison_name=item.source.liaison_name,
+            liaison_title=item.source.liaison_title,
+        )
+        Membership.objects.bulk_create(
+            Membership(
+                bloc_year=bloc_year,
+                agency=planned.agency,
+                year=plan.next_year,
+                signatory_name=planned.signatory_name,
+                signatory_title=planned.signatory_title,
+            )
+            for planned in item.members
+        )
+        if item.head or item.deputy:
+            bloc_year.head, bloc_year.deputy = item.head, item.deputy
+            bloc_year.save(update_fields=["head", "deputy"])
+        log_action(
+            "blocs.rollover.applied",
+            bloc_year,
+            actor=actor,
+            data={
+                # One-element lists: the history include shows each value as "old → new".
+                "from_year": [year],
+                "members": ["; ".join(planned.agency.name for planned in item.members)],
+                "mapped": [
+                    "; ".join(
+                        f"{planned.source.name} → {planned.agency.name}"
+                        for planned in item.members
+                        if planned.mapped
+                    )
+                ],
+                "dropped": [
+                    "; ".join(
+                        f"{dropped.source.name}: {dropped.reason}" for dropped in item.dropped
+                    )
+                ],
+                **diff({}, {"head": item.head, "deputy": item.deputy}),
+            },
+        )
+        result.bloc_years.append(bloc_year)
+        result.membership_count += len(item.members)
+    return result
