@@ -1,0 +1,869 @@
+"""Excel imports of agencies and of one year's bloc memberships: a preview, then one commit.
+
+The preview (`preview_import`) reads the workbook and compares every row with the database
+without writing anything: each row is new, unchanged, will update, or an error with its reasons.
+The commit (`commit_import`) re-reads the same bytes (kept server-side under an unguessable name,
+never trusted from the browser), rebuilds the plan inside one transaction, refuses when any row is
+in error, and applies it through the structure services so every change is audited. Any refusal
+rolls the whole import back and names the row.
+
+Decisions a Sở Nội vụ officer relies on (also explained on the import page):
+- Empty optional cells keep what the portal has (an import never blanks a short name or a
+  signatory); a name is never changed by an import (renames go through the agency page).
+- The membership import creates a bloc when its "Mã khối" is new (the first year is set up from a
+  workbook) and creates an agency it does not know, with kind "Khác" to be corrected later.
+- It adds members and updates signatories and head/deputy; it never removes a member (that is
+  done on the bloc-year page), so moving an agency to another bloc is reported as an error.
+- One workbook holds one year; re-importing the same workbook changes nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from blocs.models import Agency, AgencyChange, Bloc, BlocYear, Membership
+from blocs.services import structure
+from blocs.services.structure import MAX_YEAR, MIN_YEAR
+from emulation.excel import Column, SheetRow, header_key, read_sheet
+from emulation.text import collapse_spaces
+
+# Column headers are the file format shared with the templates and exports: always Vietnamese.
+AGENCY_COLUMNS = (
+    Column(
+        "name",
+        "Tên cơ quan, đơn vị",
+        required=True,
+        max_length=300,
+        aliases=("Tên đơn vị", "Tên cơ quan", "Đơn vị"),
+    ),
+    Column("short_name", "Tên viết tắt", max_length=100),
+    Column("kind", "Loại hình", required=True, max_length=100),
+    Column("notes", "Ghi chú", max_length=2000, kind="multiline"),
+)
+MEMBERSHIP_COLUMNS = (
+    Column("year", "Năm", required=True, kind="int"),
+    Column("bloc_name", "Khối thi đua", max_length=300, aliases=("Tên khối",)),
+    Column("bloc_code", "Mã khối", max_length=30),
+    Column("agency", "Đơn vị", required=True, max_length=300, aliases=("Tên cơ quan, đơn vị",)),
+    Column("signatory_name", "Người ký", max_length=150),
+    Column("signatory_title", "Chức vụ người ký", max_length=200),
+    Column("role", "Vai trò", max_length=50),
+)
+
+HEAD, DEPUTY = "head", "deputy"
+ROLE_VALUES = {HEAD: "Trưởng khối", DEPUTY: "Phó khối"}
+_ROLE_LOOKUP = {
+    header_key(text): role
+    for role, texts in {
+        HEAD: ("Trưởng khối", "Khối trưởng", "Cụm trưởng", "Trưởng cụm", "head"),
+        DEPUTY: ("Phó khối", "Khối phó", "Cụm phó", "Phó cụm", "deputy"),
+    }.items()
+    for text in texts
+}
+_NO_ROLE = {"", header_key("Thành viên"), "member"}
+IMPORT_SUBDIR = "imports"
+# Any constant shared by all import commits (PostgreSQL advisory lock key).
+IMPORT_LOCK_KEY = 0x45584345
+# Uploaded workbooks waiting for their commit are deleted after this many seconds.
+UPLOAD_TTL_SECONDS = 24 * 3600
+
+
+class RowStatus(StrEnum):
+    NEW = "new"
+    UNCHANGED = "unchanged"
+    UPDATE = "update"
+    ERROR = "error"
+
+
+STATUS_LABELS = {
+    RowStatus.NEW: gettext_lazy("Thêm mới"),
+    RowStatus.UNCHANGED: gettext_lazy("Không đổi"),
+    RowStatus.UPDATE: gettext_lazy("Sẽ cập nhật"),
+    RowStatus.ERROR: gettext_lazy("Lỗi"),
+}
+
+
+class ImportRefused(ValidationError):
+    """The commit was refused or failed: nothing was changed."""
+
+
+@dataclass
+class PlanRow:
+    """One workbook row and what the commit will do with it."""
+
+    number: int
+    values: dict
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+    status: RowStatus = RowStatus.UNCHANGED
+    # Resolved targets used by the commit: ("db", pk) or ("new", key).
+    agency_ref: tuple | None = None
+    bloc_ref: tuple | None = None
+    updates: dict = field(default_factory=dict)
+    # The row's values in column order, for display.
+    cells: list = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+@dataclass
+class ImportPlan:
+    """Every row's fate, plus what the import creates beyond single rows."""
+
+    kind: str
+    rows: list[PlanRow]
+    notes: list[str] = field(default_factory=list)
+    year: int | None = None
+    new_blocs: dict = field(default_factory=dict)  # code -> name
+    new_agencies: dict = field(default_factory=dict)  # key -> name
+    leaders: dict = field(default_factory=dict)  # bloc_ref -> (head_ref, deputy_ref)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(RowStatus, 0)
+        for row in self.rows:
+            counts[row.status] += 1
+        return {str(status): count for status, count in counts.items()}
+
+    @property
+    def error_count(self) -> int:
+        return self.counts[RowStatus.ERROR]
+
+    @property
+    def has_errors(self) -> bool:
+        return self.error_count > 0
+
+    @property
+    def has_changes(self) -> bool:
+        counts = self.counts
+        return bool(counts[RowStatus.NEW] or counts[RowStatus.UPDATE] or self.leaders)
+
+    def summary(self) -> str:
+        counts = self.counts
+        return _(
+            "%(new)s dòng thêm mới, %(update)s dòng cập nhật, %(unchanged)s dòng không đổi."
+        ) % {
+            "new": counts[RowStatus.NEW],
+            "update": counts[RowStatus.UPDATE],
+            "unchanged": counts[RowStatus.UNCHANGED],
+        }
+
+
+def name_key(name: str) -> str:
+    """How names are matched: NFC, single spaces, case-insensitive (accents still matter)."""
+    return collapse_spaces(name).casefold()
+
+
+def _finish(row: PlanRow, status: RowStatus) -> PlanRow:
+    row.status = RowStatus.ERROR if row.errors else status
+    return row
+
+
+def _quote(text) -> str:
+    return f"“{text}”"
+
+
+# --- Agencies in the registry -----------------------------------------------------------------
+
+
+@dataclass
+class _AgencyIndex:
+    by_key: dict
+    renamed: dict
+
+    @classmethod
+    def load(cls) -> _AgencyIndex:
+        by_key = defaultdict(list)
+        for agency in Agency.objects.select_related("successor"):
+            by_key[name_key(agency.name)].append(agency)
+        renamed = {
+            name_key(old): new
+            for old, new in AgencyChange.objects.filter(kind=AgencyChange.Kind.RENAME).values_list(
+                "old_name", "agency__name"
+            )
+        }
+        return cls(by_key, renamed)
+
+    def find(self, name: str, row: PlanRow) -> Agency | None:
+        """The registry agency called `name`, or None; ambiguity and old names are row errors."""
+        key = name_key(name)
+        candidates = self.by_key.get(key, [])
+        if len(candidates) > 1:
+            active = [agency for agency in candidates if agency.is_active]
+            if len(active) == 1:
+                return active[0]
+            row.errors.append(
+                _(
+                    "Danh mục có %(count)s đơn vị cùng tên %(name)s; hãy phân biệt tên trong "
+                    "danh mục trước khi nhập."
+                )
+                % {"count": len(candidates), "name": _quote(name)}
+            )
+            return None
+        if candidates:
+            return candidates[0]
+        if key in self.renamed:
+            row.errors.append(
+                _("Đơn vị %(old)s đã đổi tên thành %(new)s; hãy dùng tên hiện tại.")
+                % {"old": _quote(name), "new": _quote(self.renamed[key])}
+            )
+        return None
+
+
+def _kind_lookup() -> dict[str, str]:
+    lookup = {}
+    for code, label in Agency.Kind.choices:
+        lookup[header_key(code)] = code
+        lookup[header_key(str(label))] = code
+        with translation.override("vi"):
+            lookup[header_key(str(label))] = code
+    return lookup
+
+
+def _kind_labels() -> str:
+    with translation.override("vi"):
+        return ", ".join(_quote(label) for _code, label in Agency.Kind.choices)
+
+
+def _mark_duplicates(rows: list[PlanRow], key_of, label_of) -> None:
+    first_seen: dict[str, PlanRow] = {}
+    for row in rows:
+        key = key_of(row)
+        if not key:
+            continue
+        first = first_seen.setdefault(key, row)
+        if first is row:
+            continue
+        message = _("%(name)s có hai lần trong tệp (dòng %(first)s và dòng %(second)s).") % {
+            "name": _quote(label_of(row)),
+            "first": first.number,
+            "second": row.number,
+        }
+        row.errors.append(message)
+        if message not in first.errors:
+            first.errors.append(message)
+
+
+def plan_agencies(sheet_rows: list[SheetRow]) -> ImportPlan:
+    """Compare agency rows with the registry (two queries, whatever the row count)."""
+    index = _AgencyIndex.load()
+    kinds = _kind_lookup()
+    rows = [PlanRow(r.number, dict(r.values), list(r.errors), list(r.notes)) for r in sheet_rows]
+    _mark_duplicates(rows, lambda row: name_key(row.values["name"]), lambda row: row.values["name"])
+    for row in rows:
+        values = row.values
+        kind = None
+        if values["kind"]:
+            kind = kinds.get(header_key(values["kind"]))
+            if kind is None:
+                row.errors.append(
+                    _("Loại hình %(value)s không có; chọn một trong: %(allowed)s.")
+                    % {"value": _quote(values["kind"]), "allowed": _kind_labels()}
+                )
+        agency = index.find(values["name"], row) if values["name"] else None
+        if row.errors:
+            _finish(row, RowStatus.ERROR)
+            continue
+        if agency is None:
+            row.agency_ref = ("new", name_key(values["name"]))
+            row.updates = {
+                "name": values["name"],
+                "short_name": values["short_name"],
+                "kind": kind,
+                "notes": values["notes"],
+            }
+            _finish(row, RowStatus.NEW)
+            continue
+        row.agency_ref = ("db", agency.pk)
+        if agency.name != values["name"]:
+            row.notes.append(
+                _("Trùng với %(name)s trong danh mục (khác chữ hoa/thường); tên giữ nguyên.")
+                % {"name": _quote(agency.name)}
+            )
+        wanted = {"kind": kind}
+        if values["short_name"]:
+            wanted["short_name"] = values["short_name"]
+        if values["notes"]:
+            wanted["notes"] = values["notes"]
+        labels = {"kind": _("Loại hình"), "short_name": _("Tên viết tắt"), "notes": _("Ghi chú")}
+        for name, value in wanted.items():
+            old = getattr(agency, name)
+            if old != value:
+                row.updates[name] = value
+                if name == "kind":
+                    old, value = Agency.Kind(old).label, Agency.Kind(value).label
+                row.changes.append(f"{labels[name]}: {old or '—'} → {value}")
+        _finish(row, RowStatus.UPDATE if row.updates else RowStatus.UNCHANGED)
+    return ImportPlan(kind="agencies", rows=rows)
+
+
+def apply_agencies(plan: ImportPlan, *, actor) -> None:
+    """Create the new agencies and update the changed ones through the audited services."""
+    for row in plan.rows:
+        with _row_context(row):
+            if row.status == RowStatus.NEW:
+                structure.create_agency(actor=actor, **row.updates)
+            elif row.status == RowStatus.UPDATE:
+                agency = Agency.objects.get(pk=row.agency_ref[1])
+                structure.update_agency(agency, actor=actor, **row.updates)
+
+
+# --- One year's bloc memberships --------------------------------------------------------------
+
+
+@dataclass
+class _BlocIndex:
+    by_code: dict
+    by_name: dict
+
+    @classmethod
+    def load(cls) -> _BlocIndex:
+        blocs = list(Bloc.objects.all())
+        return cls(
+            {bloc.code.casefold(): bloc for bloc in blocs},
+            {name_key(bloc.name): bloc for bloc in blocs},
+        )
+
+
+def _ended_message(agency: Agency, year: int) -> str | None:
+    """Why `agency` cannot be a member in `year` (same rule as the add_member service)."""
+    if agency.established_on and agency.established_on.year > year:
+        return _("%(agency)s được thành lập ngày %(day)s, sau năm %(year)s.") % {
+            "agency": _quote(agency.name),
+            "day": date_format(agency.established_on, "d/m/Y"),
+            "year": year,
+        }
+    if agency.is_active or (agency.ended_on and agency.ended_on.year >= year):
+        return None
+    day = date_format(agency.ended_on, "d/m/Y") if agency.ended_on else "—"
+    if agency.status == Agency.Status.MERGED and agency.successor_id:
+        return _(
+            "%(agency)s đã hợp nhất vào %(successor)s (kết thúc hoạt động %(day)s) nên không thể "
+            "là thành viên năm %(year)s; hãy ghi đơn vị kế thừa."
+        ) % {
+            "agency": _quote(agency.name),
+            "successor": _quote(agency.successor.name),
+            "day": day,
+            "year": year,
+        }
+    return _(
+        "%(agency)s đã kết thúc hoạt động (%(day)s) nên không thể là thành viên năm %(year)s."
+    ) % {"agency": _quote(agency.name), "day": day, "year": year}
+
+
+def _file_year(sheet_rows: list[SheetRow]) -> int | None:
+    for row in sheet_rows:
+        if isinstance(row.values.get("year"), int):
+            return row.values["year"]
+    return None
+
+
+def plan_memberships(sheet_rows: list[SheetRow]) -> ImportPlan:
+    """Compare one year's membership rows with the database (a fixed number of queries)."""
+    year = _file_year(sheet_rows)
+    plan = ImportPlan(kind="memberships", rows=[], year=year)
+    plan.rows = [
+        PlanRow(r.number, dict(r.values), list(r.errors), list(r.notes)) for r in sheet_rows
+    ]
+    agencies = _AgencyIndex.load()
+    blocs = _BlocIndex.load()
+    bloc_years = {
+        by.bloc_id: by
+        for by in BlocYear.objects.filter(year=year or 0).select_related("head", "deputy")
+    }
+    current = {
+        m.agency_id: m
+        for m in Membership.objects.filter(year=year or 0).select_related("bloc_year__bloc")
+    }
+    new_bloc_rows: dict[str, PlanRow] = {}
+    _mark_duplicates(
+        plan.rows, lambda row: name_key(row.values["agency"]), lambda row: row.values["agency"]
+    )
+    for row in plan.rows:
+        values = row.values
+        _check_year(row, year)
+        role_text = values["role"]
+        values["role_code"] = _ROLE_LOOKUP.get(header_key(role_text), "")
+        if header_key(role_text) not in _NO_ROLE and not values["role_code"]:
+            row.errors.append(
+                _("Vai trò %(value)s không hợp lệ; để trống hoặc ghi %(head)s, %(deputy)s.")
+                % {
+                    "value": _quote(role_text),
+                    "head": _quote(ROLE_VALUES[HEAD]),
+                    "deputy": _quote(ROLE_VALUES[DEPUTY]),
+                }
+            )
+        bloc = _resolve_bloc(row, blocs, new_bloc_rows, plan)
+        if bloc is not None and year and bloc.pk not in bloc_years and not bloc.active:
+            row.errors.append(
+                _("%(bloc)s không còn hoạt động nên không thể mở năm %(year)s.")
+                % {"bloc": _quote(bloc.name), "year": year}
+            )
+        agency = agencies.find(values["agency"], row) if values["agency"] else None
+        if agency is not None and year:
+            ended = _ended_message(agency, year)
+            if ended:
+                row.errors.append(ended)
+            membership = current.get(agency.pk)
+            if membership and row.bloc_ref and row.bloc_ref != ("db", membership.bloc_year.bloc_id):
+                row.errors.append(
+                    _(
+                        "%(agency)s đã là thành viên %(other)s năm %(year)s, không thể thêm vào "
+                        "%(bloc)s; mỗi đơn vị chỉ thuộc một khối trong một năm. Nếu cần chuyển "
+                        "khối, hãy rút đơn vị khỏi khối cũ trên trang của khối đó trước."
+                    )
+                    % {
+                        "agency": _quote(agency.name),
+                        "other": _quote(membership.bloc_year.bloc.name),
+                        "year": year,
+                        "bloc": _quote(values["bloc_name"] or values["bloc_code"]),
+                    }
+                )
+        if values["agency"] and agency is None and not row.errors:
+            row.agency_ref = ("new", name_key(values["agency"]))
+            plan.new_agencies.setdefault(row.agency_ref[1], values["agency"])
+            row.notes.append(_("Đơn vị chưa có trong danh mục: sẽ được tạo với loại hình “Khác”."))
+        elif agency is not None:
+            row.agency_ref = ("db", agency.pk)
+    bloc_names = {("db", bloc.pk): bloc.name for bloc in blocs.by_code.values()}
+    bloc_names.update({("new", key): name for key, (name, _code) in plan.new_blocs.items()})
+    _plan_leaders(plan, bloc_years, bloc_names)
+    for row in plan.rows:
+        _membership_status(row, plan, bloc_years, current)
+    leader_notes, plan.notes = plan.notes, []
+    _describe_creations(plan, bloc_years)
+    plan.notes += leader_notes
+    return plan
+
+
+def _check_year(row: PlanRow, year: int | None) -> None:
+    value = row.values["year"]
+    if not isinstance(value, int):
+        return
+    if not MIN_YEAR <= value <= MAX_YEAR:
+        row.errors.append(
+            _("Năm %(year)s không hợp lệ (từ %(min)s đến %(max)s).")
+            % {"year": value, "min": MIN_YEAR, "max": MAX_YEAR}
+        )
+    elif value != year:
+        row.errors.append(
+            _("Năm %(year)s khác năm của tệp (%(file_year)s): mỗi tệp chỉ nhập một năm.")
+            % {"year": value, "file_year": year}
+        )
+
+
+def _resolve_bloc(row: PlanRow, blocs: _BlocIndex, new_bloc_rows: dict, plan) -> Bloc | None:
+    """Find the row's bloc by code (then name), or plan a new one when the code is new."""
+    name, code = row.values["bloc_name"], row.values["bloc_code"]
+    if not name and not code:
+        row.errors.append(_("Thiếu khối thi đua: ghi tên khối và mã khối."))
+        return None
+    by_code = blocs.by_code.get(code.casefold()) if code else None
+    by_name = blocs.by_name.get(name_key(name)) if name else None
+    if by_code is not None:
+        if name and by_name is not by_code:
+            row.errors.append(
+                _("Mã khối %(code)s là của %(bloc)s, không khớp tên %(name)s trong tệp.")
+                % {"code": _quote(code), "bloc": _quote(by_code.name), "name": _quote(name)}
+            )
+            return None
+        row.bloc_ref = ("db", by_code.pk)
+        return by_code
+    if by_name is not None:
+        if code:
+            row.errors.append(
+                _("%(bloc)s đã có mã %(existing)s, tệp ghi mã %(code)s.")
+                % {
+                    "bloc": _quote(by_name.name),
+                    "existing": _quote(by_name.code),
+                    "code": _quote(code),
+                }
+            )
+            return None
+        row.bloc_ref = ("db", by_name.pk)
+        return by_name
+    if not code:
+        row.errors.append(
+            _("Khối %(name)s chưa có; ghi “Mã khối” để tạo khối mới.") % {"name": _quote(name)}
+        )
+        return None
+    if not name:
+        row.errors.append(
+            _("Mã khối %(code)s chưa có; ghi tên khối để tạo khối mới.") % {"code": _quote(code)}
+        )
+        return None
+    key = code.casefold()
+    first = new_bloc_rows.setdefault(key, row)
+    if first is not row and name_key(first.values["bloc_name"]) != name_key(name):
+        row.errors.append(
+            _("Mã khối %(code)s đã dùng cho %(other)s ở dòng %(row)s.")
+            % {
+                "code": _quote(code),
+                "other": _quote(first.values["bloc_name"]),
+                "row": first.number,
+            }
+        )
+        return None
+    for other_key, other in new_bloc_rows.items():
+        if other_key != key and name_key(other.values["bloc_name"]) == name_key(name):
+            row.errors.append(
+                _("Khối %(name)s ghi hai mã khác nhau: %(code)s và %(other)s (dòng %(row)s).")
+                % {
+                    "name": _quote(name),
+                    "code": _quote(code),
+                    "other": _quote(other.values["bloc_code"]),
+                    "row": other.number,
+                }
+            )
+            return None
+    plan.new_blocs.setdefault(key, (first.values["bloc_name"], first.values["bloc_code"]))
+    row.bloc_ref = ("new", key)
+    row.notes.append(_("Khối mới: sẽ được tạo."))
+    return None
+
+
+def _plan_leaders(plan: ImportPlan, bloc_years: dict, bloc_names: dict) -> None:
+    """Decide each bloc's head and deputy: the file's when it names them, else the current."""
+    by_bloc: dict[tuple, dict[str, list[PlanRow]]] = defaultdict(lambda: defaultdict(list))
+    for row in plan.rows:
+        if row.bloc_ref and row.values["role_code"]:
+            by_bloc[row.bloc_ref][row.values["role_code"]].append(row)
+    refs = dict.fromkeys(row.bloc_ref for row in plan.rows if row.bloc_ref)
+    names = {row.agency_ref: row.values["agency"] for row in plan.rows if row.agency_ref}
+    for ref in refs:
+        roles = by_bloc.get(ref, {})
+        for role, rows in roles.items():
+            if len(rows) > 1:
+                message = _("Khối có %(count)s %(role)s trong tệp: dòng %(rows)s.") % {
+                    "count": len(rows),
+                    "role": ROLE_VALUES[role].lower(),
+                    "rows": ", ".join(str(row.number) for row in rows),
+                }
+                for row in rows:
+                    row.errors.append(message)
+        bloc_year = bloc_years.get(ref[1]) if ref[0] == "db" else None
+        old_head = ("db", bloc_year.head_id) if bloc_year and bloc_year.head_id else None
+        old_deputy = ("db", bloc_year.deputy_id) if bloc_year and bloc_year.deputy_id else None
+        file_head, file_deputy = _single_ref(roles, HEAD), _single_ref(roles, DEPUTY)
+        head = file_head or old_head
+        deputy = file_deputy or old_deputy
+        # A former deputy named head (or the reverse) leaves the other seat empty, not doubled.
+        if head is not None and head == deputy:
+            if file_head:
+                deputy = None
+            else:
+                head = None
+        if (head, deputy) != (old_head, old_deputy):
+            plan.leaders[ref] = (head, deputy)
+            if bloc_year:
+                names.update({old_head: bloc_year.head, old_deputy: bloc_year.deputy})
+            for role, old, new in ((HEAD, old_head, head), (DEPUTY, old_deputy, deputy)):
+                if old != new:
+                    plan.notes.append(
+                        _("%(bloc)s: %(role)s %(old)s → %(new)s.")
+                        % {
+                            "bloc": bloc_names[ref],
+                            "role": ROLE_VALUES[role].lower(),
+                            "old": names.get(old, "—") if old else "—",
+                            "new": names.get(new, "—") if new else "—",
+                        }
+                    )
+
+
+def _single_ref(roles: dict, role: str):
+    """The agency the file names for `role`; only a single, resolved row replaces the current."""
+    rows = roles.get(role, [])
+    return rows[0].agency_ref if len(rows) == 1 else None
+
+
+def _role_of(agency_ref, leaders) -> str:
+    head, deputy = leaders
+    if agency_ref is not None and agency_ref == head:
+        return HEAD
+    if agency_ref is not None and agency_ref == deputy:
+        return DEPUTY
+    return ""
+
+
+def _membership_status(row: PlanRow, plan, bloc_years: dict, current: dict) -> None:
+    if row.errors or row.agency_ref is None or row.bloc_ref is None:
+        _finish(row, RowStatus.ERROR)
+        return
+    values = row.values
+    membership = current.get(row.agency_ref[1]) if row.agency_ref[0] == "db" else None
+    if membership is None:
+        _finish(row, RowStatus.NEW)
+        return
+    bloc_year = bloc_years[membership.bloc_year.bloc_id]
+    old_leaders = (
+        ("db", bloc_year.head_id) if bloc_year.head_id else None,
+        ("db", bloc_year.deputy_id) if bloc_year.deputy_id else None,
+    )
+    new_leaders = plan.leaders.get(row.bloc_ref, old_leaders)
+    old_role, new_role = (
+        _role_of(row.agency_ref, old_leaders),
+        _role_of(row.agency_ref, new_leaders),
+    )
+    if old_role != new_role:
+        row.changes.append(
+            _("Vai trò: %(old)s → %(new)s")
+            % {"old": ROLE_VALUES.get(old_role, "—"), "new": ROLE_VALUES.get(new_role, "—")}
+        )
+    signatory = {
+        "signatory_name": membership.signatory_name,
+        "signatory_title": membership.signatory_title,
+    }
+    labels = {"signatory_name": _("Người ký"), "signatory_title": _("Chức vụ người ký")}
+    for name in signatory:
+        if values[name] and values[name] != signatory[name]:
+            row.changes.append(f"{labels[name]}: {signatory[name] or '—'} → {values[name]}")
+            signatory[name] = values[name]
+    if signatory["signatory_name"] != membership.signatory_name or (
+        signatory["signatory_title"] != membership.signatory_title
+    ):
+        row.updates = {"membership": membership.pk, **signatory}
+    _finish(row, RowStatus.UPDATE if row.changes else RowStatus.UNCHANGED)
+
+
+def _describe_creations(plan: ImportPlan, bloc_years: dict) -> None:
+    """Say what the commit creates beyond rows, counting only rows without errors."""
+    valid = [row for row in plan.rows if row.status != RowStatus.ERROR]
+    new_blocs = [
+        name
+        for key, (name, _code) in plan.new_blocs.items()
+        if any(row.bloc_ref == ("new", key) for row in valid)
+    ]
+    new_agencies = [
+        name
+        for key, name in plan.new_agencies.items()
+        if any(row.agency_ref == ("new", key) for row in valid)
+    ]
+    if new_blocs:
+        plan.notes.append(
+            _("Sẽ tạo %(count)s khối mới: %(names)s.")
+            % {"count": len(new_blocs), "names": ", ".join(map(_quote, new_blocs))}
+        )
+    if new_agencies:
+        plan.notes.append(
+            _("Sẽ tạo %(count)s đơn vị mới (loại hình “Khác”): %(names)s.")
+            % {"count": len(new_agencies), "names": ", ".join(map(_quote, new_agencies))}
+        )
+    opened = {
+        row.bloc_ref
+        for row in valid
+        if row.bloc_ref[0] == "new" or row.bloc_ref[1] not in bloc_years
+    }
+    if opened and plan.year:
+        plan.notes.append(
+            _("Sẽ mở năm %(year)s cho %(count)s khối.") % {"year": plan.year, "count": len(opened)}
+        )
+
+
+def apply_memberships(plan: ImportPlan, *, actor) -> None:
+    """Create blocs, agencies and bloc-years the plan needs, add members, update signatories,
+    then assign leaders: every step through the audited structure services."""
+    first_bloc_row, first_agency_row = {}, {}
+    for row in plan.rows:
+        first_bloc_row.setdefault(row.bloc_ref, row)
+        first_agency_row.setdefault(row.agency_ref, row)
+    blocs: dict[tuple, Bloc] = {}
+    for key, (name, code) in plan.new_blocs.items():
+        with _row_context(first_bloc_row[("new", key)]):
+            blocs[("new", key)] = structure.create_bloc(name=name, code=code, actor=actor)
+    existing_blocs = Bloc.objects.in_bulk(
+        {row.bloc_ref[1] for row in plan.rows if row.bloc_ref[0] == "db"}
+    )
+    blocs.update({("db", pk): bloc for pk, bloc in existing_blocs.items()})
+    agencies: dict[tuple, Agency] = {}
+    for key, name in plan.new_agencies.items():
+        with _row_context(first_agency_row[("new", key)]):
+            agencies[("new", key)] = structure.create_agency(
+                name=name, kind=Agency.Kind.OTHER, actor=actor
+            )
+    existing_agencies = Agency.objects.in_bulk(
+        {ref[1] for ref in _agency_refs(plan) if ref[0] == "db"}
+    )
+    agencies.update({("db", pk): agency for pk, agency in existing_agencies.items()})
+    bloc_years: dict[tuple, BlocYear] = {}
+    for row in plan.rows:
+        if row.bloc_ref not in bloc_years and (
+            row.status == RowStatus.NEW or row.bloc_ref in plan.leaders
+        ):
+            with _row_context(row):
+                bloc_years[row.bloc_ref] = structure.ensure_bloc_year(
+                    blocs[row.bloc_ref], plan.year, actor=actor
+                )
+    for row in plan.rows:
+        with _row_context(row):
+            if row.status == RowStatus.NEW:
+                structure.add_member(
+                    bloc_years[row.bloc_ref],
+                    agencies[row.agency_ref],
+                    signatory_name=row.values["signatory_name"],
+                    signatory_title=row.values["signatory_title"],
+                    actor=actor,
+                )
+            elif row.updates:
+                structure.update_signatory(
+                    Membership.objects.get(pk=row.updates["membership"]),
+                    signatory_name=row.updates["signatory_name"],
+                    signatory_title=row.updates["signatory_title"],
+                    actor=actor,
+                )
+    for ref, (head, deputy) in plan.leaders.items():
+        with _row_context(first_bloc_row[ref]):
+            structure.assign_leaders(
+                bloc_years[ref],
+                head=agencies[head] if head else None,
+                deputy=agencies[deputy] if deputy else None,
+                actor=actor,
+            )
+
+
+def _agency_refs(plan: ImportPlan) -> set:
+    refs = {row.agency_ref for row in plan.rows if row.agency_ref}
+    for head, deputy in plan.leaders.values():
+        refs |= {ref for ref in (head, deputy) if ref}
+    return refs
+
+
+@contextmanager
+def _row_context(row: PlanRow):
+    """Turn a service refusal into an ImportRefused naming the workbook row."""
+    try:
+        yield
+    except ValidationError as error:
+        raise ImportRefused(
+            _("Dòng %(row)s: %(message)s Chưa có thay đổi nào được lưu.")
+            % {"row": row.number, "message": "; ".join(error.messages)}
+        ) from error
+
+
+# --- The two kinds, preview and commit ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    key: str
+    title: str
+    columns: tuple[Column, ...]
+    plan: Callable[[list[SheetRow]], ImportPlan]
+    apply: Callable[..., None]
+
+
+KINDS = {
+    "agencies": ImportKind(
+        "agencies",
+        gettext_lazy("Danh mục cơ quan, đơn vị"),
+        AGENCY_COLUMNS,
+        plan_agencies,
+        apply_agencies,
+    ),
+    "memberships": ImportKind(
+        "memberships",
+        gettext_lazy("Thành viên các khối trong một năm"),
+        MEMBERSHIP_COLUMNS,
+        plan_memberships,
+        apply_memberships,
+    ),
+}
+
+
+def preview_import(kind: str, data: bytes) -> ImportPlan:
+    """Read the workbook and say what a commit would do; writes nothing.
+
+    Raises `emulation.excel.WorkbookError` when the file cannot be read as a whole.
+    """
+    spec = KINDS[kind]
+    plan = spec.plan(read_sheet(data, spec.columns))
+    for row in plan.rows:
+        row.cells = [row.values.get(column.key, "") for column in spec.columns]
+    return plan
+
+
+def _serialise_imports() -> None:
+    """Two commits at once would both plan "new" for the same agency. On PostgreSQL they run one
+    after the other (a transaction-scoped advisory lock taken before planning); SQLite already
+    lets only one writer in at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+
+
+@transaction.atomic
+def commit_import(kind: str, data: bytes, *, actor) -> ImportPlan:
+    """Apply the workbook all-or-nothing through the audited services; refuse on any error row."""
+    _serialise_imports()
+    plan = preview_import(kind, data)
+    if plan.has_errors:
+        raise ImportRefused(
+            _("Tệp còn %(count)s dòng lỗi: hãy sửa tệp và tải lên lại. Chưa có thay đổi nào.")
+            % {"count": plan.error_count}
+        )
+    KINDS[kind].apply(plan, actor=actor)
+    return plan
+
+
+# --- Uploaded workbooks waiting for their commit --------------------------------------------
+
+
+def _upload_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / IMPORT_SUBDIR
+
+
+def stash_upload(data: bytes) -> str:
+    """Keep an uploaded workbook server-side under an unguessable name; return the token."""
+    directory = _upload_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    _purge_old_uploads(directory)
+    token = secrets.token_urlsafe(32)
+    (directory / f"{token}.xlsx").write_bytes(data)
+    return token
+
+
+def _token_path(token: str) -> Path | None:
+    if not token or not all(ch.isalnum() or ch in "-_" for ch in token) or len(token) < 32:
+        return None
+    return _upload_dir() / f"{token}.xlsx"
+
+
+def load_upload(token: str) -> bytes | None:
+    """The stashed workbook for `token`, or None when it is unknown or expired."""
+    path = _token_path(token)
+    if path is None or not path.is_file():
+        return None
+    return path.read_bytes()
+
+
+def discard_upload(token: str) -> None:
+    path = _token_path(token)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def _purge_old_uploads(directory: Path) -> None:
+    cutoff = time.time() - UPLOAD_TTL_SECONDS
+    for path in directory.glob("*.xlsx"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+        except OSError:
+            continue
