@@ -1,3 +1,12 @@
+from blocs.models.covenant import (
+    Covenant,
+    CovenantClause,
+    CovenantSignature,
+    CovenantTemplate,
+    CovenantTemplateClause,
+    Registration,
+    RegistrationTarget,
+)
 from blocs.models.structure import (
     Agency,
     AgencyChange,
@@ -6,4 +15,17 @@ from blocs.models.structure import (
     Membership,
 )
 
-__all__ = ["Agency", "AgencyChange", "Bloc", "BlocYear", "Membership"]
+__all__ = [
+    "Covenant",
+    "CovenantClause",
+    "CovenantSignature",
+    "CovenantTemplate",
+    "CovenantTemplateClause",
+    "Registration",
+    "RegistrationTarget",
+    "Agency",
+    "AgencyChange",
+    "Bloc",
+    "BlocYear",
+    "Membership",
+]

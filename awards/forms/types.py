@@ -1,0 +1,49 @@
+"""Forms for award types. The edit form has no code field at all: a posted code is ignored."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from awards.models import AwardType
+from emulation.forms import NFCFormMixin
+
+REQUIRED = _("Vui lòng nhập %(field)s.")
+
+
+class AwardTypeBaseForm(NFCFormMixin, forms.Form):
+    legal_name = forms.CharField(label=_("Tên theo quy định"), max_length=300)
+    label = forms.CharField(
+        label=_("Tên hiển thị"),
+        max_length=300,
+        required=False,
+        help_text=_("Tên in trên giấy tờ của tỉnh, ví dụ “Cờ thi đua của UBND tỉnh”."),
+    )
+    order = forms.IntegerField(label=_("Thứ tự"), min_value=0, max_value=32000, initial=0)
+
+    submit_label = _("Lưu")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages["required"] = REQUIRED % {"field": str(field.label).lower()}
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class AwardTypeCreateForm(AwardTypeBaseForm):
+    code = forms.CharField(
+        label=_("Mã"),
+        max_length=30,
+        help_text=_("Mã cố định, không sửa được sau khi tạo (ví dụ: BK_BO)."),
+    )
+    kind = forms.ChoiceField(label=_("Loại"), choices=AwardType.Kind.choices)
+    recipient = forms.ChoiceField(label=_("Đối tượng"), choices=AwardType.Recipient.choices)
+    deciding_level = forms.ChoiceField(label=_("Cấp quyết định"), choices=AwardType.Level.choices)
+
+    field_order = ["code", "legal_name", "label", "kind", "recipient", "deciding_level", "order"]
+    submit_label = _("Thêm")
+
+
+class AwardTypeEditForm(AwardTypeBaseForm):
+    active = forms.BooleanField(label=_("Đang sử dụng"), required=False)

@@ -1,0 +1,105 @@
+"""The covenant PDF: printable at any state, and the signed version that is issued.
+
+Functions return `(filename, "application/pdf", bytes)`; the signed version is rendered by
+`emulation.documents.issue_document` through `signed_covenant_renderer` so it carries its number
+and verification footer, with the uploaded signed pages appended.
+"""
+
+import re
+
+from django.utils.formats import date_format
+
+from blocs.models import Covenant
+from blocs.services.covenants import members_of, registration_summary
+from emulation.pdf import SignatureBlock, render_pdf
+from emulation.text import vn_slugify
+from emulation.uploads import read_private_file
+
+TEMPLATE = "pdf/covenant.html"
+_BLOC_PREFIX = re.compile(r"^(Khối|Cụm)\s+thi\s+đua\s+", re.IGNORECASE)
+
+
+def covenant_filename(covenant: Covenant, *, signed: bool = False) -> str:
+    """ "giao-uoc-thi-dua-khoi-van-hoa-xa-hoi-2024.pdf" ("Khối thi đua X" shortened to "Khối X")."""
+    bloc_year = covenant.bloc_year
+    bloc = _BLOC_PREFIX.sub(lambda match: f"{match[1]} ", bloc_year.bloc.name)
+    suffix = "-da-ky" if signed else ""
+    return f"giao-uoc-thi-dua-{vn_slugify(bloc)}-{bloc_year.year}{suffix}.pdf"
+
+
+def _context(covenant: Covenant, *, signed: bool, stamp=None) -> dict:
+    bloc_year = covenant.bloc_year
+    memberships = members_of(bloc_year)
+    summary = registration_summary(bloc_year, memberships)
+    signatures = {signature.agency_id: signature for signature in _live(covenant)}
+    registrations = {registration.agency_id: registration for registration in summary.registrations}
+    blocks, signed_rows = [], []
+    for membership in memberships:
+        signature = signatures.get(membership.agency_id)
+        name = signature.signer_name if signature else membership.signatory_name
+        title = signature.signer_title if signature else membership.signatory_title
+        blocks.append(
+            SignatureBlock(
+                organisation=membership.agency.name,
+                position=title,
+                name=name,
+                signed=f"Đã ký ngày {date_format(signature.signed_on, 'd/m/Y')}"
+                if signed and signature
+                else "",
+            )
+        )
+        if signature:
+            signed_rows.append((membership.agency, signature))
+    return {
+        "covenant": covenant,
+        "bloc_year": bloc_year,
+        "issuer_name": bloc_year.bloc.name,
+        "number": "" if stamp else f"      /GU-{bloc_year.bloc.code}",
+        "doc_date": covenant.conference_date,
+        "doc_type": covenant.title,
+        "title": covenant.title,
+        "draft": covenant.status == Covenant.Status.DRAFT,
+        "clauses": list(covenant.clauses.all()),
+        "summary": summary,
+        "annex_rows": [
+            (membership.agency, registrations.get(membership.agency_id))
+            for membership in memberships
+        ],
+        "signature_blocks": blocks,
+        "signed_rows": signed_rows if signed else [],
+        "copies": len(memberships) + 1,
+        "stamp": stamp,
+    }
+
+
+def _live(covenant: Covenant):
+    live = getattr(covenant, "live_signatures", None)
+    if live is not None:
+        return live
+    return covenant.signatures.filter(voided_at__isnull=True).select_related("agency")
+
+
+def covenant_pdf(covenant: Covenant) -> tuple[str, str, bytes]:
+    """The covenant as it stands: a draft says DỰ THẢO; once members signed, who and when."""
+    show_signed = covenant.status != Covenant.Status.DRAFT
+    data = render_pdf(TEMPLATE, _context(covenant, signed=show_signed))
+    return covenant_filename(covenant), "application/pdf", data
+
+
+def signed_covenant_renderer(covenant: Covenant):
+    """The `render(stamp)` callable `issue_document` uses for the signed covenant."""
+
+    def render(stamp) -> bytes:
+        return render_pdf(TEMPLATE, _context(covenant, signed=True, stamp=stamp))
+
+    return render
+
+
+def uploaded_pages(covenant: Covenant) -> list[bytes]:
+    """The members' uploaded signed pages, in member order, to append to the issued document."""
+    order = {m.agency_id: index for index, m in enumerate(members_of(covenant.bloc_year))}
+    signatures = sorted(
+        (signature for signature in _live(covenant) if signature.file),
+        key=lambda signature: order.get(signature.agency_id, len(order)),
+    )
+    return [read_private_file(signature.file) for signature in signatures]
