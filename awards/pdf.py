@@ -1,0 +1,207 @@
+"""Official papers of the conference: ballot papers, count minutes and conference minutes.
+
+Each function returns (filename, "application/pdf", bytes). The numbers come from each poll's
+stored count (`Poll.result()`), the same data the pages show, and the rule is printed in words.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from awards.models import Poll, PollKind, TieResolution, VotingSession
+from awards.rules import BASE_WORDS, describe
+from awards.tally import TallyResult
+from emulation.pdf import SignatureBlock, render_pdf
+from emulation.text import vn_slugify
+
+PDF = "application/pdf"
+
+METHOD_WORDS = {
+    "runoff": "bỏ phiếu lại giữa các đơn vị bằng phiếu",
+    "chair": "chủ trì hội nghị quyết định",
+    "lot": "bốc thăm",
+}
+
+
+@dataclass
+class PollReport:
+    """What the minutes print about one poll."""
+
+    number: int
+    poll: Poll
+    result: TallyResult | None
+    names: dict[int, str]
+    rule_sentences: list[str] = field(default_factory=list)
+    resolution: TieResolution | None = None
+
+    @property
+    def title(self) -> str:
+        return self.poll.title
+
+    @property
+    def base_words(self) -> str:
+        return BASE_WORDS[self.result.rule.base] if self.result else ""
+
+    @property
+    def winners(self) -> list[str]:
+        return [self.names[w] for w in self.result.winners] if self.result else []
+
+    @property
+    def winner_rows(self):
+        if not self.result:
+            return []
+        return [c for c in self.result.candidates if c.elected]
+
+    @property
+    def tie_text(self) -> str:
+        if not self.result or not self.result.tie:
+            return ""
+        tie = self.result.tie
+        names = ", ".join(self.names[c] for c in tie.candidate_ids)
+        seats = (
+            f"vị trí thứ {tie.first_seat}"
+            if tie.seats_open == 1
+            else f"các vị trí từ thứ {tie.first_seat} đến thứ {tie.last_seat}"
+        )
+        text = f"Các đơn vị {names} có số phiếu bằng nhau ({tie.votes} phiếu) ở {seats}"
+        resolution = self.resolution
+        if resolution is None:
+            return text + "; chưa giải quyết."
+        when = timezone.localtime(resolution.decided_at)
+        text += f"; giải quyết bằng cách {METHOD_WORDS[resolution.method]}"
+        if resolution.decided_by:
+            text += f" ({resolution.decided_by}, lúc {when:%H} giờ {when:%M})"
+        if resolution.chosen:
+            text += ": chọn " + ", ".join(self.names[c] for c in resolution.chosen)
+        if resolution.runoff_poll_id:
+            text += " (kết quả tại mục bỏ phiếu lại)"
+        return text + "."
+
+
+def poll_reports(session: VotingSession) -> list[PollReport]:
+    """One report per poll in minutes order (a runoff right after the poll it settles)."""
+    reports = []
+    for number, poll in enumerate(session.polls.for_list(), start=1):
+        names = {c.agency_id: c.agency.name for c in poll.candidates.all()}
+        resolutions = list(poll.tie_resolutions.all())
+        resolution = resolutions[0] if resolutions else None
+        result = poll.result()
+        reports.append(
+            PollReport(
+                number=number,
+                poll=poll,
+                result=result,
+                names=names,
+                rule_sentences=describe(result.rule, kind=poll.kind, seats=poll.seats)
+                if result
+                else [],
+                resolution=resolution,
+            )
+        )
+    return reports
+
+
+def _issuer(session):
+    bloc_year = session.bloc_year
+    return {
+        "issuer_name": bloc_year.bloc.name,
+        "bloc_year": bloc_year,
+        "session": session,
+        "held_at": timezone.localtime(session.held_at),
+    }
+
+
+def _number(session, stamp):
+    return None if stamp else f"      /BB-{session.bloc_year.bloc.code}"
+
+
+def count_minutes_pdf(session: VotingSession, *, stamp=None):
+    """Biên bản kiểm phiếu: one section per poll, signed by the counting committee."""
+    session = VotingSession.objects.select_related("bloc_year__bloc").get(pk=session.pk)
+    committee = session.committee or []
+    blocks = [
+        SignatureBlock(
+            position=row.get("role") or "Thành viên",
+            name=row.get("name", ""),
+            note="(Ký, ghi rõ họ tên)",
+        )
+        for row in committee
+    ] or [SignatureBlock(position="Trưởng ban kiểm phiếu", note="(Ký, ghi rõ họ tên)")]
+    context = {
+        **_issuer(session),
+        "stamp": stamp,
+        "number": _number(session, stamp),
+        "doc_date": timezone.localtime(session.held_at).date(),
+        "doc_type": "Biên bản",
+        "subject": f"Kiểm phiếu bình xét, suy tôn năm {session.bloc_year.year}",
+        "committee": committee,
+        "reports": poll_reports(session),
+        "signature_blocks": blocks,
+    }
+    data = render_pdf("pdf/count_minutes.html", context)
+    name = f"bien-ban-kiem-phieu-{vn_slugify(session.bloc_year.bloc.name)}-{session.bloc_year.year}"
+    return f"{name}.pdf", PDF, data
+
+
+def conference_minutes_pdf(session: VotingSession, *, stamp=None):
+    """Biên bản hội nghị: attendance, agenda, narrative, every result in %, next year's leaders."""
+    session = VotingSession.objects.select_related(
+        "bloc_year__bloc", "bloc_year__next_head", "bloc_year__next_deputy", "chair_agency"
+    ).get(pk=session.pk)
+    attendance = list(session.attendance.select_related("agency").order_by("agency__sort_name"))
+    reports = poll_reports(session)
+    elected = {
+        report.poll.kind: report.winners[0]
+        for report in reports
+        if report.poll.kind in (PollKind.NEXT_HEAD, PollKind.NEXT_DEPUTY) and report.winners
+    }
+    context = {
+        **_issuer(session),
+        "stamp": stamp,
+        "number": _number(session, stamp),
+        "doc_date": timezone.localtime(session.held_at).date(),
+        "doc_type": "Biên bản",
+        "subject": f"Hội nghị tổng kết công tác thi đua, khen thưởng năm {session.bloc_year.year}",
+        "present": [a for a in attendance if a.present],
+        "absent": [a for a in attendance if not a.present],
+        "members_count": len(attendance),
+        "guests": session.guests or [],
+        "agenda_lines": [line for line in session.agenda.splitlines() if line.strip()],
+        "narrative_lines": [line for line in session.narrative.splitlines() if line.strip()],
+        "reports": [r for r in reports if r.poll.kind != PollKind.TIE_BREAK],
+        "next_year": session.bloc_year.year + 1,
+        "next_head": elected.get(PollKind.NEXT_HEAD) or session.bloc_year.next_head,
+        "next_deputy": elected.get(PollKind.NEXT_DEPUTY) or session.bloc_year.next_deputy,
+        "signature_blocks": [
+            SignatureBlock(
+                position="Thư ký", name=session.secretary_name, note="(Ký, ghi rõ họ tên)"
+            ),
+            SignatureBlock(position="Chủ trì", name=session.chair_name, note="(Ký, ghi rõ họ tên)"),
+        ],
+    }
+    data = render_pdf("pdf/conference_minutes.html", context)
+    name = f"bien-ban-hoi-nghi-{vn_slugify(session.bloc_year.bloc.name)}-{session.bloc_year.year}"
+    return f"{name}.pdf", PDF, data
+
+
+def ballot_papers_pdf(poll: Poll):
+    """One numbered paper per member present, with the candidates, tick boxes and instructions."""
+    poll = Poll.objects.select_related("session__bloc_year__bloc", "award_type", "parent").get(
+        pk=poll.pk
+    )
+    session = poll.session
+    count = poll.ballots_issued or session.attendance.filter(present=True).count() or 1
+    spec = poll.spec()
+    context = {
+        **_issuer(session),
+        "poll": poll,
+        "candidates": [c.agency.name for c in poll.candidates.select_related("agency")],
+        "serials": range(1, count + 1),
+        "max_marks": spec.marks_allowed(poll.seats),
+        "rule_sentences": describe(spec, kind=poll.kind, seats=poll.seats),
+        "doc_type": "Phiếu bầu",
+        "subject": poll.title,
+    }
+    data = render_pdf("pdf/ballot_papers.html", context)
+    name = f"phieu-bau-{vn_slugify(poll.title)}-{session.bloc_year.year}"
+    return f"{name}.pdf", PDF, data
