@@ -1,2 +1,150 @@
+from django.urls import path
+
 app_name = "awards"
 urlpatterns = []
+
+# H7 proposals, review, decisions and the award ledger
+from awards.views import ledger as ledger_views  # noqa: E402
+from awards.views import proposals as proposal_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "bloc-years/<int:pk>/proposals/",
+        proposal_views.bloc_year_proposals,
+        name="bloc_year_proposals",
+    ),
+    path(
+        "bloc-years/<int:pk>/proposals/<int:proposal_pk>/",
+        proposal_views.proposal_detail,
+        name="proposal_detail",
+    ),
+    path("bloc-years/<int:pk>/proposals/add/", proposal_views.proposal_add, name="proposal_add"),
+    path(
+        "bloc-years/<int:pk>/proposals/upload/",
+        proposal_views.proposal_upload,
+        name="proposal_upload",
+    ),
+    path(
+        "bloc-years/<int:pk>/proposals/documents/<int:document_pk>/",
+        proposal_views.proposal_document,
+        name="proposal_document",
+    ),
+    path(
+        "bloc-years/<int:pk>/proposals/documents/<int:document_pk>/remove/",
+        proposal_views.proposal_document_remove,
+        name="proposal_document_remove",
+    ),
+    path(
+        "bloc-years/<int:pk>/proposals/letter/",
+        proposal_views.request_letter_generate,
+        name="request_letter_generate",
+    ),
+    path(
+        "bloc-years/<int:pk>/proposals/submit/",
+        proposal_views.proposals_submit,
+        name="proposals_submit",
+    ),
+    path("proposals/", proposal_views.proposal_workspace, name="proposal_workspace"),
+    path("proposals/review/", proposal_views.proposals_start_review, name="proposals_start_review"),
+    path("proposals/accept/", proposal_views.proposals_accept, name="proposals_accept"),
+    path("proposals/return/", proposal_views.proposal_return, name="proposal_return"),
+    path(
+        "proposals/council/",
+        proposal_views.proposal_council_outcome,
+        name="proposal_council_outcome",
+    ),
+    path("proposals/forward/", proposal_views.proposals_forward, name="proposals_forward"),
+    path("proposals/decision/", proposal_views.decision_record, name="decision_record"),
+    path(
+        "proposals/<int:proposal_pk>/leading/",
+        proposal_views.proposal_leading,
+        name="proposal_leading",
+    ),
+    path(
+        "proposals/council-list.xlsx",
+        proposal_views.council_list_export,
+        name="council_list_export",
+    ),
+    path(
+        "proposals/council-list.pdf",
+        proposal_views.council_list_pdf_view,
+        name="council_list_pdf",
+    ),
+    path("ledger/", ledger_views.ledger, name="ledger"),
+    path("ledger/<int:record_pk>/revoke/", ledger_views.award_revoke, name="award_revoke"),
+    path("ledger/statistics/", ledger_views.award_statistics, name="award_statistics"),
+    path(
+        "ledger/statistics.xlsx",
+        ledger_views.award_statistics_export,
+        name="award_statistics_export",
+    ),
+    path("ledger/import/", ledger_views.decision_import, name="decision_import"),
+    path(
+        "ledger/import/commit/",
+        ledger_views.decision_import_commit,
+        name="decision_import_commit",
+    ),
+    path(
+        "ledger/import/template.xlsx",
+        ledger_views.decision_import_template,
+        name="decision_import_template",
+    ),
+]
+
+# H6 voting: the year-end conference, polls, ballots, minutes and rule sets
+from awards.views import voting as voting_views  # noqa: E402
+
+_POLL = "bloc-years/<int:pk>/conference/polls/<int:poll_pk>/"
+urlpatterns += [
+    path("bloc-years/<int:pk>/conference/", voting_views.conference, name="conference"),
+    path(
+        "bloc-years/<int:pk>/conference/setup/",
+        voting_views.conference_setup,
+        name="conference_setup",
+    ),
+    path(
+        "bloc-years/<int:pk>/conference/attendance/",
+        voting_views.conference_attendance,
+        name="conference_attendance",
+    ),
+    path(
+        "bloc-years/<int:pk>/conference/finalize/",
+        voting_views.conference_finalize,
+        name="conference_finalize",
+    ),
+    path(
+        "bloc-years/<int:pk>/conference/reopen/",
+        voting_views.conference_reopen,
+        name="conference_reopen",
+    ),
+    path(
+        "bloc-years/<int:pk>/conference/minutes/<str:which>.pdf",
+        voting_views.conference_minutes,
+        name="conference_minutes",
+    ),
+    path("bloc-years/<int:pk>/conference/polls/add/", voting_views.poll_add, name="poll_add"),
+    path(_POLL, voting_views.poll_detail, name="poll_detail"),
+    path(_POLL + "edit/", voting_views.poll_edit, name="poll_edit"),
+    path(_POLL + "delete/", voting_views.poll_delete, name="poll_delete"),
+    path(_POLL + "open/", voting_views.poll_open, name="poll_open"),
+    path(_POLL + "count/", voting_views.poll_count, name="poll_count"),
+    path(_POLL + "reset/", voting_views.poll_reset, name="poll_reset"),
+    path(_POLL + "tie/", voting_views.poll_tie, name="poll_tie"),
+    path(_POLL + "ballots/", voting_views.poll_ballots, name="poll_ballots"),
+    path(_POLL + "ballots/<int:serial>/", voting_views.ballot_edit, name="ballot_edit"),
+    path(_POLL + "aggregate/", voting_views.poll_aggregate, name="poll_aggregate"),
+    path(_POLL + "papers.pdf", voting_views.poll_papers, name="poll_papers"),
+    path(_POLL + "room/", voting_views.poll_room, name="poll_room"),
+    path("rule-sets/", voting_views.rule_sets, name="rule_sets"),
+    path("rule-sets/add/", voting_views.rule_set_edit, name="rule_set_add"),
+    path("rule-sets/<int:rule_pk>/", voting_views.rule_set_edit, name="rule_set_edit"),
+]
+
+# H5 award types (province staff)
+from awards.views import types as type_views  # noqa: E402
+
+urlpatterns += [
+    path("types/", type_views.award_type_list, name="award_type_list"),
+    path("types/new/", type_views.award_type_create, name="award_type_create"),
+    path("types/<int:pk>/edit/", type_views.award_type_edit, name="award_type_edit"),
+]

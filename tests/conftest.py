@@ -6,6 +6,7 @@ TĐKT), `bloc_head`, `deputy`, `member`, `outsider` (an agency in another bloc) 
 """
 
 import os
+import sys
 
 import pytest
 from django.db import connection
@@ -29,6 +30,45 @@ PASSWORD = "mat-khau-thu-nghiem"
 def fast_password_hashing(settings):
     """PBKDF2 at production strength costs ~0.3 s per user; tests make hundreds of users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def _test_media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def temporary_media_root(settings, _test_media_root):
+    """Files tests store (issued documents, uploads) go to a temporary MEDIA_ROOT."""
+    settings.MEDIA_ROOT = _test_media_root
+
+
+def reseed_reference_data():
+    """Run every data migration's `seed(apps, schema_editor)` again.
+
+    Reference data (award types, rule sets, eligibility rules, the covenant template) comes from
+    data migrations; a transactional test flushes it away afterwards, so later transactional
+    tests need it put back. Seeds are idempotent by convention.
+    """
+    from django.apps import apps
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    for key in sorted(loader.disk_migrations):
+        seed = getattr(sys.modules[loader.disk_migrations[key].__module__], "seed", None)
+        if seed is not None:
+            seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def reference_data_in_transactional_tests(request):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        reseed_reference_data()
 
 
 @pytest.fixture

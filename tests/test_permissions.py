@@ -35,8 +35,104 @@ def bloc_year_runners():
     }
 
 
+def h7_document(by):
+    """A collective proposal of the head with one stored PDF paper (H7 proposal pages)."""
+    from awards.models import ProposalDocument
+    from emulation.uploads import store_private_file
+    from tests.factories import AwardProposalFactory
+
+    proposal = AwardProposalFactory(bloc_year=by, agency=by.head)
+    return ProposalDocument.objects.create(
+        proposal=proposal,
+        kind=ProposalDocument.Kind.OTHER,
+        stored_name=store_private_file(b"%PDF-1.4 test", folder="proposals/test"),
+        original_name="bao-cao.pdf",
+        content_type="application/pdf",
+    )
+
+
+def h6_poll(by):
+    """An open award poll with one ballot in the cast's conference (H6 voting pages)."""
+    from tests.awards.voting_fixtures import matrix_poll
+
+    return matrix_poll(by)
+
+
+def h6_rule_set_pk():
+    from awards.models import RuleSet
+
+    return RuleSet.objects.order_by("pk").values_list("pk", flat=True).first()
+
+
+def h2_issued_document_url(by):
+    """An issued document of the cast's bloc-year (H2 documents)."""
+    from tests.factories import issued_document
+
+    return reverse("issued_document", args=[by.pk, issued_document(by).pk])
+
+
+def h5_covenant(by, status="draft"):
+    """The cast bloc-year's covenant (H5), created once and moved to `status`."""
+    from blocs.models import Covenant
+    from tests.factories import covenant_for, issued_document
+
+    covenant = Covenant.objects.filter(bloc_year=by).first() or covenant_for(by)
+    if status != covenant.status:
+        issued = status == "issued"
+        document = issued_document(by, kind="GU", title=covenant.title) if issued else None
+        Covenant.objects.filter(pk=covenant.pk).update(status=status, document=document)
+    return covenant
+
+
+def h5_signature_pk(by):
+    """An uploaded signed page of the cast's plain member (H5 covenant)."""
+    from blocs.models import CovenantSignature
+    from emulation.uploads import store_private_file
+
+    covenant = h5_covenant(by, "open")
+    agency = by.memberships.get(agency__name="Sở Văn hóa, Thể thao và Du lịch").agency
+    signature = covenant.signatures.filter(agency=agency).first()
+    if signature is None:
+        signature = CovenantSignature.objects.create(
+            covenant=covenant,
+            agency=agency,
+            signer_name="Trần Quốc Bảo",
+            signed_on="2024-02-05",
+            method="upload",
+            file=store_private_file(b"%PDF-1.4 test", folder="covenants"),
+            file_name="trang-ky.pdf",
+        )
+    return signature.pk
+
+
+def h5_registration_pk(by):
+    """The cast's plain member's registration (H5)."""
+    from blocs.models import Registration
+
+    agency = by.memberships.get(agency__name="Sở Văn hóa, Thể thao và Du lịch").agency
+    return Registration.objects.get_or_create(bloc_year=by, agency=agency)[0].pk
+
+
+def h5_award_type_pk():
+    from awards.models import AwardType
+
+    return AwardType.objects.get(code="CO_TINH").pk
+
+
+def h5_member_agency_pk(by):
+    return by.memberships.get(agency__name="Sở Văn hóa, Thể thao và Du lịch").agency_id
+
+
 MATRIX = [
     ("home", lambda by: reverse("home"), everyone(302)),
+    # H2 documents: public /verify/, the sample BIÊN BẢN, issued-document downloads.
+    ("verify", lambda by: reverse("verify"), everyone(200, anonymous=200)),
+    (
+        "sample_document",
+        lambda by: reverse("sample_document", args=[by.pk]),
+        bloc_year_readers(),
+    ),
+    ("issued_document", h2_issued_document_url, bloc_year_readers()),
     ("healthz", lambda by: reverse("healthz"), everyone(200, anonymous=200)),
     ("login", lambda by: reverse("login"), {**everyone(302), "anonymous": 200}),
     ("password_change", lambda by: reverse("password_change"), everyone(200)),
@@ -46,6 +142,207 @@ MATRIX = [
         "bloc_year_detail",
         lambda by: reverse("blocs:bloc_year_detail", args=[by.pk]),
         bloc_year_readers(),
+    ),
+    # H5 covenants and registrations (POST-only names tested in tests/blocs/test_covenant_views.py)
+    (
+        "covenant_detail",
+        lambda by: reverse("blocs:covenant_detail", args=[by.pk]),
+        bloc_year_readers(),
+    ),
+    (
+        "covenant_edit",
+        lambda by: reverse("blocs:covenant_edit", args=[h5_covenant(by).bloc_year_id]),
+        bloc_year_runners(),
+    ),
+    (
+        "covenant_pdf",
+        lambda by: reverse("blocs:covenant_pdf", args=[h5_covenant(by).bloc_year_id]),
+        bloc_year_readers(),
+    ),
+    (
+        "covenant_signed_pdf",
+        lambda by: reverse(
+            "blocs:covenant_signed_pdf", args=[h5_covenant(by, "issued").bloc_year_id]
+        ),
+        bloc_year_readers(),
+    ),
+    (
+        "covenant_sign",
+        lambda by: reverse(
+            "blocs:covenant_sign",
+            args=[h5_covenant(by, "open").bloc_year_id, h5_member_agency_pk(by)],
+        ),
+        bloc_year_readers(),
+    ),
+    (
+        "covenant_paper_signatures",
+        lambda by: reverse(
+            "blocs:covenant_paper_signatures", args=[h5_covenant(by, "open").bloc_year_id]
+        ),
+        bloc_year_runners(),
+    ),
+    (
+        "covenant_signature_file",
+        lambda by: reverse("blocs:covenant_signature_file", args=[by.pk, h5_signature_pk(by)]),
+        bloc_year_readers(),
+    ),
+    (
+        "registration_list",
+        lambda by: reverse("blocs:registration_list", args=[by.pk]),
+        bloc_year_runners(),
+    ),
+    (
+        "registration_mine",
+        lambda by: reverse("blocs:registration_mine", args=[by.pk]),
+        {**bloc_year_readers(), "staff": 403},
+    ),
+    (
+        "registration_detail",
+        lambda by: reverse("blocs:registration_detail", args=[by.pk, h5_registration_pk(by)]),
+        bloc_year_readers(),
+    ),
+    (
+        "registration_edit",
+        lambda by: reverse("blocs:registration_edit", args=[by.pk, h5_registration_pk(by)]),
+        bloc_year_runners(),
+    ),
+    ("covenant_template", lambda by: reverse("blocs:covenant_template"), staff_only()),
+    ("award_type_list", lambda by: reverse("awards:award_type_list"), staff_only()),
+    ("award_type_create", lambda by: reverse("awards:award_type_create"), staff_only()),
+    (
+        "award_type_edit",
+        lambda by: reverse("awards:award_type_edit", args=[h5_award_type_pk()]),
+        staff_only(),
+    ),
+    # H3 structure pages: staff-only registry and bloc management; bloc-year forms.
+    ("agency_list", lambda by: reverse("blocs:agency_list"), staff_only()),
+    ("agency_create", lambda by: reverse("blocs:agency_create"), staff_only()),
+    ("agency_detail", lambda by: reverse("blocs:agency_detail", args=[by.head_id]), staff_only()),
+    ("agency_edit", lambda by: reverse("blocs:agency_edit", args=[by.head_id]), staff_only()),
+    ("agency_rename", lambda by: reverse("blocs:agency_rename", args=[by.head_id]), staff_only()),
+    ("agency_merge", lambda by: reverse("blocs:agency_merge", args=[by.head_id]), staff_only()),
+    (
+        "agency_dissolve",
+        lambda by: reverse("blocs:agency_dissolve", args=[by.head_id]),
+        staff_only(),
+    ),
+    ("bloc_list", lambda by: reverse("blocs:bloc_list"), staff_only()),
+    (
+        "rollover_preview",
+        lambda by: reverse("blocs:rollover_preview", args=[by.year]),
+        staff_only(),
+    ),
+    (
+        "bloc_year_edit",
+        lambda by: reverse("blocs:bloc_year_edit", args=[by.pk]),
+        {**bloc_year_runners(), "head": 403, "deputy": 403},
+    ),
+    (
+        "member_signatory",
+        lambda by: reverse(
+            "blocs:member_signatory", args=[by.pk, by.memberships.order_by("pk").first().pk]
+        ),
+        {**bloc_year_runners(), "deputy": 403},
+    ),
+    # H4 Excel import/export (POST-only names tested in tests/blocs/test_transfer_views.py)
+    ("year_export", lambda by: reverse("blocs:year_export") + f"?year={by.year}", staff_only()),
+    ("transfer_home", lambda by: reverse("blocs:transfer_home"), staff_only()),
+    ("import_page", lambda by: reverse("blocs:import_page", args=["agencies"]), staff_only()),
+    (
+        "import_template",
+        lambda by: reverse("blocs:import_template", args=["memberships"]),
+        staff_only(),
+    ),
+    # H7 proposals, review, ledger (POST-only names tested in tests/awards/test_proposals_views.py)
+    (
+        "bloc_year_proposals",
+        lambda by: reverse("awards:bloc_year_proposals", args=[by.pk]),
+        bloc_year_readers(),
+    ),
+    (
+        "proposal_detail",
+        lambda by: reverse("awards:proposal_detail", args=[by.pk, h7_document(by).proposal_id]),
+        bloc_year_readers(),
+    ),
+    (
+        "proposal_document",
+        lambda by: reverse("awards:proposal_document", args=[by.pk, h7_document(by).pk]),
+        bloc_year_readers(),
+    ),
+    ("proposal_workspace", lambda by: reverse("awards:proposal_workspace"), staff_only()),
+    ("council_list_export", lambda by: reverse("awards:council_list_export"), staff_only()),
+    ("council_list_pdf", lambda by: reverse("awards:council_list_pdf"), staff_only()),
+    ("ledger", lambda by: reverse("awards:ledger"), staff_only()),
+    ("award_statistics", lambda by: reverse("awards:award_statistics"), staff_only()),
+    (
+        "award_statistics_export",
+        lambda by: reverse("awards:award_statistics_export"),
+        staff_only(),
+    ),
+    ("decision_import", lambda by: reverse("awards:decision_import"), staff_only()),
+    (
+        "decision_import_template",
+        lambda by: reverse("awards:decision_import_template"),
+        staff_only(),
+    ),
+    # H6 voting (POST-only names tested in tests/awards/test_voting_views.py)
+    ("conference", lambda by: reverse("awards:conference", args=[by.pk]), bloc_year_readers()),
+    (
+        "conference_setup",
+        lambda by: reverse("awards:conference_setup", args=[by.pk]),
+        bloc_year_runners(),
+    ),
+    (
+        "conference_attendance",
+        lambda by: reverse("awards:conference_attendance", args=[h6_poll(by).bloc_year_id]),
+        bloc_year_runners(),
+    ),
+    (
+        "conference_minutes",
+        lambda by: reverse("awards:conference_minutes", args=[h6_poll(by).bloc_year_id, "count"]),
+        bloc_year_runners(),
+    ),
+    (
+        "poll_add",
+        lambda by: reverse("awards:poll_add", args=[h6_poll(by).bloc_year_id]),
+        bloc_year_runners(),
+    ),
+    (
+        "poll_detail",
+        lambda by: reverse("awards:poll_detail", args=[by.pk, h6_poll(by).pk]),
+        bloc_year_readers(),
+    ),
+    (
+        "poll_ballots",
+        lambda by: reverse("awards:poll_ballots", args=[by.pk, h6_poll(by).pk]),
+        bloc_year_runners(),
+    ),
+    (
+        "ballot_edit",
+        lambda by: reverse("awards:ballot_edit", args=[by.pk, h6_poll(by).pk, 1]),
+        bloc_year_runners(),
+    ),
+    (
+        "poll_aggregate",
+        lambda by: reverse("awards:poll_aggregate", args=[by.pk, h6_poll(by).pk]),
+        bloc_year_runners(),
+    ),
+    (
+        "poll_papers",
+        lambda by: reverse("awards:poll_papers", args=[by.pk, h6_poll(by).pk]),
+        bloc_year_runners(),
+    ),
+    (
+        "poll_room",
+        lambda by: reverse("awards:poll_room", args=[by.pk, h6_poll(by).pk]),
+        bloc_year_runners(),
+    ),
+    ("rule_sets", lambda by: reverse("awards:rule_sets"), staff_only()),
+    ("rule_set_add", lambda by: reverse("awards:rule_set_add"), staff_only()),
+    (
+        "rule_set_edit",
+        lambda by: reverse("awards:rule_set_edit", args=[h6_rule_set_pk()]),
+        staff_only(),
     ),
 ]
 
@@ -86,4 +383,49 @@ def test_every_named_url_is_in_the_matrix():
 
 # URL names reached only by POST (forms on other pages); their permission tests live with the
 # feature's view tests.
-POST_ONLY: list[str] = []
+POST_ONLY: list[str] = [
+    # H5 covenants and registrations (tests/blocs/test_covenant_views.py)
+    "covenant_create",
+    "covenant_open",
+    "covenant_reopen",
+    "covenant_issue",
+    "covenant_deadline",
+    "registration_submit",
+    "registration_accept",
+    "registration_return",
+    # H3 structure (tests/blocs/test_*_views.py)
+    "bloc_create",
+    "bloc_set_active",
+    "bloc_year_create",
+    "rollover_apply",
+    "member_add",
+    "member_remove",
+    "bloc_year_leaders",
+    # H4 Excel imports (tests/blocs/test_transfer_views.py)
+    "import_commit",
+    "import_cancel",
+    # H7 proposals and ledger (tests/awards/test_proposals_views.py)
+    "proposal_add",
+    "proposal_upload",
+    "proposal_document_remove",
+    "request_letter_generate",
+    "proposals_submit",
+    "proposals_start_review",
+    "proposals_accept",
+    "proposal_return",
+    "proposal_council_outcome",
+    "proposals_forward",
+    "decision_record",
+    "proposal_leading",
+    "award_revoke",
+    "decision_import_commit",
+    # H6 voting (tests/awards/test_voting_views.py)
+    "conference_finalize",
+    "conference_reopen",
+    "poll_edit",
+    "poll_delete",
+    "poll_open",
+    "poll_count",
+    "poll_reset",
+    "poll_tie",
+]

@@ -1,3 +1,32 @@
+from awards.models.ledger import AwardRecord, Decision, EligibilityRule
+from awards.models.proposals import AwardProposal, ProposalDocument
 from awards.models.types import AwardType
+from awards.models.voting import (
+    AggregateEntry,
+    Attendance,
+    Ballot,
+    Candidate,
+    Poll,
+    PollKind,
+    RuleSet,
+    TieResolution,
+    VotingSession,
+)
 
-__all__ = ["AwardType"]
+__all__ = [
+    "AwardType",
+    "AwardProposal",
+    "AwardRecord",
+    "Decision",
+    "EligibilityRule",
+    "ProposalDocument",
+    "AggregateEntry",
+    "Attendance",
+    "Ballot",
+    "Candidate",
+    "Poll",
+    "PollKind",
+    "RuleSet",
+    "TieResolution",
+    "VotingSession",
+]

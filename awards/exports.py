@@ -1,0 +1,88 @@
+"""Spreadsheet exports of the proposal stage and the ledger (through `emulation.excel`)."""
+
+from itertools import groupby
+
+from awards.pdf_proposals import council_proposals
+from awards.services.ledger import award_statistics
+from emulation.excel import Exporter, Sheet
+
+COUNCIL_HEADERS = [
+    "TT",
+    "Tập thể, cá nhân",
+    "Chức vụ",
+    "Cơ quan, đơn vị",
+    "Khối thi đua",
+    "Dẫn đầu khối",
+    "Số phiếu",
+    "Tỷ lệ phiếu (%)",
+    "Trạng thái",
+    "Tỷ lệ tán thành của Hội đồng (%)",
+]
+
+
+class CouncilListExporter(Exporter):
+    """The council's list of proposals for a year: one sheet per award type."""
+
+    def __init__(self, year: int, award_type=None):
+        self.year = year
+        self.award_type = award_type
+        suffix = f" {award_type.code}" if award_type else ""
+        self.filename = f"danh sach de nghi khen thuong {year}{suffix}"
+        self.title = f"Đề nghị {year}"
+
+    def sheets(self) -> list[Sheet]:
+        proposals = list(council_proposals(self.year, self.award_type))
+        sheets = []
+        for award, items in groupby(proposals, key=lambda p: p.award_type):
+            rows = [
+                [
+                    index,
+                    p.person_name or p.agency.name,
+                    p.person_title,
+                    p.agency.name,
+                    p.bloc_year.bloc.name,
+                    "x" if p.leads_bloc else "",
+                    p.votes,
+                    p.percent,
+                    p.get_state_display(),
+                    p.council_percent,
+                ]
+                for index, p in enumerate(items, start=1)
+            ]
+            sheets.append(Sheet(_sheet_title(award), COUNCIL_HEADERS, rows))
+        return sheets or [Sheet(self.title, COUNCIL_HEADERS, [])]
+
+
+def _sheet_title(award) -> str:
+    # Excel sheet names: at most 31 characters, none of []:*?/\ .
+    name = award.code
+    for char in "[]:*?/\\":
+        name = name.replace(char, " ")
+    return name[:31]
+
+
+STATISTICS_HEADERS = ["Năm", "Mã", "Danh hiệu, hình thức", "Tập thể", "Cá nhân", "Tổng"]
+
+
+class StatisticsExporter(Exporter):
+    """Awards in force per year and award type, collectives and individuals."""
+
+    filename = "thong ke khen thuong"
+    title = "Thống kê khen thưởng"
+
+    def __init__(self, years=None):
+        self.years = years
+
+    def headers(self):
+        return STATISTICS_HEADERS
+
+    def rows(self):
+        for row in award_statistics(self.years):
+            yield [
+                row.year,
+                row.award_type.code,
+                row.award_type.legal_name,
+                row.collectives,
+                row.individuals,
+                row.total,
+            ]

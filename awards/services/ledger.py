@@ -1,0 +1,204 @@
+"""The award ledger: recording decisions (one decision, many awards) and revoking awards."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from awards.models import AwardProposal, AwardRecord, AwardType, Decision
+from awards.services import proposals as proposal_services
+from emulation.audit import log_action
+from emulation.text import document_number
+
+
+def get_or_create_decision(
+    *,
+    number: str,
+    signed_on: datetime.date,
+    signer_name: str = "",
+    signer_title: str = "",
+    deciding_level: str = "",
+    subject: str = "",
+    actor,
+) -> Decision:
+    """The decision with this number and date, created (and audited) the first time it is seen."""
+    number = (number or "").strip()
+    if not number or not signed_on:
+        raise ValidationError(_("Quyết định cần có số và ngày ký."))
+    decision, created = Decision.objects.get_or_create(
+        number=number,
+        signed_on=signed_on,
+        defaults={
+            "signer_name": signer_name,
+            "signer_title": signer_title,
+            "deciding_level": deciding_level,
+            "subject": subject,
+            "created_by": actor if getattr(actor, "pk", None) else None,
+        },
+    )
+    if created:
+        log_action(
+            "awards.decision.created",
+            decision,
+            actor=actor,
+            data=proposal_services.facts(number=number, signed_on=signed_on, signer=signer_name),
+        )
+    return decision
+
+
+@transaction.atomic
+def record_decision(
+    proposals,
+    *,
+    number: str,
+    signed_on: datetime.date,
+    signer_name: str,
+    signer_title: str = "",
+    deciding_level: str = "",
+    subject: str = "",
+    source: str = AwardRecord.Source.BLOC_VOTE,
+    actor,
+) -> Decision:
+    """One decision covering many proposals: each becomes decided and enters the ledger."""
+    proposals = list(proposals)
+    if not proposals:
+        raise ValidationError(_("Chưa chọn đề nghị nào cho quyết định."))
+    decision = get_or_create_decision(
+        number=number,
+        signed_on=signed_on,
+        signer_name=signer_name,
+        signer_title=signer_title,
+        deciding_level=deciding_level,
+        subject=subject,
+        actor=actor,
+    )
+    for proposal in proposal_services._locked(proposals):
+        proposal_services.decide(proposal, decision, actor=actor)
+        try:
+            with transaction.atomic():
+                record = AwardRecord.objects.create(
+                    agency=proposal.agency,
+                    person_name=proposal.person_name,
+                    person_title=proposal.person_title,
+                    award_type=proposal.award_type,
+                    year=proposal.year,
+                    decision=decision,
+                    source=source,
+                    proposal=proposal,
+                )
+        except IntegrityError as error:
+            raise ValidationError(
+                _("%(who)s đã có %(award)s năm %(year)s trong sổ khen thưởng.")
+                % {
+                    "who": proposal.recipient_label,
+                    "award": proposal.award_type,
+                    "year": proposal.year,
+                }
+            ) from error
+        log_action(
+            "awards.award.recorded",
+            record,
+            actor=actor,
+            data=proposal_services.facts(decision=str(decision), proposal=str(proposal)),
+        )
+    return decision
+
+
+@transaction.atomic
+def revoke_award(
+    record: AwardRecord,
+    *,
+    number: str,
+    signed_on: datetime.date,
+    signer_name: str = "",
+    signer_title: str = "",
+    reason: str,
+    actor,
+) -> AwardRecord:
+    """Revoke an award by a later decision; its proposal, if any, becomes revoked too."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Vui lòng ghi lý do thu hồi."))
+    record = AwardRecord.objects.select_for_update().get(pk=record.pk)
+    if record.status == AwardRecord.Status.REVOKED:
+        raise ValidationError(_("Khen thưởng này đã bị thu hồi."))
+    decision = get_or_create_decision(
+        number=number,
+        signed_on=signed_on,
+        signer_name=signer_name,
+        signer_title=signer_title,
+        subject=_("Thu hồi khen thưởng"),
+        actor=actor,
+    )
+    if decision.pk == record.decision_id or signed_on < record.decision.signed_on:
+        raise ValidationError(_("Quyết định thu hồi phải là một quyết định sau quyết định khen."))
+    record.status = AwardRecord.Status.REVOKED
+    record.revoked_by = decision
+    record.revoke_reason = reason
+    record.save(update_fields=["status", "revoked_by", "revoke_reason"])
+    log_action(
+        "awards.award.revoked",
+        record,
+        actor=actor,
+        data={
+            "status": ["awarded", "revoked"],
+            **proposal_services.facts(decision=str(decision), reason=reason),
+        },
+    )
+    if record.proposal_id:
+        proposal = AwardProposal.objects.select_for_update().get(pk=record.proposal_id)
+        proposal_services.revoke(proposal, actor=actor)
+    return record
+
+
+@dataclass
+class StatisticsRow:
+    """Awards of one type in one year, split into collectives and individuals."""
+
+    year: int
+    award_type: AwardType
+    collectives: int = 0
+    individuals: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.collectives + self.individuals
+
+
+def award_statistics(years=None) -> list[StatisticsRow]:
+    """Counts of awards in force per achievement year and award type (one query)."""
+    records = AwardRecord.objects.awarded()
+    if years:
+        records = records.filter(year__in=list(years))
+    counts = records.values("year", "award_type").annotate(
+        collectives=Count("pk", filter=Q(person_name="")),
+        individuals=Count("pk", filter=~Q(person_name="")),
+    )
+    types = {award.pk: award for award in AwardType.objects.all()}
+    rows = [
+        StatisticsRow(
+            item["year"], types[item["award_type"]], item["collectives"], item["individuals"]
+        )
+        for item in counts
+    ]
+    return sorted(rows, key=lambda row: (-row.year, row.award_type.order, row.award_type.code))
+
+
+def statistics_sentence(rows: list[StatisticsRow]) -> str:
+    """One year's awards as a report sentence: "08 tập thể được tặng Cờ thi đua của Chính phủ;
+    06 tập thể, 03 cá nhân Huân chương Lao động hạng Ba"."""
+    parts = []
+    for row in rows:
+        counts = []
+        if row.collectives:
+            counts.append(_("%(n)s tập thể") % {"n": document_number(row.collectives)})
+        if row.individuals:
+            counts.append(_("%(n)s cá nhân") % {"n": document_number(row.individuals)})
+        if not counts:
+            continue
+        verb = _("được tặng") if not parts else ""
+        parts.append(" ".join(filter(None, [", ".join(counts), verb, row.award_type.legal_name])))
+    return "; ".join(parts) + ("." if parts else "")
