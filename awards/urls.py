@@ -148,3 +148,27 @@ urlpatterns += [
     path("types/new/", type_views.award_type_create, name="award_type_create"),
     path("types/<int:pk>/edit/", type_views.award_type_edit, name="award_type_edit"),
 ]
+
+# H9 eligibility rules (province staff)
+from awards.views import eligibility_rules as eligibility_rule_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "eligibility-rules/", eligibility_rule_views.eligibility_rules, name="eligibility_rules"
+    ),
+    path(
+        "eligibility-rules/add/",
+        eligibility_rule_views.eligibility_rule_add,
+        name="eligibility_rule_add",
+    ),
+    path(
+        "eligibility-rules/<int:rule_pk>/",
+        eligibility_rule_views.eligibility_rule_edit,
+        name="eligibility_rule_edit",
+    ),
+    path(
+        "eligibility-rules/<int:rule_pk>/toggle/",
+        eligibility_rule_views.eligibility_rule_toggle,
+        name="eligibility_rule_toggle",
+    ),
+]

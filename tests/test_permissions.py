@@ -113,6 +113,12 @@ def h5_registration_pk(by):
     return Registration.objects.get_or_create(bloc_year=by, agency=agency)[0].pk
 
 
+def h9_eligibility_rule_pk():
+    from awards.models import EligibilityRule
+
+    return EligibilityRule.objects.get(kind="quota", award_type__code="CO_CP").pk
+
+
 def h5_award_type_pk():
     from awards.models import AwardType
 
@@ -344,6 +350,14 @@ MATRIX = [
         lambda by: reverse("awards:rule_set_edit", args=[h6_rule_set_pk()]),
         staff_only(),
     ),
+    # H9 eligibility rules (toggle is POST-only: tests/awards/test_eligibility_rule_views.py)
+    ("eligibility_rules", lambda by: reverse("awards:eligibility_rules"), staff_only()),
+    ("eligibility_rule_add", lambda by: reverse("awards:eligibility_rule_add"), staff_only()),
+    (
+        "eligibility_rule_edit",
+        lambda by: reverse("awards:eligibility_rule_edit", args=[h9_eligibility_rule_pk()]),
+        staff_only(),
+    ),
 ]
 
 
@@ -428,4 +442,6 @@ POST_ONLY: list[str] = [
     "poll_count",
     "poll_reset",
     "poll_tie",
+    # H9 eligibility rules (tests/awards/test_eligibility_rule_views.py)
+    "eligibility_rule_toggle",
 ]

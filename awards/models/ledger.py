@@ -14,16 +14,28 @@ from awards.models.types import AwardType
 from emulation.fields import NFCCharField, NFCTextField
 
 
+def versions_in_force(rules, year: int) -> list:
+    """Of `rules` (versions already loaded), those in force on 31 December of `year`.
+
+    The newest version of each rule (same kind, award type and required type) decides, so a
+    switched-off version stops the rule from its effective date on.
+    """
+    last_day = datetime.date(year, 12, 31)
+    newest = {}
+    for rule in sorted(rules, key=lambda r: (r.effective_from, r.pk or 0)):
+        if rule.effective_from <= last_day:
+            newest[rule.chain_key] = rule
+    return [rule for rule in newest.values() if rule.enabled]
+
+
 class EligibilityRuleQuerySet(models.QuerySet):
     def in_effect(self, year: int):
-        """Enabled rules in force on 31 December of `year`, newest per (kind, award type)."""
-        rules = self.filter(
-            enabled=True, effective_from__lte=datetime.date(year, 12, 31)
-        ).select_related("award_type", "required_award_type")
-        newest = {}
-        for rule in rules.order_by("effective_from", "pk"):
-            newest[(rule.kind, rule.award_type_id, rule.required_award_type_id)] = rule
-        return list(newest.values())
+        return versions_in_force(
+            self.filter(effective_from__lte=datetime.date(year, 12, 31)).select_related(
+                "award_type", "required_award_type"
+            ),
+            year,
+        )
 
 
 class EligibilityRule(models.Model):
@@ -87,6 +99,11 @@ class EligibilityRule(models.Model):
 
     def __str__(self):
         return self.text
+
+    @property
+    def chain_key(self) -> tuple:
+        """Versions with the same key replace one another by effective date."""
+        return (self.kind, self.award_type_id, self.required_award_type_id)
 
     def to_rule(self):
         """The pure rule object `awards.eligibility` evaluates."""
