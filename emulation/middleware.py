@@ -24,9 +24,13 @@ class LoginRequiredMiddleware:
 
     def __call__(self, request):
         remember_request_ip(client_ip(request))
-        if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PATHS):
-            return redirect_to_login(request.get_full_path())
-        return self.get_response(request)
+        try:
+            if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PATHS):
+                return redirect_to_login(request.get_full_path())
+            return self.get_response(request)
+        finally:
+            # The thread serves other requests and commands next: never log this IP for them.
+            remember_request_ip(None)
 
 
 class SessionLanguageMiddleware:

@@ -18,6 +18,7 @@ _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d"})
 # marks in the order dictionaries use.
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _BASE_RANK = {letter: index for index, letter in enumerate(_ALPHABET)}
+_MAX_RANK = 999_999
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền hỏi ngã sắc nặng
 
 
@@ -61,7 +62,9 @@ def _letter_key(char: str) -> tuple[int, int]:
             letter = {"o": "ơ", "u": "ư"}.get(base, base)
     if letter in _BASE_RANK:
         return (_BASE_RANK[letter] + 1000, tone)
-    return (ord(letter), tone)
+    # collation_key stores ranks in six digits; characters beyond U+F423F (private use, rare
+    # ideographs) share the last rank so the stored key and this key order names alike.
+    return (min(ord(letter), _MAX_RANK), tone)
 
 
 def vn_sort_key(value: str) -> tuple:

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# make test: set-up, ruff, the migrations check, the whole suite on PostgreSQL, then the whole
+# suite again on SQLite (the quick-start path; PostgreSQL-only tests skip themselves there).
+# Every step runs even when an earlier one failed; the exit status is non-zero if any failed.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/lib.sh
+source scripts/postgres.sh
+
+started=$SECONDS
+bash scripts/setup.sh test
+
+export DJANGO_ALLOW_ASYNC_UNSAFE=true
+workers="${PYTEST_WORKERS:-2}"
+pytest_args=(-q -n "$workers" -rfE --durations=10 -p no:cacheprovider)
+failed=()
+
+step() {
+    local name="$1"
+    shift
+    say "$name"
+    local step_started=$SECONDS
+    if "$@"; then
+        echo "    ok ($((SECONDS - step_started)) s)"
+    else
+        echo "    FAILED ($((SECONDS - step_started)) s)"
+        failed+=("$name")
+    fi
+}
+
+step "ruff check" .venv/bin/ruff check .
+step "ruff format --check" .venv/bin/ruff format --check .
+step "makemigrations --check" env -u DATABASE_URL \
+    .venv/bin/python manage.py makemigrations --check --dry-run
+
+choose_postgres
+step "pytest on PostgreSQL" env DATABASE_URL="$PG_URL" .venv/bin/pytest "${pytest_args[@]}"
+stop_throwaway_cluster
+step "pytest on SQLite" env -u DATABASE_URL .venv/bin/pytest "${pytest_args[@]}"
+
+elapsed=$((SECONDS - started))
+if [ ${#failed[@]} -gt 0 ]; then
+    printf '\033[31mmake test FAILED after %dm%02ds: %s\033[0m\n' $((elapsed / 60)) $((elapsed % 60)) \
+        "$(IFS=,; echo "${failed[*]}")" >&2
+    exit 1
+fi
+printf '\033[32mmake test passed in %dm%02ds\033[0m\n' $((elapsed / 60)) $((elapsed % 60))
