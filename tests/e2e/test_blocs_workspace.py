@@ -40,6 +40,7 @@ def test_staff_import_open_2025_fix_a_head_and_the_head_sees_the_bloc(
     login("canbo", DEMO_PASSWORD)
 
     # 1. The Excel hub, from the menu; download the 2024 structure.
+    page.get_by_role("button", name="Danh mục, cấu hình").click()
     page.get_by_role("link", name="Nhập/Xuất Excel").click()
     page.wait_for_load_state("networkidle")
     screenshot("workspace-01-excel-hub")
@@ -106,6 +107,7 @@ def test_staff_import_open_2025_fix_a_head_and_the_head_sees_the_bloc(
     assert BlocYear.objects.get(year=2025, bloc__code="KTĐVHXH").head == health
 
     # 6. The bloc head logs in and lands on the 2025 bloc, as its head.
+    page.get_by_test_id("whoami").click()  # the user menu holds "Đăng xuất"
     page.get_by_role("button", name="Đăng xuất").click()
     page.wait_for_load_state("networkidle")
     login("truongkhoi", DEMO_PASSWORD)

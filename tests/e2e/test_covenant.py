@@ -39,6 +39,7 @@ def _province_data():
 
 
 def _logout(page):
+    page.get_by_test_id("whoami").click()  # the user menu holds "Đăng xuất"
     page.get_by_role("button", name="Đăng xuất").click()
     page.wait_for_load_state("networkidle")
 
