@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PYTHON := .venv/bin/python
 
-.PHONY: run setup test messages lint clean
+.PHONY: run setup test messages lint clean bench loadtest
 
 run: setup
 	@echo
@@ -15,6 +15,18 @@ setup:
 
 test:
 	@bash scripts/test.sh
+
+# Measure pages, PDFs, tally, import and export against DESIGN.md's budgets on a synthetic
+# province in a throwaway database (SCALE=small|large|xl; BENCH_ARGS="--json").
+bench:
+	@bash scripts/setup.sh venv
+	$(PYTHON) manage.py bench --scale $(or $(SCALE),large) $(BENCH_ARGS)
+
+# gunicorn (2 workers) on 127.0.0.1 with the large province, 16 clients x 30 s over the main
+# pages then /healthz; fails when any request fails (LOADTEST_ARGS="--clients 32 --duration 60").
+loadtest:
+	@bash scripts/setup.sh venv
+	$(PYTHON) scripts/loadtest.py $(LOADTEST_ARGS)
 
 messages:
 	@bash scripts/setup.sh venv

@@ -1,0 +1,99 @@
+"""Measurements beyond pages: PDFs, the tally, the Excel import, the council export.
+
+Each entry names its figure, unit and budget, the feature modules it needs and the function that
+measures it (`measure(province, extra, options) -> list[Figure]`). An entry whose feature is not
+in the code base yet is reported with no value, so the output says what is not measured.
+"""
+
+import importlib
+import importlib.util
+from dataclasses import dataclass
+
+from emulation.bench import report
+
+
+@dataclass(frozen=True)
+class Extra:
+    name: str
+    unit: str
+    budget: float | None
+    needs: tuple[str, ...]  # "module" or "module:attribute"
+    measure: str | None = None
+    layer: str = "structure"  # the generator layer whose data it measures
+
+    def available(self) -> bool:
+        if self.measure is None:
+            return False
+        for need in self.needs:
+            module, _, attribute = need.partition(":")
+            if importlib.util.find_spec(module) is None:
+                return False
+            if attribute and not hasattr(importlib.import_module(module), attribute):
+                return False
+        return True
+
+
+EXTRAS = [
+    Extra(
+        "pdf.covenant.median_s",
+        "s",
+        report.COVENANT_PDF_S,
+        ("blocs.pdf:covenant_pdf",),
+        "emulation.bench.documents.measure_covenant",
+        "covenants",
+    ),
+    Extra(
+        "pdf.ballot_papers.median_s",
+        "s",
+        None,
+        ("awards.pdf:ballot_papers_pdf",),
+        "emulation.bench.documents.measure_ballot_papers",
+        "conferences",
+    ),
+    Extra(
+        "pdf.count_minutes.median_s",
+        "s",
+        report.MINUTES_PDF_S,
+        ("awards.pdf:count_minutes_pdf",),
+        "emulation.bench.documents.measure_count_minutes",
+        "conferences",
+    ),
+    Extra(
+        "pdf.conference_minutes.median_s",
+        "s",
+        report.MINUTES_PDF_S,
+        ("awards.pdf:conference_minutes_pdf",),
+        "emulation.bench.documents.measure_conference_minutes",
+        "conferences",
+    ),
+    Extra(
+        "pdf.request_letter.median_s",
+        "s",
+        None,
+        ("awards.pdf_proposals:render_request_letter",),
+        "emulation.bench.documents.measure_request_letter",
+        "proposals",
+    ),
+    Extra(
+        "tally.100x20.median_ms",
+        "ms",
+        report.TALLY_MS,
+        ("awards.tally:tally",),
+        "emulation.bench.computations.measure_tally",
+    ),
+    Extra(
+        "import.1000_agencies.seconds",
+        "s",
+        report.IMPORT_S,
+        ("blocs.imports:commit_import", "blocs.imports:preview_import"),
+        "emulation.bench.computations.measure_import",
+    ),
+    Extra(
+        "export.council_list.seconds",
+        "s",
+        report.COUNCIL_EXPORT_S,
+        ("awards.exports:CouncilListExporter",),
+        "emulation.bench.computations.measure_council_export",
+        "proposals",
+    ),
+]

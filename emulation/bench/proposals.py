@@ -1,0 +1,111 @@
+"""The proposal layer: every award poll's winners proposed to the province; past years decided
+(one decision per year and award type, each award in the ledger), the last year's proposals
+accepted for the council, so the council list of a large province holds its 300 proposals."""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from awards.models import AwardProposal, AwardRecord, Decision
+from awards.models.voting import Poll, PollKind
+from emulation.bench.province import Province
+from emulation.models import AuditEntry
+
+BATCH = 2000
+
+
+def build_proposals(province: Province) -> int:
+    last_year = province.year
+    now = timezone.now()
+    polls = (
+        Poll.objects.filter(
+            bloc_year_id__in=province.bloc_year_ids,
+            kind=PollKind.AWARD,
+            tally_data__isnull=False,
+        )
+        .select_related("award_type", "bloc_year")
+        .order_by("pk")
+    )
+    proposals = []
+    for poll in polls:
+        result = poll.result()
+        for agency_id in result.winners:
+            candidate = result.candidate(agency_id)
+            decided = poll.bloc_year.year != last_year
+            proposals.append(
+                AwardProposal(
+                    bloc_year_id=poll.bloc_year_id,
+                    agency_id=agency_id,
+                    award_type=poll.award_type,
+                    year=poll.bloc_year.year,
+                    origin=AwardProposal.Origin.POLL,
+                    source_poll=poll,
+                    votes=candidate.votes,
+                    percent=Decimal(candidate.percent),
+                    leads_bloc=poll.award_type.code == "CO_TINH",
+                    state=AwardProposal.State.DECIDED if decided else AwardProposal.State.ACCEPTED,
+                    council_percent=Decimal("92.50") if decided else None,
+                    submitted_at=now,
+                    created_by_id=province.users["head"],
+                )
+            )
+    AwardProposal.objects.bulk_create(proposals, batch_size=BATCH)
+
+    decisions = {}
+    for proposal in proposals:
+        if proposal.state != AwardProposal.State.DECIDED:
+            continue
+        key = (proposal.year, proposal.award_type_id)
+        if key not in decisions:
+            decisions[key] = Decision(
+                number=f"{len(decisions) + 101}/QĐ-UBND",
+                signed_on=datetime.date(proposal.year + 1, 3, 15),
+                signer_name="Trương Quốc Huy",
+                signer_title="Chủ tịch Ủy ban nhân dân tỉnh",
+                deciding_level=proposal.award_type.deciding_level,
+                subject=f"Về việc tặng {proposal.award_type.label} năm {proposal.year}",
+                created_by_id=province.users["staff"],
+            )
+    Decision.objects.bulk_create(decisions.values(), batch_size=BATCH)
+    records = []
+    for proposal in proposals:
+        if proposal.state == AwardProposal.State.DECIDED:
+            decision = decisions[proposal.year, proposal.award_type_id]
+            proposal.decision = decision
+            records.append(
+                AwardRecord(
+                    agency_id=proposal.agency_id,
+                    award_type_id=proposal.award_type_id,
+                    year=proposal.year,
+                    decision=decision,
+                    source=AwardRecord.Source.BLOC_VOTE,
+                    proposal=proposal,
+                )
+            )
+    AwardProposal.objects.bulk_update(
+        [p for p in proposals if p.decision_id], ["decision"], batch_size=BATCH
+    )
+    AwardRecord.objects.bulk_create(records, batch_size=BATCH)
+
+    proposal_type = ContentType.objects.get_for_model(AwardProposal)
+    entries = [
+        AuditEntry(
+            actor_id=province.users["staff"],
+            actor_name="Nguyễn Thị Thu Hà",
+            action=f"awards.proposal.{action}",
+            content_type=proposal_type,
+            object_id=str(proposal.pk),
+            object_repr=f"{proposal.year}: {proposal.award_type.label}",
+        )
+        for proposal in proposals
+        for action in ("created", "submitted", "accepted")
+    ]
+    AuditEntry.objects.bulk_create(entries, batch_size=BATCH)
+
+    province.ids["proposal"] = next(
+        p.pk for p in proposals if p.bloc_year_id == province.bloc_year_id
+    )
+    province.ids["council_proposals"] = sum(1 for p in proposals if p.year == last_year)
+    return len(proposals) + len(decisions) + len(records) + len(entries)

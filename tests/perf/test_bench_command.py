@@ -1,0 +1,66 @@
+"""`manage.py bench` runs end to end at the tiny scale and prints the figures as JSON."""
+
+import json
+from io import StringIO
+
+from django.core.management import call_command
+from django.db import connection
+
+from emulation.bench.extras import EXTRAS
+from emulation.bench.pages import PAGES
+from emulation.models import User
+
+
+def run_bench(*args) -> dict:
+    stdout = StringIO()
+    call_command(
+        "bench",
+        "--scale",
+        "tiny",
+        "--json",
+        "--requests",
+        "2",
+        "--pdf-runs",
+        "1",
+        "--database",
+        "configured",
+        *args,
+        stdout=stdout,
+        stderr=StringIO(),
+    )
+    return json.loads(stdout.getvalue())
+
+
+def test_the_bench_prints_every_figure_as_json_in_a_throwaway_database(django_db_blocker, db):
+    with django_db_blocker.unblock():
+        names_before = connection.settings_dict["NAME"]
+        result = run_bench()
+        assert connection.settings_dict["NAME"] == names_before
+
+    figures = {figure["name"]: figure for figure in result["figures"]}
+    assert result["scale"] == "tiny"
+    assert "structure" in result["layers"]
+    for name in ("migrate.seconds", "generate.tiny.seconds", "generate.tiny.rows"):
+        assert figures[name]["value"] > 0, name
+    for page in PAGES:
+        for role in page.roles:
+            prefix = f"page.tiny.{page.name}.{role}"
+            assert figures[f"{prefix}.queries"]["budget"] == 25
+            assert figures[f"{prefix}.queries"]["within_budget"] in (True, False), prefix
+            assert figures[f"{prefix}.median_ms"]["unit"] == "ms"
+            assert f"{prefix}.p95_ms" in figures
+    for extra in EXTRAS:
+        assert extra.name in figures
+    for figure in figures.values():
+        assert set(figure) >= {"name", "value", "unit", "budget", "within_budget"}
+        assert not figure.get("note", "").startswith("failed"), figure
+
+
+def test_only_narrows_the_run_and_the_users_database_is_left_alone(django_db_blocker, db):
+    User.objects.create(username="nguoidung-that")
+    with django_db_blocker.unblock():
+        result = run_bench("--only", "year_overview")
+    measured = [f["name"] for f in result["figures"] if f["name"].startswith("page.")]
+    assert measured
+    assert all("year_overview" in name for name in measured)
+    assert list(User.objects.values_list("username", flat=True)) == ["nguoidung-that"]
