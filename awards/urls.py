@@ -1,13 +1,59 @@
 from django.urls import path
 
+from awards.views import eligibility_rules as eligibility_rule_views
+from awards.views import ledger as ledger_views
+from awards.views import proposals as proposal_views
+from awards.views import types as type_views
+from awards.views import voting as voting_views
+
 app_name = "awards"
-urlpatterns = []
+_POLL = "bloc-years/<int:pk>/conference/polls/<int:poll_pk>/"
 
-# H7 proposals, review, decisions and the award ledger
-from awards.views import ledger as ledger_views  # noqa: E402
-from awards.views import proposals as proposal_views  # noqa: E402
-
-urlpatterns += [
+urlpatterns = [
+    # The year-end conference: sessions, polls, ballots, minutes and rule sets
+    path("bloc-years/<int:pk>/conference/", voting_views.conference, name="conference"),
+    path(
+        "bloc-years/<int:pk>/conference/setup/",
+        voting_views.conference_setup,
+        name="conference_setup",
+    ),
+    path(
+        "bloc-years/<int:pk>/conference/attendance/",
+        voting_views.conference_attendance,
+        name="conference_attendance",
+    ),
+    path(
+        "bloc-years/<int:pk>/conference/finalize/",
+        voting_views.conference_finalize,
+        name="conference_finalize",
+    ),
+    path(
+        "bloc-years/<int:pk>/conference/reopen/",
+        voting_views.conference_reopen,
+        name="conference_reopen",
+    ),
+    path(
+        "bloc-years/<int:pk>/conference/minutes/<str:which>.pdf",
+        voting_views.conference_minutes,
+        name="conference_minutes",
+    ),
+    path("bloc-years/<int:pk>/conference/polls/add/", voting_views.poll_add, name="poll_add"),
+    path(_POLL, voting_views.poll_detail, name="poll_detail"),
+    path(_POLL + "edit/", voting_views.poll_edit, name="poll_edit"),
+    path(_POLL + "delete/", voting_views.poll_delete, name="poll_delete"),
+    path(_POLL + "open/", voting_views.poll_open, name="poll_open"),
+    path(_POLL + "count/", voting_views.poll_count, name="poll_count"),
+    path(_POLL + "reset/", voting_views.poll_reset, name="poll_reset"),
+    path(_POLL + "tie/", voting_views.poll_tie, name="poll_tie"),
+    path(_POLL + "ballots/", voting_views.poll_ballots, name="poll_ballots"),
+    path(_POLL + "ballots/<int:serial>/", voting_views.ballot_edit, name="ballot_edit"),
+    path(_POLL + "aggregate/", voting_views.poll_aggregate, name="poll_aggregate"),
+    path(_POLL + "papers.pdf", voting_views.poll_papers, name="poll_papers"),
+    path(_POLL + "room/", voting_views.poll_room, name="poll_room"),
+    path("rule-sets/", voting_views.rule_sets, name="rule_sets"),
+    path("rule-sets/add/", voting_views.rule_set_edit, name="rule_set_add"),
+    path("rule-sets/<int:rule_pk>/", voting_views.rule_set_edit, name="rule_set_edit"),
+    # Proposals, province review, decisions and the award ledger
     path(
         "bloc-years/<int:pk>/proposals/",
         proposal_views.bloc_year_proposals,
@@ -89,73 +135,12 @@ urlpatterns += [
         ledger_views.decision_import_template,
         name="decision_import_template",
     ),
-]
-
-# H6 voting: the year-end conference, polls, ballots, minutes and rule sets
-from awards.views import voting as voting_views  # noqa: E402
-
-_POLL = "bloc-years/<int:pk>/conference/polls/<int:poll_pk>/"
-urlpatterns += [
-    path("bloc-years/<int:pk>/conference/", voting_views.conference, name="conference"),
-    path(
-        "bloc-years/<int:pk>/conference/setup/",
-        voting_views.conference_setup,
-        name="conference_setup",
-    ),
-    path(
-        "bloc-years/<int:pk>/conference/attendance/",
-        voting_views.conference_attendance,
-        name="conference_attendance",
-    ),
-    path(
-        "bloc-years/<int:pk>/conference/finalize/",
-        voting_views.conference_finalize,
-        name="conference_finalize",
-    ),
-    path(
-        "bloc-years/<int:pk>/conference/reopen/",
-        voting_views.conference_reopen,
-        name="conference_reopen",
-    ),
-    path(
-        "bloc-years/<int:pk>/conference/minutes/<str:which>.pdf",
-        voting_views.conference_minutes,
-        name="conference_minutes",
-    ),
-    path("bloc-years/<int:pk>/conference/polls/add/", voting_views.poll_add, name="poll_add"),
-    path(_POLL, voting_views.poll_detail, name="poll_detail"),
-    path(_POLL + "edit/", voting_views.poll_edit, name="poll_edit"),
-    path(_POLL + "delete/", voting_views.poll_delete, name="poll_delete"),
-    path(_POLL + "open/", voting_views.poll_open, name="poll_open"),
-    path(_POLL + "count/", voting_views.poll_count, name="poll_count"),
-    path(_POLL + "reset/", voting_views.poll_reset, name="poll_reset"),
-    path(_POLL + "tie/", voting_views.poll_tie, name="poll_tie"),
-    path(_POLL + "ballots/", voting_views.poll_ballots, name="poll_ballots"),
-    path(_POLL + "ballots/<int:serial>/", voting_views.ballot_edit, name="ballot_edit"),
-    path(_POLL + "aggregate/", voting_views.poll_aggregate, name="poll_aggregate"),
-    path(_POLL + "papers.pdf", voting_views.poll_papers, name="poll_papers"),
-    path(_POLL + "room/", voting_views.poll_room, name="poll_room"),
-    path("rule-sets/", voting_views.rule_sets, name="rule_sets"),
-    path("rule-sets/add/", voting_views.rule_set_edit, name="rule_set_add"),
-    path("rule-sets/<int:rule_pk>/", voting_views.rule_set_edit, name="rule_set_edit"),
-]
-
-# H5 award types (province staff)
-from awards.views import types as type_views  # noqa: E402
-
-urlpatterns += [
+    # Award types (province staff)
     path("types/", type_views.award_type_list, name="award_type_list"),
     path("types/new/", type_views.award_type_create, name="award_type_create"),
     path("types/<int:pk>/edit/", type_views.award_type_edit, name="award_type_edit"),
-]
-
-# H9 eligibility rules (province staff)
-from awards.views import eligibility_rules as eligibility_rule_views  # noqa: E402
-
-urlpatterns += [
-    path(
-        "eligibility-rules/", eligibility_rule_views.eligibility_rules, name="eligibility_rules"
-    ),
+    # Eligibility rules (province staff)
+    path("eligibility-rules/", eligibility_rule_views.eligibility_rules, name="eligibility_rules"),
     path(
         "eligibility-rules/add/",
         eligibility_rule_views.eligibility_rule_add,

@@ -20,12 +20,8 @@ urlpatterns = [
     path("i18n/language/", views.set_language, name="set_language"),
     path("audit/", views.audit_log, name="audit_log"),
     path("verify/", views.verify, name="verify"),
-    path(
-        "documents/sample/<int:bloc_year_pk>/", views.sample_document, name="sample_document"
-    ),
-    path(
-        "documents/<int:bloc_year_pk>/<int:pk>/", views.issued_document, name="issued_document"
-    ),
+    path("documents/sample/<int:bloc_year_pk>/", views.sample_document, name="sample_document"),
+    path("documents/<int:bloc_year_pk>/<int:pk>/", views.issued_document, name="issued_document"),
     path("blocs/", include("blocs.urls")),
     path("awards/", include("awards.urls")),
     path("admin/", admin.site.urls),

@@ -125,6 +125,4 @@ def verify(request):
 def documents_panel(request, bloc_year, role):
     """The bloc-year's issued documents (newest first) and the blank BIÊN BẢN, on its page."""
     documents = list(bloc_year.issued_documents.order_by("-issued_at", "-pk")[:20])
-    return Panel(
-        "emulation/documents_panel.html", {"bloc_year": bloc_year, "documents": documents}
-    )
+    return Panel("emulation/documents_panel.html", {"bloc_year": bloc_year, "documents": documents})

@@ -35,8 +35,8 @@ def bloc_year_runners():
     }
 
 
-def h7_document(by):
-    """A collective proposal of the head with one stored PDF paper (H7 proposal pages)."""
+def proposal_paper(by):
+    """A collective proposal of the head with one stored PDF paper (proposal pages)."""
     from awards.models import ProposalDocument
     from emulation.uploads import store_private_file
     from tests.factories import AwardProposalFactory
@@ -51,28 +51,28 @@ def h7_document(by):
     )
 
 
-def h6_poll(by):
-    """An open award poll with one ballot in the cast's conference (H6 voting pages)."""
+def open_poll(by):
+    """An open award poll with one ballot in the cast's conference (voting pages)."""
     from tests.awards.voting_fixtures import matrix_poll
 
     return matrix_poll(by)
 
 
-def h6_rule_set_pk():
+def rule_set_pk():
     from awards.models import RuleSet
 
     return RuleSet.objects.order_by("pk").values_list("pk", flat=True).first()
 
 
-def h2_issued_document_url(by):
-    """An issued document of the cast's bloc-year (H2 documents)."""
+def issued_document_url(by):
+    """An issued document of the cast's bloc-year (documents)."""
     from tests.factories import issued_document
 
     return reverse("issued_document", args=[by.pk, issued_document(by).pk])
 
 
-def h5_covenant(by, status="draft"):
-    """The cast bloc-year's covenant (H5), created once and moved to `status`."""
+def covenant_in(by, status="draft"):
+    """The cast bloc-year's covenant, created once and moved to `status`."""
     from blocs.models import Covenant
     from tests.factories import covenant_for, issued_document
 
@@ -84,12 +84,12 @@ def h5_covenant(by, status="draft"):
     return covenant
 
 
-def h5_signature_pk(by):
-    """An uploaded signed page of the cast's plain member (H5 covenant)."""
+def signature_pk(by):
+    """An uploaded signed page of the cast's plain member (covenant)."""
     from blocs.models import CovenantSignature
     from emulation.uploads import store_private_file
 
-    covenant = h5_covenant(by, "open")
+    covenant = covenant_in(by, "open")
     agency = by.memberships.get(agency__name="Sở Văn hóa, Thể thao và Du lịch").agency
     signature = covenant.signatures.filter(agency=agency).first()
     if signature is None:
@@ -105,40 +105,40 @@ def h5_signature_pk(by):
     return signature.pk
 
 
-def h5_registration_pk(by):
-    """The cast's plain member's registration (H5)."""
+def registration_pk(by):
+    """The cast's plain member's registration."""
     from blocs.models import Registration
 
     agency = by.memberships.get(agency__name="Sở Văn hóa, Thể thao và Du lịch").agency
     return Registration.objects.get_or_create(bloc_year=by, agency=agency)[0].pk
 
 
-def h9_eligibility_rule_pk():
+def eligibility_rule_pk():
     from awards.models import EligibilityRule
 
     return EligibilityRule.objects.get(kind="quota", award_type__code="CO_CP").pk
 
 
-def h5_award_type_pk():
+def award_type_pk():
     from awards.models import AwardType
 
     return AwardType.objects.get(code="CO_TINH").pk
 
 
-def h5_member_agency_pk(by):
+def member_agency_pk(by):
     return by.memberships.get(agency__name="Sở Văn hóa, Thể thao và Du lịch").agency_id
 
 
 MATRIX = [
     ("home", lambda by: reverse("home"), everyone(302)),
-    # H2 documents: public /verify/, the sample BIÊN BẢN, issued-document downloads.
+    # documents: public /verify/, the sample BIÊN BẢN, issued-document downloads.
     ("verify", lambda by: reverse("verify"), everyone(200, anonymous=200)),
     (
         "sample_document",
         lambda by: reverse("sample_document", args=[by.pk]),
         bloc_year_readers(),
     ),
-    ("issued_document", h2_issued_document_url, bloc_year_readers()),
+    ("issued_document", issued_document_url, bloc_year_readers()),
     ("healthz", lambda by: reverse("healthz"), everyone(200, anonymous=200)),
     ("login", lambda by: reverse("login"), {**everyone(302), "anonymous": 200}),
     ("password_change", lambda by: reverse("password_change"), everyone(200)),
@@ -149,7 +149,7 @@ MATRIX = [
         lambda by: reverse("blocs:bloc_year_detail", args=[by.pk]),
         bloc_year_readers(),
     ),
-    # H5 covenants and registrations (POST-only names tested in tests/blocs/test_covenant_views.py)
+    # covenants and registrations (POST-only names tested in tests/blocs/test_covenant_views.py)
     (
         "covenant_detail",
         lambda by: reverse("blocs:covenant_detail", args=[by.pk]),
@@ -157,18 +157,18 @@ MATRIX = [
     ),
     (
         "covenant_edit",
-        lambda by: reverse("blocs:covenant_edit", args=[h5_covenant(by).bloc_year_id]),
+        lambda by: reverse("blocs:covenant_edit", args=[covenant_in(by).bloc_year_id]),
         bloc_year_runners(),
     ),
     (
         "covenant_pdf",
-        lambda by: reverse("blocs:covenant_pdf", args=[h5_covenant(by).bloc_year_id]),
+        lambda by: reverse("blocs:covenant_pdf", args=[covenant_in(by).bloc_year_id]),
         bloc_year_readers(),
     ),
     (
         "covenant_signed_pdf",
         lambda by: reverse(
-            "blocs:covenant_signed_pdf", args=[h5_covenant(by, "issued").bloc_year_id]
+            "blocs:covenant_signed_pdf", args=[covenant_in(by, "issued").bloc_year_id]
         ),
         bloc_year_readers(),
     ),
@@ -176,20 +176,20 @@ MATRIX = [
         "covenant_sign",
         lambda by: reverse(
             "blocs:covenant_sign",
-            args=[h5_covenant(by, "open").bloc_year_id, h5_member_agency_pk(by)],
+            args=[covenant_in(by, "open").bloc_year_id, member_agency_pk(by)],
         ),
         bloc_year_readers(),
     ),
     (
         "covenant_paper_signatures",
         lambda by: reverse(
-            "blocs:covenant_paper_signatures", args=[h5_covenant(by, "open").bloc_year_id]
+            "blocs:covenant_paper_signatures", args=[covenant_in(by, "open").bloc_year_id]
         ),
         bloc_year_runners(),
     ),
     (
         "covenant_signature_file",
-        lambda by: reverse("blocs:covenant_signature_file", args=[by.pk, h5_signature_pk(by)]),
+        lambda by: reverse("blocs:covenant_signature_file", args=[by.pk, signature_pk(by)]),
         bloc_year_readers(),
     ),
     (
@@ -204,12 +204,12 @@ MATRIX = [
     ),
     (
         "registration_detail",
-        lambda by: reverse("blocs:registration_detail", args=[by.pk, h5_registration_pk(by)]),
+        lambda by: reverse("blocs:registration_detail", args=[by.pk, registration_pk(by)]),
         bloc_year_readers(),
     ),
     (
         "registration_edit",
-        lambda by: reverse("blocs:registration_edit", args=[by.pk, h5_registration_pk(by)]),
+        lambda by: reverse("blocs:registration_edit", args=[by.pk, registration_pk(by)]),
         bloc_year_runners(),
     ),
     ("covenant_template", lambda by: reverse("blocs:covenant_template"), staff_only()),
@@ -217,10 +217,10 @@ MATRIX = [
     ("award_type_create", lambda by: reverse("awards:award_type_create"), staff_only()),
     (
         "award_type_edit",
-        lambda by: reverse("awards:award_type_edit", args=[h5_award_type_pk()]),
+        lambda by: reverse("awards:award_type_edit", args=[award_type_pk()]),
         staff_only(),
     ),
-    # H3 structure pages: staff-only registry and bloc management; bloc-year forms.
+    # structure pages: staff-only registry and bloc management; bloc-year forms.
     ("agency_list", lambda by: reverse("blocs:agency_list"), staff_only()),
     ("agency_create", lambda by: reverse("blocs:agency_create"), staff_only()),
     ("agency_detail", lambda by: reverse("blocs:agency_detail", args=[by.head_id]), staff_only()),
@@ -250,7 +250,7 @@ MATRIX = [
         ),
         {**bloc_year_runners(), "deputy": 403},
     ),
-    # H4 Excel import/export (POST-only names tested in tests/blocs/test_transfer_views.py)
+    # Excel import/export (POST-only names tested in tests/blocs/test_transfer_views.py)
     ("year_export", lambda by: reverse("blocs:year_export") + f"?year={by.year}", staff_only()),
     ("transfer_home", lambda by: reverse("blocs:transfer_home"), staff_only()),
     ("import_page", lambda by: reverse("blocs:import_page", args=["agencies"]), staff_only()),
@@ -259,7 +259,7 @@ MATRIX = [
         lambda by: reverse("blocs:import_template", args=["memberships"]),
         staff_only(),
     ),
-    # H7 proposals, review, ledger (POST-only names tested in tests/awards/test_proposals_views.py)
+    # proposals, review, ledger (POST-only names tested in tests/awards/test_proposals_views.py)
     (
         "bloc_year_proposals",
         lambda by: reverse("awards:bloc_year_proposals", args=[by.pk]),
@@ -267,12 +267,12 @@ MATRIX = [
     ),
     (
         "proposal_detail",
-        lambda by: reverse("awards:proposal_detail", args=[by.pk, h7_document(by).proposal_id]),
+        lambda by: reverse("awards:proposal_detail", args=[by.pk, proposal_paper(by).proposal_id]),
         bloc_year_readers(),
     ),
     (
         "proposal_document",
-        lambda by: reverse("awards:proposal_document", args=[by.pk, h7_document(by).pk]),
+        lambda by: reverse("awards:proposal_document", args=[by.pk, proposal_paper(by).pk]),
         bloc_year_readers(),
     ),
     ("proposal_workspace", lambda by: reverse("awards:proposal_workspace"), staff_only()),
@@ -291,7 +291,7 @@ MATRIX = [
         lambda by: reverse("awards:decision_import_template"),
         staff_only(),
     ),
-    # H6 voting (POST-only names tested in tests/awards/test_voting_views.py)
+    # voting (POST-only names tested in tests/awards/test_voting_views.py)
     ("conference", lambda by: reverse("awards:conference", args=[by.pk]), bloc_year_readers()),
     (
         "conference_setup",
@@ -300,62 +300,62 @@ MATRIX = [
     ),
     (
         "conference_attendance",
-        lambda by: reverse("awards:conference_attendance", args=[h6_poll(by).bloc_year_id]),
+        lambda by: reverse("awards:conference_attendance", args=[open_poll(by).bloc_year_id]),
         bloc_year_runners(),
     ),
     (
         "conference_minutes",
-        lambda by: reverse("awards:conference_minutes", args=[h6_poll(by).bloc_year_id, "count"]),
+        lambda by: reverse("awards:conference_minutes", args=[open_poll(by).bloc_year_id, "count"]),
         bloc_year_runners(),
     ),
     (
         "poll_add",
-        lambda by: reverse("awards:poll_add", args=[h6_poll(by).bloc_year_id]),
+        lambda by: reverse("awards:poll_add", args=[open_poll(by).bloc_year_id]),
         bloc_year_runners(),
     ),
     (
         "poll_detail",
-        lambda by: reverse("awards:poll_detail", args=[by.pk, h6_poll(by).pk]),
+        lambda by: reverse("awards:poll_detail", args=[by.pk, open_poll(by).pk]),
         bloc_year_readers(),
     ),
     (
         "poll_ballots",
-        lambda by: reverse("awards:poll_ballots", args=[by.pk, h6_poll(by).pk]),
+        lambda by: reverse("awards:poll_ballots", args=[by.pk, open_poll(by).pk]),
         bloc_year_runners(),
     ),
     (
         "ballot_edit",
-        lambda by: reverse("awards:ballot_edit", args=[by.pk, h6_poll(by).pk, 1]),
+        lambda by: reverse("awards:ballot_edit", args=[by.pk, open_poll(by).pk, 1]),
         bloc_year_runners(),
     ),
     (
         "poll_aggregate",
-        lambda by: reverse("awards:poll_aggregate", args=[by.pk, h6_poll(by).pk]),
+        lambda by: reverse("awards:poll_aggregate", args=[by.pk, open_poll(by).pk]),
         bloc_year_runners(),
     ),
     (
         "poll_papers",
-        lambda by: reverse("awards:poll_papers", args=[by.pk, h6_poll(by).pk]),
+        lambda by: reverse("awards:poll_papers", args=[by.pk, open_poll(by).pk]),
         bloc_year_runners(),
     ),
     (
         "poll_room",
-        lambda by: reverse("awards:poll_room", args=[by.pk, h6_poll(by).pk]),
+        lambda by: reverse("awards:poll_room", args=[by.pk, open_poll(by).pk]),
         bloc_year_runners(),
     ),
     ("rule_sets", lambda by: reverse("awards:rule_sets"), staff_only()),
     ("rule_set_add", lambda by: reverse("awards:rule_set_add"), staff_only()),
     (
         "rule_set_edit",
-        lambda by: reverse("awards:rule_set_edit", args=[h6_rule_set_pk()]),
+        lambda by: reverse("awards:rule_set_edit", args=[rule_set_pk()]),
         staff_only(),
     ),
-    # H9 eligibility rules (toggle is POST-only: tests/awards/test_eligibility_rule_views.py)
+    # eligibility rules (toggle is POST-only: tests/awards/test_eligibility_rule_views.py)
     ("eligibility_rules", lambda by: reverse("awards:eligibility_rules"), staff_only()),
     ("eligibility_rule_add", lambda by: reverse("awards:eligibility_rule_add"), staff_only()),
     (
         "eligibility_rule_edit",
-        lambda by: reverse("awards:eligibility_rule_edit", args=[h9_eligibility_rule_pk()]),
+        lambda by: reverse("awards:eligibility_rule_edit", args=[eligibility_rule_pk()]),
         staff_only(),
     ),
 ]
@@ -398,7 +398,7 @@ def test_every_named_url_is_in_the_matrix():
 # URL names reached only by POST (forms on other pages); their permission tests live with the
 # feature's view tests.
 POST_ONLY: list[str] = [
-    # H5 covenants and registrations (tests/blocs/test_covenant_views.py)
+    # covenants and registrations (tests/blocs/test_covenant_views.py)
     "covenant_create",
     "covenant_open",
     "covenant_reopen",
@@ -407,7 +407,7 @@ POST_ONLY: list[str] = [
     "registration_submit",
     "registration_accept",
     "registration_return",
-    # H3 structure (tests/blocs/test_*_views.py)
+    # structure (tests/blocs/test_*_views.py)
     "bloc_create",
     "bloc_set_active",
     "bloc_year_create",
@@ -415,10 +415,10 @@ POST_ONLY: list[str] = [
     "member_add",
     "member_remove",
     "bloc_year_leaders",
-    # H4 Excel imports (tests/blocs/test_transfer_views.py)
+    # Excel imports (tests/blocs/test_transfer_views.py)
     "import_commit",
     "import_cancel",
-    # H7 proposals and ledger (tests/awards/test_proposals_views.py)
+    # proposals and ledger (tests/awards/test_proposals_views.py)
     "proposal_add",
     "proposal_upload",
     "proposal_document_remove",
@@ -433,7 +433,7 @@ POST_ONLY: list[str] = [
     "proposal_leading",
     "award_revoke",
     "decision_import_commit",
-    # H6 voting (tests/awards/test_voting_views.py)
+    # voting (tests/awards/test_voting_views.py)
     "conference_finalize",
     "conference_reopen",
     "poll_edit",
@@ -442,6 +442,6 @@ POST_ONLY: list[str] = [
     "poll_count",
     "poll_reset",
     "poll_tie",
-    # H9 eligibility rules (tests/awards/test_eligibility_rule_views.py)
+    # eligibility rules (tests/awards/test_eligibility_rule_views.py)
     "eligibility_rule_toggle",
 ]
