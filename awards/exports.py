@@ -2,7 +2,7 @@
 
 from itertools import groupby
 
-from awards.pdf_proposals import council_proposals
+from awards.pdf import council_proposals
 from awards.services.ledger import award_statistics
 from emulation.excel import Exporter, Sheet
 

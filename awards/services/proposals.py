@@ -499,7 +499,7 @@ def remove_document(document: ProposalDocument, *, actor) -> None:
 def generate_request_letter(bloc_year, *, actor):
     """Issue the bloc's request letter (tờ trình, kind "TTr") listing its editable proposals and
     their vote results, and attach it to each of them."""
-    from awards.pdf_proposals import render_request_letter
+    from awards.pdf import render_request_letter
     from emulation.documents import issue_document
 
     proposals = list(

@@ -25,7 +25,7 @@ from awards.forms.proposals import (
     ReturnForm,
 )
 from awards.models import AwardProposal, AwardType, EligibilityRule, ProposalDocument
-from awards.pdf_proposals import council_list_pdf
+from awards.pdf import council_list_pdf
 from awards.services import ledger as ledger_services
 from awards.services import proposals as services
 from blocs.models import Bloc, BlocYear

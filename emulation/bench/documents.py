@@ -110,7 +110,7 @@ def measure_conference_minutes(province, extra, options) -> list[Figure]:
 
 def measure_request_letter(province, extra, options) -> list[Figure]:
     """The tờ trình as `generate_request_letter` renders it (without issuing and storing it)."""
-    from awards.pdf_proposals import render_request_letter
+    from awards.pdf import render_request_letter
     from blocs.models import BlocYear
 
     def render() -> bytes:

@@ -70,7 +70,7 @@ EXTRAS = [
         "pdf.request_letter.median_s",
         "s",
         None,
-        ("awards.pdf_proposals:render_request_letter",),
+        ("awards.pdf:render_request_letter",),
         "emulation.bench.documents.measure_request_letter",
         "proposals",
     ),

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from awards.exports import COUNCIL_HEADERS, CouncilListExporter, StatisticsExporter
 from awards.models import AwardProposal
-from awards.pdf_proposals import council_list_pdf
+from awards.pdf import council_list_pdf
 from awards.services.ledger import award_statistics, statistics_sentence
 from tests.factories import (
     AgencyFactory,
