@@ -7,6 +7,8 @@ A row: (name, url builder taking the cast's bloc_year, {role: status}). 302 for 
 import pytest
 from django.urls import reverse
 
+from tests.factories import AwardRecordFactory
+
 ROLES = ("staff", "head", "deputy", "member", "outsider", "anonymous")
 
 
@@ -279,6 +281,11 @@ MATRIX = [
     ("council_list_export", lambda by: reverse("awards:council_list_export"), staff_only()),
     ("council_list_pdf", lambda by: reverse("awards:council_list_pdf"), staff_only()),
     ("ledger", lambda by: reverse("awards:ledger"), staff_only()),
+    (
+        "award_revoke",
+        lambda by: reverse("awards:award_revoke", args=[AwardRecordFactory().pk]),
+        staff_only(),
+    ),
     ("award_statistics", lambda by: reverse("awards:award_statistics"), staff_only()),
     (
         "award_statistics_export",
@@ -431,7 +438,6 @@ POST_ONLY: list[str] = [
     "proposals_forward",
     "decision_record",
     "proposal_leading",
-    "award_revoke",
     "decision_import_commit",
     # voting (tests/awards/test_voting_views.py)
     "conference_finalize",

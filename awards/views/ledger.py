@@ -50,17 +50,23 @@ def ledger(request):
             "award_types": AwardType.objects.all(),
             "statuses": AwardRecord.Status.choices,
             "selected": {"year": year, "award_type": award_id, "status": status},
-            "revoke_form": RevokeForm(),
         },
     )
 
 
-@require_POST
 def award_revoke(request, record_pk):
+    """Revoke one award by a later decision (number, date, signer, reason): province staff.
+
+    A page of its own rather than a form per ledger row, so a refused entry is shown with what
+    was typed, and the ledger stays light.
+    """
     require_province_staff(request)
-    record = get_object_or_404(AwardRecord, pk=record_pk)
-    form = RevokeForm(request.POST)
-    if form.is_valid():
+    record = get_object_or_404(
+        AwardRecord.objects.select_related("agency", "award_type", "decision", "revoked_by"),
+        pk=record_pk,
+    )
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.revoke_award(
@@ -72,15 +78,16 @@ def award_revoke(request, record_pk):
                 actor=request.user,
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            form.add_error(None, error)
         else:
             messages.success(request, _("Đã thu hồi khen thưởng."))
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect("awards:ledger")
+            return redirect("awards:ledger")
+    return render(
+        request,
+        "awards/ledger/revoke.html",
+        {"record": record, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def _chart(rows):

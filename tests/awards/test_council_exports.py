@@ -2,7 +2,6 @@
 numbers; formulas in names are defused."""
 
 import io
-import time
 from decimal import Decimal
 
 import openpyxl
@@ -91,20 +90,16 @@ def test_the_council_list_pdf_names_the_bloc_each_unit_leads(staff_client, bloc_
     assert is_a4_portrait(response.content)
 
 
-def test_the_council_list_for_300_proposals_is_fast_enough(db):
+def test_the_council_list_for_300_proposals_has_every_row(db):
+    """Its duration is the bench's business (manage.py bench), never a test's."""
     for _ in range(30):
         by = bloc_year_with_members(10)
         for index, membership in enumerate(by.memberships.all()):
             accepted(by, membership.agency, "TTLDXS" if index else "CO_TINH", votes=index)
     assert AwardProposal.objects.filter(state=State.ACCEPTED).count() == 300
-    started = time.process_time()
     book = workbook(CouncilListExporter(2024).export()[2])
-    excel = time.process_time() - started
-    started = time.process_time()
-    council_list_pdf(2024)
-    pdf = time.process_time() - started
     assert book["TTLDXS"].max_row == 271
-    print(f"\ncouncil list, 300 proposals: xlsx {excel * 1000:.0f} ms, pdf {pdf * 1000:.0f} ms CPU")
+    assert pdf_text(council_list_pdf(2024)[2]).count("Tập thể lao động xuất sắc") >= 1
 
 
 def test_statistics_count_collectives_and_individuals_per_award_and_year(db):

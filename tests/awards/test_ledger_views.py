@@ -44,14 +44,36 @@ def test_staff_revoke_an_award_by_a_later_decision(staff_client, db):
     assert record.status == AwardRecord.Status.REVOKED
 
 
-def test_revoking_without_a_reason_is_refused(staff_client, db):
+def test_revoking_without_a_reason_is_refused_and_keeps_what_was_typed(staff_client, db):
     record = AwardRecordFactory()
-    staff_client.post(
+    response = staff_client.post(
         reverse("awards:award_revoke", args=[record.pk]),
         {"number": "77/QĐ-UBND", "signed_on": "2025-10-01", "reason": ""},
     )
+    assert response.status_code == 400
+    assert 'value="77/QĐ-UBND"' in response.content.decode()
     record.refresh_from_db()
     assert record.status == AwardRecord.Status.AWARDED
+
+
+def test_the_revoke_page_shows_the_award_and_the_ledger_links_to_it(staff_client, db):
+    record = AwardRecordFactory()
+    url = reverse("awards:award_revoke", args=[record.pk])
+    assert url in staff_client.get(reverse("awards:ledger")).content.decode()
+    page = staff_client.get(url).content.decode()
+    assert record.agency.name in page and record.decision.number in page
+
+
+def test_a_revoked_award_cannot_be_revoked_twice(staff_client, db):
+    record = AwardRecordFactory()
+    data = {"number": "77/QĐ-UBND", "signed_on": "2025-10-01", "reason": "Không đúng sự thật"}
+    url = reverse("awards:award_revoke", args=[record.pk])
+    staff_client.post(url, data)
+    again = staff_client.post(url, {**data, "number": "78/QĐ-UBND"})
+    assert again.status_code == 400
+    assert "Khen thưởng này đã bị thu hồi." in again.content.decode()
+    record.refresh_from_db()
+    assert record.revoked_by.number == "77/QĐ-UBND"
 
 
 def test_only_staff_may_revoke(cast_clients, db):

@@ -1,7 +1,5 @@
 """The province staff's workspace: filters, bulk moves, return, council, decisions, budgets."""
 
-import time
-
 import pytest
 from django.urls import reverse
 
@@ -175,13 +173,6 @@ def test_the_year_list_for_60_blocs_stays_within_the_query_budget(
     with django_assert_num_queries(14):
         staff_client.get(page)
     assert count_queries(staff_client.get, page) == few
-    # CPU time of this process: the shared test machine's wall clock is dominated by others.
-    timings = []
-    for _ in range(3):
-        started = time.process_time()
-        staff_client.get(page)
-        timings.append((time.process_time() - started) * 1000)
-    print(f"\nworkspace, 60 blocs / 180 proposals: {few} queries, {min(timings):.0f} ms CPU")
 
 
 def test_the_year_overview_shows_the_proposals_column(staff_client, bloc_year):

@@ -1,7 +1,6 @@
 """The conference papers: ballot papers, count minutes and conference minutes show the numbers."""
 
 import datetime
-import time
 from pathlib import Path
 
 import pytest
@@ -109,20 +108,11 @@ def test_ballot_papers_number_one_paper_per_member_present(conference):
     assert is_a4_portrait(data)
 
 
-def test_minutes_render_within_the_budget_and_look_right(conference):
-    """Budget ≤ 0.4 s each for 16 members: measured (wall and CPU, the machine is shared) and
-    printed, not asserted; page 1 of each is saved to test-artifacts/ to be looked at."""
+def test_page_one_of_each_minutes_renders_to_a_png_to_look_at(conference):
+    """Saved to test-artifacts/; render times are the bench's business, never a test's."""
     session, _poll, _ids = conference
-    timings = {}
     for name, render in (("count", count_minutes_pdf), ("conference", conference_minutes_pdf)):
-        render(session)  # warm fonts
-        wall, cpu = time.perf_counter(), time.process_time()
         data = render(session)[2]
-        timings[name] = (time.perf_counter() - wall, time.process_time() - cpu)
         ARTIFACTS.mkdir(exist_ok=True)
         png = pdf_page_png(data, 1, ARTIFACTS / f"voting-{name}-minutes.png", dpi=70)
         assert Path(png).stat().st_size > 10_000
-    print(
-        "\nminutes PDF (16 members): "
-        + ", ".join(f"{k} {w:.3f} s wall / {c:.3f} s CPU" for k, (w, c) in timings.items())
-    )

@@ -1,7 +1,6 @@
 """The PDF renderer and the Decree-30 base: text, fonts, layout, page numbers, fetcher safety."""
 
 import datetime
-import time
 import unicodedata
 
 import pytest
@@ -182,15 +181,13 @@ def test_a_grid_of_sixteen_signature_blocks_prints_every_agency_and_signatory():
     assert text.count("(Ký, ghi rõ họ tên, đóng dấu)") == 16
 
 
-def test_the_sample_for_sixteen_members_renders_within_budget(db):
-    """Budget 0.4 s; measured as CPU time so a busy shared machine does not fail the test."""
+def test_the_sample_for_sixteen_members_lists_every_member(db):
+    """Its render time is the bench's business (manage.py bench), never a test's."""
     bloc_year = bloc_year_with_members(16)
-    sample_minutes_pdf(bloc_year)  # warm caches (fonts, templates)
-    started = time.process_time()
     _name, _type, data = sample_minutes_pdf(bloc_year)
-    elapsed = time.process_time() - started
-    assert data.startswith(b"%PDF-")
-    assert elapsed < 0.4, f"{elapsed:.2f} s of CPU"
+    text = pdf_text(data)
+    for membership in bloc_year.memberships.select_related("agency"):
+        assert membership.agency.name in text
 
 
 # URL fetcher: only files under static/, never the network or other files.
