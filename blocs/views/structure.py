@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Min, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -287,8 +287,14 @@ def agency_dissolve(request, pk):
 
 
 def _bloc_list_page(request, bloc_form=None, bloc_year_form=None, status=200):
-    blocs = Bloc.objects.prefetch_related(
-        Prefetch("years", queryset=BlocYear.objects.order_by("-year"))
+    # The newest year as a link and the span as text: a link per bloc and year would make the
+    # page grow with every year the province keeps.
+    newest = BlocYear.objects.filter(bloc=OuterRef("pk")).order_by("-year")
+    blocs = Bloc.objects.annotate(
+        year_count=Count("years"),
+        first_year=Min("years__year"),
+        newest_year=Subquery(newest.values("year")[:1]),
+        newest_pk=Subquery(newest.values("pk")[:1]),
     ).in_vietnamese_order()
     return render(
         request,

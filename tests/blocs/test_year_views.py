@@ -257,3 +257,14 @@ def test_with_every_registered_column_the_overview_stays_within_budget(staff_cli
     assert len(response.context["rows"]) == 50
     many = count_queries(staff_client.get, URL, {"year": 2024})
     assert few == many <= 25
+
+
+def test_bloc_list_links_the_newest_year_and_gives_the_span(staff_client, bloc_year):
+    from tests.factories import BlocYearFactory
+
+    BlocYearFactory(bloc=bloc_year.bloc, year=2022)
+    newest = BlocYearFactory(bloc=bloc_year.bloc, year=2025)
+    html = staff_client.get(reverse("blocs:bloc_list")).content.decode()
+    assert reverse("blocs:bloc_year_detail", args=[newest.pk]) in html
+    assert reverse("blocs:bloc_year_detail", args=[bloc_year.pk]) not in html
+    assert "(3 năm, từ 2022)" in html
