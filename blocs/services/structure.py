@@ -461,7 +461,7 @@ def update_signatory(
     return membership
 
 
-def _check_leader_pair(bloc_year: BlocYear, head, deputy, *, members_of: BlocYear) -> None:
+def _check_leader_pair(head, deputy, *, members_of: BlocYear) -> None:
     if head is not None and deputy is not None and head.pk == deputy.pk:
         _refuse(_("Trưởng khối và phó khối phải là hai đơn vị khác nhau."))
     member_ids = set(members_of.memberships.values_list("agency_id", flat=True))
@@ -477,7 +477,7 @@ def _check_leader_pair(bloc_year: BlocYear, head, deputy, *, members_of: BlocYea
 def assign_leaders(bloc_year: BlocYear, *, head, deputy, actor) -> BlocYear:
     """Set the bloc-year's head and deputy: both members of that year, and not the same agency."""
     bloc_year = BlocYear.objects.select_for_update().get(pk=bloc_year.pk)
-    _check_leader_pair(bloc_year, head, deputy, members_of=bloc_year)
+    _check_leader_pair(head, deputy, members_of=bloc_year)
     fields = ["head", "deputy"]
     before = snapshot(bloc_year, fields)
     bloc_year.head, bloc_year.deputy = head, deputy
@@ -492,7 +492,7 @@ def assign_leaders(bloc_year: BlocYear, *, head, deputy, actor) -> BlocYear:
 def set_elected_leaders(bloc_year: BlocYear, *, next_head, next_deputy, actor) -> BlocYear:
     """Record next year's head and deputy as elected at this year's conference (members now)."""
     bloc_year = BlocYear.objects.select_for_update().get(pk=bloc_year.pk)
-    _check_leader_pair(bloc_year, next_head, next_deputy, members_of=bloc_year)
+    _check_leader_pair(next_head, next_deputy, members_of=bloc_year)
     fields = ["next_head", "next_deputy"]
     before = snapshot(bloc_year, fields)
     bloc_year.next_head, bloc_year.next_deputy = next_head, next_deputy
