@@ -43,6 +43,34 @@ def temporary_media_root(settings, _test_media_root):
     settings.MEDIA_ROOT = _test_media_root
 
 
+def _runs_in_transactions_that_flush(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    ):
+        return True
+    return any(name in item.fixturenames for name in ("transactional_db", "live_server"))
+
+
+def _uses_database(item) -> bool:
+    return item.get_closest_marker("django_db") is not None or "db" in item.fixturenames
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run plain database tests, then tests that flush the database, then the rest.
+
+    pytest-django sorts this way, but pytest then regroups items by session-scoped parametrized
+    fixtures (Playwright's browser), which put browser tests, and their flush, in the middle of
+    the plain tests and wiped the seeded reference data for the tests after them on that worker.
+    """
+    items.sort(
+        key=lambda item: (
+            1 if _runs_in_transactions_that_flush(item) else (0 if _uses_database(item) else 2)
+        )
+    )
+
+
 def reseed_reference_data():
     """Run every data migration's `seed(apps, schema_editor)` again.
 
