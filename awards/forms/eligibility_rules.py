@@ -11,7 +11,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import AwardType, EligibilityRule
-from awards.services.eligibility_rules import UNUSED_VALUES, rule_errors, unused_fields
+from awards.services.eligibility_rules import (
+    RULE_FIELDS,
+    UNUSED_VALUES,
+    rule_errors,
+    unused_fields,
+)
 from emulation.forms import NFCFormMixin
 
 FIRST_YEAR = 2000
@@ -61,20 +66,7 @@ class EligibilityRuleForm(NFCFormMixin, forms.ModelForm):
 
     class Meta:
         model = EligibilityRule
-        fields = [
-            "kind",
-            "award_type",
-            "required_award_type",
-            "percent",
-            "rounding",
-            "years",
-            "times",
-            "includes_achievement_year",
-            "effective_from",
-            "enabled",
-            "legal_basis",
-            "explanation",
-        ]
+        fields = RULE_FIELDS
         widgets = {
             "effective_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "explanation": forms.Textarea(attrs={"rows": 3}),

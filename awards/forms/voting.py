@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import AwardType, Poll, PollKind, RuleSet, VotingSession
+from awards.services.voting import RULE_FIELDS
 from emulation.forms import NFCFormMixin
 
 COUNT_LIMIT = 999
@@ -217,19 +218,5 @@ class TieForm(NFCFormMixin, forms.Form):
 class RuleSetForm(NFCFormMixin, forms.ModelForm):
     class Meta:
         model = RuleSet
-        fields = [
-            "poll_kind",
-            "award_type",
-            "effective_from",
-            "base",
-            "comparator",
-            "threshold_numerator",
-            "threshold_denominator",
-            "quorum_numerator",
-            "quorum_denominator",
-            "max_marks",
-            "self_vote_allowed",
-            "tie_rule",
-            "legal_basis",
-        ]
+        fields = RULE_FIELDS
         widgets = {"effective_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

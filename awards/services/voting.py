@@ -107,18 +107,19 @@ def save_rule_set(rule_set: RuleSet, *, actor) -> RuleSet:
     """Create or update a rule set (province staff); polls already open keep their frozen copy."""
     rule_set.full_clean()
     created = rule_set.pk is None
-    before = {} if created else snapshot(RuleSet.objects.get(pk=rule_set.pk), _RULE_FIELDS)
+    before = {} if created else snapshot(RuleSet.objects.get(pk=rule_set.pk), RULE_FIELDS)
     rule_set.save()
     log_action(
         "awards.rule_set.created" if created else "awards.rule_set.updated",
         rule_set,
         actor=actor,
-        data=diff(before, snapshot(rule_set, _RULE_FIELDS)),
+        data=diff(before, snapshot(rule_set, RULE_FIELDS)),
     )
     return rule_set
 
 
-_RULE_FIELDS = [
+# The fields staff edit on the rule-set page (its form uses this list) and the audit diff covers.
+RULE_FIELDS = [
     "poll_kind",
     "award_type",
     "effective_from",
