@@ -9,13 +9,16 @@ import re
 
 from django.utils.formats import date_format
 
-from blocs.models import Covenant
+from blocs.models import Covenant, CovenantSignature
 from blocs.services.covenants import members_of, registration_summary
 from emulation.pdf import SignatureBlock, render_pdf
 from emulation.text import vn_slugify
 from emulation.uploads import read_private_file
 
 TEMPLATE = "pdf/covenant.html"
+# Up to this many members sign in pairs; a larger bloc gets three blocks a row, which keeps a
+# 16-member grid to two pages instead of three.
+SIGNATURE_PAIRS_UP_TO = 8
 _BLOC_PREFIX = re.compile(r"^(Khối|Cụm)\s+thi\s+đua\s+", re.IGNORECASE)
 
 
@@ -33,7 +36,7 @@ def _context(covenant: Covenant, *, signed: bool, stamp=None) -> dict:
     summary = registration_summary(bloc_year, memberships)
     signatures = {signature.agency_id: signature for signature in _live(covenant)}
     registrations = {registration.agency_id: registration for registration in summary.registrations}
-    blocks, signed_rows = [], []
+    blocks = []
     for membership in memberships:
         signature = signatures.get(membership.agency_id)
         name = signature.signer_name if signature else membership.signatory_name
@@ -43,13 +46,9 @@ def _context(covenant: Covenant, *, signed: bool, stamp=None) -> dict:
                 organisation=membership.agency.name,
                 position=title,
                 name=name,
-                signed=f"Đã ký ngày {date_format(signature.signed_on, 'd/m/Y')}"
-                if signed and signature
-                else "",
+                signed=_signed_note(signature) if signed and signature else "",
             )
         )
-        if signature:
-            signed_rows.append((membership.agency, signature))
     return {
         "covenant": covenant,
         "bloc_year": bloc_year,
@@ -66,10 +65,23 @@ def _context(covenant: Covenant, *, signed: bool, stamp=None) -> dict:
             for membership in memberships
         ],
         "signature_blocks": blocks,
-        "signed_rows": signed_rows if signed else [],
+        "signature_columns": 2 if len(blocks) <= SIGNATURE_PAIRS_UP_TO else 3,
+        "signed_count": sum(m.agency_id in signatures for m in memberships) if signed else 0,
         "copies": len(memberships) + 1,
         "stamp": stamp,
     }
+
+
+def _signed_note(signature: CovenantSignature) -> str:
+    """What the signature space says once a member signed: how and when, in one line."""
+    method = CovenantSignature.Method
+    when = date_format(signature.signed_on, "d/m/Y")
+    if signature.method == method.PAPER:
+        return f"Đã ký trực tiếp ngày {when}"
+    if signature.method == method.UPLOAD:
+        return f"Bản ký ngày {when} đính kèm"
+    verdict = "hợp lệ" if signature.signature_valid else "chưa xác thực"
+    return f"Đã ký số ngày {when} ({verdict})"
 
 
 def _live(covenant: Covenant):

@@ -273,3 +273,12 @@ class RegistrationTarget(models.Model):
 
     def __str__(self):
         return " ".join(part for part in (self.indicator, self.value, self.unit) if part)
+
+    @property
+    def amount(self) -> str:
+        """ "1.200 tỷ đồng", "100%": a percent sign sits against its number, as printed."""
+        if not self.unit:
+            return self.value
+        if not self.value:
+            return self.unit
+        return f"{self.value}{self.unit}" if self.unit == "%" else f"{self.value} {self.unit}"

@@ -8,7 +8,8 @@ register = template.Library()
 @register.filter
 def signature_rows(blocks, columns=2):
     """Signature blocks laid out in rows of `columns` cells, padded with None; a lone block
-    goes in the right-hand cell, where Decree 30 puts the signer."""
+    goes in the right-hand cell, where Decree 30 puts the signer, and a single block left over
+    in a row of three sits in the middle."""
     blocks = list(blocks or [])
     try:
         columns = max(1, min(int(columns), 4))
@@ -17,7 +18,9 @@ def signature_rows(blocks, columns=2):
     if len(blocks) == 1:
         return [[None] * (columns - 1) + blocks]
     rows = [blocks[start : start + columns] for start in range(0, len(blocks), columns)]
-    if rows and len(rows[-1]) < columns:
+    if len(rows) > 1 and columns == 3 and len(rows[-1]) == 1:
+        rows[-1] = [None, *rows[-1], None]
+    elif rows and len(rows[-1]) < columns:
         rows[-1] = rows[-1] + [None] * (columns - len(rows[-1]))
     return rows
 

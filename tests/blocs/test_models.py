@@ -111,3 +111,19 @@ def test_constraints_hold_on_postgresql():
     agency.successor = agency
     with pytest.raises(IntegrityError), transaction.atomic():
         agency.save()
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "amount"),
+    [
+        ("1.200", "tỷ đồng", "1.200 tỷ đồng"),
+        ("100", "%", "100%"),
+        ("01", "", "01"),
+        ("", "mô hình", "mô hình"),
+        ("", "", ""),
+    ],
+)
+def test_a_target_prints_its_amount_as_vietnamese_writes_it(value, unit, amount):
+    from blocs.models import RegistrationTarget
+
+    assert RegistrationTarget(indicator="Doanh thu", value=value, unit=unit).amount == amount

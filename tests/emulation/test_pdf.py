@@ -292,7 +292,9 @@ def test_the_superior_body_and_place_come_from_settings():
         (1, 2, [[None, 0]]),
         (2, 2, [[0, 1]]),
         (3, 2, [[0, 1], [2, None]]),
-        (4, 3, [[0, 1, 2], [3, None, None]]),
+        (4, 3, [[0, 1, 2], [None, 3, None]]),
+        (5, 3, [[0, 1, 2], [3, 4, None]]),
+        (5, 4, [[0, 1, 2, 3], [4, None, None, None]]),
         (2, "x", [[0, 1]]),
     ],
 )
