@@ -37,6 +37,11 @@ urlpatterns = [
         name="covenant_signature_file",
     ),
     path(
+        "bloc-years/<int:pk>/covenant/signatures/<int:signature_pk>/void/",
+        covenants.covenant_signature_void,
+        name="covenant_signature_void",
+    ),
+    path(
         "bloc-years/<int:pk>/registrations/",
         covenants.registration_list,
         name="registration_list",

@@ -195,6 +195,11 @@ MATRIX = [
         bloc_year_readers(),
     ),
     (
+        "covenant_signature_void",
+        lambda by: reverse("blocs:covenant_signature_void", args=[by.pk, signature_pk(by)]),
+        bloc_year_readers(),
+    ),
+    (
         "registration_list",
         lambda by: reverse("blocs:registration_list", args=[by.pk]),
         bloc_year_runners(),

@@ -133,6 +133,13 @@ class ReturnRegistrationForm(ReasonForm):
         self.fields["reason"].error_messages["required"] = _("Nhập lý do trả lại bản đăng ký.")
 
 
+class VoidSignatureForm(ReasonForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = _("Lý do hủy chữ ký")
+        self.fields["reason"].error_messages["required"] = _("Nhập lý do hủy chữ ký.")
+
+
 class OnBehalfSubmitForm(CovenantBaseForm):
     reason = _text(_("Lý do gửi thay"), max_length=1000, required=False, rows=1)
 

@@ -85,7 +85,7 @@ class Covenant(models.Model):
     TRANSITIONS = {
         Status.DRAFT: {Status.OPEN},
         Status.OPEN: {Status.DRAFT, Status.SIGNED},
-        Status.SIGNED: {Status.ISSUED, Status.DRAFT},
+        Status.SIGNED: {Status.ISSUED, Status.DRAFT, Status.OPEN},
         Status.ISSUED: {Status.DRAFT},
     }
     EDITABLE = {Status.DRAFT}

@@ -442,7 +442,13 @@ def transition_covenant(covenant: Covenant, status, *, actor, reason: str = "") 
     old = covenant.status
     data = {"status": [old, status]}
     now = timezone.now()
-    if status == Covenant.Status.OPEN:
+    if status == Covenant.Status.OPEN and old == Covenant.Status.SIGNED:
+        # Back to collecting signatures after one was voided; the text stays frozen.
+        if not _missing_signers(covenant):
+            raise ValidationError(_("Mọi thành viên đã ký: giao ước vẫn ở trạng thái đã ký."))
+        data["reason"] = reason
+        covenant.signed_at = None
+    elif status == Covenant.Status.OPEN:
         if not covenant.clauses.exists():
             raise ValidationError(_("Giao ước chưa có điều khoản nào, chưa thể mở ký kết."))
         if not covenant.bloc_year.memberships.exists():
@@ -479,7 +485,7 @@ def transition_covenant(covenant: Covenant, status, *, actor, reason: str = "") 
     covenant.status = status
     covenant.save()
     action = {
-        Covenant.Status.OPEN: "opened",
+        Covenant.Status.OPEN: "back_to_signing" if old == Covenant.Status.SIGNED else "opened",
         Covenant.Status.SIGNED: "signed",
         Covenant.Status.ISSUED: "issued",
         Covenant.Status.DRAFT: "reopened",
@@ -605,6 +611,45 @@ def _add_signature(
         },
     )
     return signature
+
+
+@transaction.atomic
+def void_signature(covenant: Covenant, signature: CovenantSignature, *, reason: str, actor):
+    """Strike one member's signature (the wrong page, the wrong signer) so that member can sign
+    again. The row is kept and marked; a signed covenant goes back to collecting signatures. An
+    issued covenant is a numbered document: only a staff reopen undoes it."""
+    covenant = _locked(covenant)
+    reason = collapse_spaces(reason or "")
+    if not reason:
+        raise ValidationError({"reason": _("Nhập lý do hủy chữ ký.")})
+    if covenant.status == Covenant.Status.ISSUED:
+        raise ValidationError(
+            _(
+                "Giao ước đã phát hành thành văn bản; chỉ Ban Thi đua - Khen thưởng mở lại được "
+                "giao ước (mọi chữ ký sẽ bị hủy)."
+            )
+        )
+    signature = _live_signatures(covenant).select_related("agency").filter(pk=signature.pk).first()
+    if signature is None:
+        raise ValidationError(_("Chữ ký này đã được hủy trước đó."))
+    signature.voided_at = timezone.now()
+    signature.void_reason = reason
+    signature.save(update_fields=["voided_at", "void_reason"])
+    log_action(
+        "blocs.covenant.signature_voided",
+        covenant,
+        actor=actor,
+        data={
+            "agency": signature.agency.name,
+            "signer": f"{signature.signer_title} {signature.signer_name}".strip(),
+            "method": signature.method,
+            "signed_on": signature.signed_on,
+            "reason": reason,
+        },
+    )
+    if covenant.status == Covenant.Status.SIGNED:
+        transition_covenant(covenant, Covenant.Status.OPEN, actor=actor, reason=reason)
+    return covenant
 
 
 def _complete_if_all_signed(covenant: Covenant, *, actor) -> Covenant:

@@ -28,6 +28,7 @@ from blocs.forms.covenants import (
     ReturnRegistrationForm,
     SignatureForm,
     TargetFormSet,
+    VoidSignatureForm,
     clause_initial,
     clause_texts,
     target_rows,
@@ -77,7 +78,14 @@ def covenant_detail(request, pk):
     covenant = Covenant.objects.for_page().filter(bloc_year=bloc_year).first()
     memberships = services.members_of(bloc_year)
     signatures = {s.agency_id: s for s in covenant.live_signatures} if covenant else {}
-    rows = [(membership, signatures.get(membership.agency_id)) for membership in memberships]
+    rows = [
+        (
+            membership,
+            signatures.get(membership.agency_id),
+            covenant is not None and _void_permission(role, covenant, membership.agency),
+        )
+        for membership in memberships
+    ]
     context = {
         "bloc_year": bloc_year,
         "role": role,
@@ -214,6 +222,14 @@ def _sign_permission(role, agency: Agency) -> bool:
     return role.can_act_for_own_agency and role.agency_id == agency.pk
 
 
+def _void_permission(role, covenant: Covenant, agency: Agency) -> bool:
+    """Whoever may sign for a member may strike its signature while signing is open; once every
+    member signed, striking one reopens signing for the bloc, so only its runners may."""
+    if covenant.status == Covenant.Status.OPEN:
+        return _sign_permission(role, agency)
+    return covenant.status == Covenant.Status.SIGNED and role.can_run_bloc_year
+
+
 def covenant_sign(request, pk, agency_pk):
     """Record one member's signature: an uploaded signed page, a digitally signed page, or (for
     the head) a paper signature from the conference."""
@@ -267,6 +283,45 @@ def covenant_sign(request, pk, agency_pk):
             "role": role,
             "covenant": covenant,
             "agency": agency,
+            "signature": signature,
+            "may_void": signature is not None and _void_permission(role, covenant, agency),
+            "form": form,
+        },
+    )
+
+
+def covenant_signature_void(request, pk, signature_pk):
+    """Strike one member's signature with a reason so the member signs again."""
+    bloc_year, role = get_bloc_year_for_user(request, pk)
+    covenant = _covenant_or_404(bloc_year)
+    signature = get_object_or_404(covenant.signatures.select_related("agency"), pk=signature_pk)
+    if signature.voided_at is not None:
+        messages.info(request, _("Chữ ký này đã được hủy trước đó."))
+        return redirect(_detail_url(bloc_year))
+    if not _void_permission(role, covenant, signature.agency):
+        raise PermissionDenied
+    form = VoidSignatureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.void_signature(
+                covenant, signature, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except ValidationError as error:
+            _show_errors(request, form, error)
+        else:
+            messages.success(
+                request,
+                _("Đã hủy chữ ký của %(agency)s; đơn vị ký lại khi sẵn sàng.")
+                % {"agency": signature.agency.name},
+            )
+            return redirect(_detail_url(bloc_year))
+    return render(
+        request,
+        "blocs/covenant/void_signature.html",
+        {
+            "bloc_year": bloc_year,
+            "role": role,
+            "covenant": covenant,
             "signature": signature,
             "form": form,
         },

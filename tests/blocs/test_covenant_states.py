@@ -2,6 +2,7 @@
 
 import datetime
 import threading
+import unicodedata
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -49,6 +50,11 @@ def test_every_covenant_move_is_allowed_or_refused_by_the_table(
         with pytest.raises(ValidationError, match="chưa được phát hành"):
             services.transition_covenant(covenant, new, actor=province_staff)
         return
+    if (old, new) == (S.SIGNED, S.OPEN):
+        # Back to signing only once a signature was voided (void_signature does that).
+        with pytest.raises(ValidationError, match="Mọi thành viên đã ký"):
+            services.transition_covenant(covenant, new, actor=province_staff, reason="x")
+        covenant.signatures.first().delete()
     if allowed:
         services.transition_covenant(covenant, new, actor=province_staff, reason="Sửa sai sót")
         covenant.refresh_from_db()
@@ -64,7 +70,7 @@ def test_the_transition_table_matches_the_workflow():
     assert {
         S.DRAFT: {S.OPEN},
         S.OPEN: {S.DRAFT, S.SIGNED},
-        S.SIGNED: {S.ISSUED, S.DRAFT},
+        S.SIGNED: {S.ISSUED, S.DRAFT, S.OPEN},
         S.ISSUED: {S.DRAFT},
     } == Covenant.TRANSITIONS
 
@@ -239,6 +245,86 @@ def test_reopening_needs_a_reason_and_voids_every_signature(bloc_year, province_
     )
     covenant.refresh_from_db()
     assert covenant.status == S.SIGNED
+
+
+def test_a_wrong_signature_is_voided_alone_and_the_member_signs_again(bloc_year, bloc_head):
+    covenant = covenant_for(bloc_year, status="open", actor=bloc_head)
+    first, second = _members(bloc_year)[:2]
+    services.record_paper_signatures(covenant, [first, second], signed_on=DAY, actor=bloc_head)
+    wrong = covenant.signatures.get(agency=first)
+    services.void_signature(
+        covenant, wrong, reason=unicodedata.normalize("NFD", "Ghi nhầm  người ký"), actor=bloc_head
+    )
+    wrong.refresh_from_db()
+    assert wrong.voided_at is not None and wrong.void_reason == "Ghi nhầm người ký"
+    assert covenant.signatures.get(agency=second).voided_at is None
+    covenant.refresh_from_db()
+    assert covenant.status == S.OPEN
+    entry = AuditEntry.objects.for_object(covenant).get(action="blocs.covenant.signature_voided")
+    assert entry.data["agency"] == first.name and entry.data["reason"] == "Ghi nhầm người ký"
+    services.record_signature(
+        covenant, first, method="paper", signer_name="Lê Thị Hoa", signed_on=DAY, actor=bloc_head
+    )
+    assert covenant.signatures.filter(agency=first).count() == 2
+    assert covenant.signatures.get(agency=first, voided_at__isnull=True).signer_name == "Lê Thị Hoa"
+
+
+def test_voiding_a_signature_of_a_signed_covenant_reopens_signing_only(bloc_year, bloc_head):
+    covenant = covenant_for(bloc_year, status="signed", actor=bloc_head)
+    opened_at = covenant.opened_at
+    texts = [clause.text for clause in covenant.clauses.all()]
+    first = _members(bloc_year)[0]
+    services.void_signature(
+        covenant, covenant.signatures.get(agency=first), reason="Sai ngày ký", actor=bloc_head
+    )
+    covenant.refresh_from_db()
+    assert covenant.status == S.OPEN
+    assert covenant.signed_at is None and covenant.opened_at == opened_at
+    assert [clause.text for clause in covenant.clauses.all()] == texts
+    assert covenant.signatures.filter(voided_at__isnull=True).count() == 4
+    assert (
+        AuditEntry.objects.for_object(covenant)
+        .filter(action="blocs.covenant.back_to_signing", data__reason="Sai ngày ký")
+        .exists()
+    )
+    services.record_paper_signatures(covenant, [first], signed_on=DAY, actor=bloc_head)
+    covenant.refresh_from_db()
+    assert covenant.status == S.SIGNED
+
+
+@pytest.mark.parametrize("reason", ["", "   ", None])
+def test_voiding_a_signature_needs_a_reason(bloc_year, bloc_head, reason):
+    covenant = covenant_for(bloc_year, status="signed", actor=bloc_head)
+    signature = covenant.signatures.first()
+    with pytest.raises(ValidationError, match="lý do hủy chữ ký"):
+        services.void_signature(covenant, signature, reason=reason, actor=bloc_head)
+    signature.refresh_from_db()
+    covenant.refresh_from_db()
+    assert signature.voided_at is None and covenant.status == S.SIGNED
+
+
+def test_an_issued_covenants_signature_cannot_be_voided_alone(bloc_year, bloc_head):
+    covenant = covenant_for(bloc_year, status="signed", actor=bloc_head)
+    covenant = services.issue_covenant(covenant, actor=bloc_head)
+    signature = covenant.signatures.first()
+    with pytest.raises(ValidationError, match="chỉ Ban Thi đua - Khen thưởng mở lại"):
+        services.void_signature(covenant, signature, reason="Sai", actor=bloc_head)
+    signature.refresh_from_db()
+    assert signature.voided_at is None
+
+
+def test_a_voided_signature_cannot_be_voided_twice(bloc_year, bloc_head):
+    covenant = covenant_for(bloc_year, status="signed", actor=bloc_head)
+    signature = covenant.signatures.first()
+    services.void_signature(covenant, signature, reason="Sai", actor=bloc_head)
+    with pytest.raises(ValidationError, match="đã được hủy trước đó"):
+        services.void_signature(covenant, signature, reason="Sai lần nữa", actor=bloc_head)
+    assert (
+        AuditEntry.objects.for_object(covenant)
+        .filter(action="blocs.covenant.signature_voided")
+        .count()
+        == 1
+    )
 
 
 def test_the_registration_deadline_can_change_in_any_state(bloc_year, bloc_head):

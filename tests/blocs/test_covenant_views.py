@@ -326,6 +326,115 @@ def test_signing_an_agency_outside_the_bloc_is_404(head_client, bloc_year, other
     assert head_client.get(url).status_code == 404
 
 
+def _signatures_of(covenant, bloc_year):
+    """The plain member's and the head's paper signatures on an open covenant."""
+    member_agency = _agency(bloc_year)
+    services.record_paper_signatures(
+        covenant, [member_agency, bloc_year.head], signed_on=DAY, actor=None
+    )
+    live = covenant.signatures.filter(voided_at__isnull=True)
+    return live.get(agency=member_agency), live.get(agency=bloc_year.head)
+
+
+VOID_EXPECTED = {
+    # (covenant status, whose signature): {role: status}; 302 = voided, 403 refused, 404 hidden.
+    ("open", "own"): {"staff": 302, "head": 302, "deputy": 302, "member": 302, "outsider": 404},
+    ("open", "head"): {"staff": 302, "head": 302, "deputy": 302, "member": 403, "outsider": 404},
+    ("signed", "own"): {"staff": 302, "head": 302, "deputy": 302, "member": 403, "outsider": 404},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", list(VOID_EXPECTED), ids=lambda case: "-".join(case))
+def test_who_may_void_a_signature(cast_clients, bloc_year, role, case):
+    status, whose = case
+    covenant = covenant_for(bloc_year, status="signed" if status == "signed" else "open")
+    if status == "signed":
+        own = covenant.signatures.get(agency=_agency(bloc_year))
+        head = covenant.signatures.get(agency=bloc_year.head)
+    else:
+        own, head = _signatures_of(covenant, bloc_year)
+    signature = own if whose == "own" else head
+    url = _url("covenant_signature_void", bloc_year, signature.pk)
+    response = cast_clients[role].post(url, {"reason": "Ghi nhận nhầm"})
+    signature.refresh_from_db()
+    if role == "anonymous":
+        assert response.status_code == 302 and "/login/" in response["Location"]
+        assert signature.voided_at is None
+        return
+    expected = VOID_EXPECTED[case][role]
+    assert response.status_code == expected, f"{role} on {case}"
+    assert (signature.voided_at is not None) == (expected == 302)
+
+
+def test_the_head_voids_a_wrong_signature_from_the_covenant_page(head_client, bloc_year):
+    covenant = covenant_for(bloc_year, status="signed")
+    signature = covenant.signatures.get(agency=_agency(bloc_year))
+    page = head_client.get(_url("covenant_detail", bloc_year)).content.decode()
+    void_url = _url("covenant_signature_void", bloc_year, signature.pk)
+    assert void_url in page
+    confirm = head_client.get(void_url).content.decode()
+    assert "Trở lại trạng thái đang ký kết".lower() in confirm.lower()
+    response = head_client.post(void_url, {"reason": "Sai người ký"}, follow=True)
+    page = response.content.decode()
+    assert "Đã hủy chữ ký của Sở Văn hóa, Thể thao và Du lịch" in page
+    assert "blocs.covenant.signature_voided" in page and "Sai người ký" in page
+    covenant.refresh_from_db()
+    assert covenant.status == Covenant.Status.OPEN
+    sign_again = head_client.get(_url("covenant_sign", bloc_year, _agency(bloc_year).pk))
+    assert sign_again.status_code == 200 and "Ghi nhận chữ ký" in sign_again.content.decode()
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_voiding_without_a_reason_shows_the_form_again(head_client, bloc_year, reason):
+    covenant = covenant_for(bloc_year, status="signed")
+    signature = covenant.signatures.first()
+    url = _url("covenant_signature_void", bloc_year, signature.pk)
+    response = head_client.post(url, {"reason": reason})
+    assert response.status_code == 200
+    assert "Nhập lý do hủy chữ ký." in response.content.decode()
+    signature.refresh_from_db()
+    assert signature.voided_at is None
+
+
+def test_an_oversized_void_reason_is_a_form_error(head_client, bloc_year):
+    covenant = covenant_for(bloc_year, status="signed")
+    signature = covenant.signatures.first()
+    url = _url("covenant_signature_void", bloc_year, signature.pk)
+    response = head_client.post(url, {"reason": "x" * 1001})
+    assert response.status_code == 200 and "1000" in response.content.decode()
+    signature.refresh_from_db()
+    assert signature.voided_at is None
+
+
+def test_voiding_an_issued_covenants_signature_says_who_can_reopen(head_client, bloc_year):
+    covenant = services.issue_covenant(covenant_for(bloc_year, status="signed"), actor=None)
+    signature = covenant.signatures.first()
+    url = _url("covenant_signature_void", bloc_year, signature.pk)
+    assert head_client.get(url).status_code == 403
+    signature.refresh_from_db()
+    assert signature.voided_at is None
+
+
+def test_a_signature_voided_already_sends_back_with_a_message(head_client, bloc_year):
+    covenant = covenant_for(bloc_year, status="signed")
+    signature = covenant.signatures.first()
+    services.void_signature(covenant, signature, reason="Sai", actor=None)
+    url = _url("covenant_signature_void", bloc_year, signature.pk)
+    response = head_client.post(url, {"reason": "Sai lần nữa"}, follow=True)
+    assert "Chữ ký này đã được hủy trước đó." in response.content.decode()
+
+
+def test_a_member_sees_how_to_undo_its_own_wrong_upload(member_client, bloc_year):
+    covenant = covenant_for(bloc_year, status="open")
+    own, _head = _signatures_of(covenant, bloc_year)
+    page = member_client.get(_url("covenant_sign", bloc_year, own.agency_id)).content.decode()
+    assert _url("covenant_signature_void", bloc_year, own.pk) in page
+    detail = member_client.get(_url("covenant_detail", bloc_year)).content.decode()
+    assert _url("covenant_signature_void", bloc_year, own.pk) in detail
+    assert _url("covenant_signature_void", bloc_year, _head.pk) not in detail
+
+
 BAD_UPLOADS = {
     "not_a_pdf": (b"PK\x03\x04 a zip file, not a PDF", "khong-phai.pdf", "không phải là PDF"),
     "empty": (b"", "rong.pdf", "rỗng"),

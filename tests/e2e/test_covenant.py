@@ -1,5 +1,6 @@
 """Browser: a member registers, the head accepts, drafts and opens the covenant, records the
-paper signatures and downloads the issued signed covenant (seed_demo data)."""
+paper signatures, voids a wrong one and records it again, and downloads the issued signed
+covenant (seed_demo data)."""
 
 import pytest
 from django.core.management import call_command
@@ -10,6 +11,7 @@ from tests.pdf_helpers import pdf_text
 
 pytestmark = pytest.mark.browser
 DEMO_PASSWORD = "thidua2024"
+MEMBER_AGENCY = "Sở Văn hóa, Thể thao và Du lịch"
 
 
 def _province_data():
@@ -97,6 +99,20 @@ def test_register_accept_draft_open_sign_and_download_the_signed_covenant(
     page.get_by_role("button", name="Ghi nhận", exact=True).click()
     assert page.get_by_test_id("status").inner_text() == "Đã ký đủ"
     assert page.get_by_test_id("progress").inner_text() == "7/7 đã ký"
+
+    # One paper signature was recorded with the wrong signer: void it alone and record it again.
+    row = page.get_by_test_id("signatures").get_by_role("row").filter(has_text=MEMBER_AGENCY)
+    row.get_by_role("link", name="hủy chữ ký").click()
+    page.get_by_label("Lý do hủy chữ ký").fill("Ghi nhận nhầm người ký")
+    screenshot("covenant-05b-void-one-signature")
+    page.get_by_role("button", name="Hủy chữ ký").click()
+    assert page.get_by_test_id("status").inner_text() == "Đang ký kết"
+    assert page.get_by_test_id("progress").inner_text() == "6/7 đã ký"
+    row.get_by_role("link", name="Ghi nhận chữ ký").click()
+    page.get_by_label("Họ tên người ký").fill("Lê Thị Hoa")
+    page.get_by_role("button", name="Ghi nhận chữ ký").click()
+    assert page.get_by_test_id("status").inner_text() == "Đã ký đủ"
+    assert "Lê Thị Hoa" in row.inner_text()
     page.get_by_role("button", name="Phát hành giao ước đã ký").click()
     number = page.get_by_test_id("document-number").inner_text()
     assert number == "01/GU-KTĐVHXH"
@@ -109,5 +125,5 @@ def test_register_accept_draft_open_sign_and_download_the_signed_covenant(
     data = response.body()
     assert data.startswith(b"%PDF-")
     text = pdf_text(data)
-    assert number in text and "XÁC NHẬN KÝ KẾT" in text
+    assert number in text and "XÁC NHẬN KÝ KẾT" in text and "Lê Thị Hoa" in text
     assert Covenant.objects.get().status == Covenant.Status.ISSUED
