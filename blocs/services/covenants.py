@@ -652,7 +652,9 @@ def void_signature(covenant: Covenant, signature: CovenantSignature, *, reason: 
     return covenant
 
 
-def _complete_if_all_signed(covenant: Covenant, *, actor) -> Covenant:
+def complete_if_all_signed(covenant: Covenant, *, actor) -> Covenant:
+    """An open covenant becomes signed once no member is missing (after a signature lands, or a
+    member that had not signed leaves the bloc)."""
     if not _missing_signers(covenant):
         return transition_covenant(covenant, Covenant.Status.SIGNED, actor=actor)
     return covenant
@@ -706,7 +708,7 @@ def record_signature(
         signature_valid=valid,
         signature_report=report,
     )
-    _complete_if_all_signed(covenant, actor=actor)
+    complete_if_all_signed(covenant, actor=actor)
     return signature
 
 
@@ -733,7 +735,7 @@ def record_paper_signatures(
         )
         for agency in agencies
     ]
-    _complete_if_all_signed(covenant, actor=actor)
+    complete_if_all_signed(covenant, actor=actor)
     return signatures
 
 

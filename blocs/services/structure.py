@@ -10,11 +10,19 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from blocs.models import Agency, AgencyChange, Bloc, BlocYear, Membership
+from blocs.models import (
+    Agency,
+    AgencyChange,
+    Bloc,
+    BlocYear,
+    Covenant,
+    CovenantSignature,
+    Membership,
+    Registration,
+)
 from emulation.audit import diff, log_action, snapshot
 from emulation.text import collapse_spaces
 
@@ -382,12 +390,38 @@ def add_member(
         signatory_title=collapse_spaces(signatory_title),
     )
     membership.full_clean(exclude=["bloc_year", "agency", "year"], validate_unique=False)
+    session = _session_of(bloc_year)
+    if session is not None and session.state == session.State.FINALIZED:
+        _refuse(
+            _(
+                "Hội nghị tổng kết năm %(year)s của khối đã kết thúc; không thêm thành viên được "
+                "nữa."
+            )
+            % {"year": bloc_year.year}
+        )
     try:
         # A concurrent add of the same agency loses on the database constraint.
         with transaction.atomic():
             membership.save()
     except IntegrityError:
         _refuse(_already_member_message(agency, bloc_year.year))
+    if session is not None:
+        session.attendance.create(
+            agency=agency,
+            representative_name=membership.signatory_name,
+            representative_title=membership.signatory_title,
+        )
+    covenant = Covenant.objects.select_for_update().filter(bloc_year=bloc_year).first()
+    if covenant is not None and covenant.status == Covenant.Status.SIGNED:
+        from blocs.services.covenants import transition_covenant
+
+        # The newcomer has not signed: the covenant collects its signature again.
+        transition_covenant(
+            covenant,
+            Covenant.Status.OPEN,
+            actor=actor,
+            reason=_("Thêm thành viên %(agency)s") % {"agency": agency.name},
+        )
     log_action(
         "blocs.membership.added",
         bloc_year,
@@ -422,18 +456,73 @@ def remove_member(bloc_year: BlocYear, agency: Agency, *, actor) -> None:
                 )
                 % {"agency": agency.name, "role": role, "year": bloc_year.year}
             )
-    try:
-        with transaction.atomic():
-            membership.delete()
-    except ProtectedError:
-        _refuse(
-            _(
-                "%(agency)s đã có dữ liệu trong khối năm %(year)s (ký giao ước, đăng ký thi đua, "
-                "bình xét…) nên không thể rút khỏi khối."
+    refusal = _removal_refusal(bloc_year, agency)
+    if refusal:
+        _refuse(refusal % {"agency": agency.name, "year": bloc_year.year})
+    membership.delete()
+    data = {"agency": [agency.name]}
+    session = _session_of(bloc_year)
+    if session is not None:
+        session.attendance.filter(agency=agency).delete()
+    covenant = Covenant.objects.select_for_update().filter(bloc_year=bloc_year).first()
+    if covenant is not None and covenant.status == Covenant.Status.OPEN:
+        from blocs.services.covenants import complete_if_all_signed
+
+        complete_if_all_signed(covenant, actor=actor)
+    if Registration.objects.filter(bloc_year=bloc_year, agency=agency).exists():
+        data["registration_kept"] = True
+    log_action("blocs.membership.removed", bloc_year, actor=actor, data=data)
+
+
+def _session_of(bloc_year: BlocYear):
+    from awards.models import VotingSession
+
+    return VotingSession.objects.filter(bloc_year=bloc_year).first()
+
+
+def _removal_refusal(bloc_year: BlocYear, agency: Agency) -> str | None:
+    """Why taking `agency` out of the bloc-year would contradict what is already recorded: its
+    signature on the covenant, its place at the conference, its award proposals. A registration
+    is kept (and shows again if the agency comes back)."""
+    from awards.models import AwardProposal, Candidate, VotingSession
+
+    signed = CovenantSignature.objects.filter(
+        covenant__bloc_year=bloc_year, agency=agency, voided_at__isnull=True
+    ).select_related("covenant")
+    signature = signed.first()
+    if signature is not None:
+        if signature.covenant.status == Covenant.Status.ISSUED:
+            return _(
+                "%(agency)s đã ký giao ước thi đua năm %(year)s và giao ước đã phát hành; hãy mở "
+                "lại giao ước trước khi rút đơn vị khỏi khối."
             )
-            % {"agency": agency.name, "year": bloc_year.year}
+        return _(
+            "%(agency)s đã ký giao ước thi đua năm %(year)s; hãy hủy chữ ký của đơn vị trên "
+            "trang giao ước trước khi rút đơn vị khỏi khối."
         )
-    log_action("blocs.membership.removed", bloc_year, actor=actor, data={"agency": [agency.name]})
+    session = _session_of(bloc_year)
+    if session is not None:
+        if session.state == VotingSession.State.FINALIZED:
+            return _(
+                "Hội nghị tổng kết năm %(year)s của khối đã kết thúc; không rút %(agency)s khỏi "
+                "khối được nữa."
+            )
+        if session.attendance.filter(agency=agency, present=True).exists():
+            return _(
+                "%(agency)s đang được ghi có mặt tại hội nghị tổng kết năm %(year)s; hãy sửa "
+                "điểm danh trước khi rút đơn vị khỏi khối."
+            )
+        if Candidate.objects.filter(poll__session=session, agency=agency).exists():
+            return _(
+                "%(agency)s có tên trong danh sách bình xét tại hội nghị tổng kết năm %(year)s; "
+                "hãy bỏ đơn vị khỏi danh sách trước khi rút đơn vị khỏi khối."
+            )
+    if AwardProposal.objects.filter(bloc_year=bloc_year, agency=agency).exists():
+        return _(
+            "%(agency)s đã có đề nghị khen thưởng trong khối năm %(year)s nên không rút khỏi "
+            "khối được."
+        )
+    return None
 
 
 @transaction.atomic

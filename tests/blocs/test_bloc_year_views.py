@@ -87,6 +87,19 @@ def test_removing_the_head_is_refused_with_a_message(staff_client, bloc_year):
     assert Membership.objects.filter(pk=target.pk).exists()
 
 
+def test_removing_a_member_that_signed_the_covenant_says_what_to_do(staff_client, bloc_year):
+    from tests.factories import covenant_for
+
+    covenant_for(bloc_year, status="signed")
+    target = membership(bloc_year, "Bảo hiểm xã hội tỉnh")
+    response = staff_client.post(url("member_remove", bloc_year, target.pk), follow=True)
+    assert (
+        "Bảo hiểm xã hội tỉnh đã ký giao ước thi đua năm 2024; hãy hủy chữ ký của đơn vị"
+        in response.content.decode()
+    )
+    assert Membership.objects.filter(pk=target.pk).exists()
+
+
 def test_a_membership_of_another_bloc_year_is_404(staff_client, bloc_year, other_bloc_year):
     foreign = other_bloc_year.memberships.get()
     response = staff_client.post(url("member_remove", bloc_year, foreign.pk))

@@ -352,6 +352,138 @@ def test_remove_member_refuses_a_non_member(bloc_year, province_staff):
         services.remove_member(bloc_year, AgencyFactory(), actor=province_staff)
 
 
+# Membership changes against the covenant and the conference ----------------------------------
+
+
+PLAIN_MEMBER = "Bảo hiểm xã hội tỉnh"
+
+
+def _sign(covenant, agencies):
+    from blocs.services import covenants
+
+    covenants.record_paper_signatures(
+        covenant, agencies, signed_on=datetime.date(2024, 2, 5), actor=None
+    )
+
+
+def test_a_member_that_signed_is_not_removed_until_its_signature_is_voided(
+    bloc_year, province_staff
+):
+    from blocs.services import covenants
+    from tests.factories import covenant_for
+
+    covenant = covenant_for(bloc_year, status="open")
+    agency = member(bloc_year, PLAIN_MEMBER)
+    _sign(covenant, [agency])
+    with pytest.raises(ValidationError, match="đã ký giao ước.*hãy hủy chữ ký"):
+        services.remove_member(bloc_year, agency, actor=province_staff)
+    assert bloc_year.memberships.filter(agency=agency).exists()
+    covenants.void_signature(
+        covenant, covenant.signatures.get(agency=agency), reason="Rút khỏi khối", actor=None
+    )
+    services.remove_member(bloc_year, agency, actor=province_staff)
+    assert not bloc_year.memberships.filter(agency=agency).exists()
+
+
+def test_a_signer_of_an_issued_covenant_needs_the_covenant_reopened(bloc_year, province_staff):
+    from blocs.services import covenants
+    from tests.factories import covenant_for
+
+    covenants.issue_covenant(covenant_for(bloc_year, status="signed"), actor=None)
+    with pytest.raises(ValidationError, match="giao ước đã phát hành; hãy mở lại"):
+        services.remove_member(bloc_year, member(bloc_year, PLAIN_MEMBER), actor=province_staff)
+
+
+def test_removing_the_last_unsigned_member_completes_the_covenant(bloc_year, province_staff):
+    from blocs.models import Covenant
+    from tests.factories import covenant_for
+
+    covenant = covenant_for(bloc_year, status="open")
+    leaving = member(bloc_year, PLAIN_MEMBER)
+    _sign(covenant, [m.agency for m in bloc_year.memberships.exclude(agency=leaving)])
+    covenant.refresh_from_db()
+    assert covenant.status == Covenant.Status.OPEN
+    services.remove_member(bloc_year, leaving, actor=province_staff)
+    covenant.refresh_from_db()
+    assert covenant.status == Covenant.Status.SIGNED
+
+
+def test_adding_a_member_to_a_signed_covenant_collects_its_signature(bloc_year, province_staff):
+    from blocs.models import Covenant
+    from tests.factories import covenant_for
+
+    covenant = covenant_for(bloc_year, status="signed")
+    newcomer = AgencyFactory(name="Sở Khoa học và Công nghệ")
+    services.add_member(bloc_year, newcomer, actor=province_staff)
+    covenant.refresh_from_db()
+    assert covenant.status == Covenant.Status.OPEN
+    assert covenant.signatures.filter(voided_at__isnull=True).count() == 5
+    entry = AuditEntry.objects.for_object(covenant).get(action="blocs.covenant.back_to_signing")
+    assert entry.data["reason"] == "Thêm thành viên Sở Khoa học và Công nghệ"
+
+
+def test_a_removed_members_registration_is_kept_and_the_audit_says_so(bloc_year, province_staff):
+    from blocs.models import Registration
+    from blocs.services import covenants
+
+    agency = member(bloc_year, PLAIN_MEMBER)
+    covenants.save_registration(
+        bloc_year, agency, titles=[], targets=[{"indicator": "Doanh thu"}], actor=None
+    )
+    services.remove_member(bloc_year, agency, actor=province_staff)
+    assert Registration.objects.filter(bloc_year=bloc_year, agency=agency).exists()
+    entry = AuditEntry.objects.for_object(bloc_year).get(action="blocs.membership.removed")
+    assert entry.data["registration_kept"] is True
+
+
+def test_the_conference_keeps_its_attendance_in_step_with_the_members(bloc_year, province_staff):
+    from tests.awards.voting_fixtures import make_session
+
+    session = make_session(bloc_year, absent=5)  # everyone absent so far
+    newcomer = AgencyFactory(name="Sở Khoa học và Công nghệ")
+    services.add_member(bloc_year, newcomer, signatory_name="Đỗ Văn Khoa", actor=province_staff)
+    row = session.attendance.get(agency=newcomer)
+    assert not row.present and row.representative_name == "Đỗ Văn Khoa"
+    services.remove_member(bloc_year, newcomer, actor=province_staff)
+    assert not session.attendance.filter(agency=newcomer).exists()
+
+
+def test_a_member_present_at_the_conference_or_on_a_poll_is_not_removed(bloc_year, province_staff):
+    from awards.services import voting
+    from tests.awards.voting_fixtures import make_session, open_award_poll
+
+    session = make_session(bloc_year)  # everyone present
+    agency = member(bloc_year, PLAIN_MEMBER)
+    with pytest.raises(ValidationError, match="đang được ghi có mặt"):
+        services.remove_member(bloc_year, agency, actor=province_staff)
+    voting.update_attendance(session, [{"agency_id": agency.pk, "present": False}], actor=None)
+    open_award_poll(session)
+    with pytest.raises(ValidationError, match="danh sách bình xét"):
+        services.remove_member(bloc_year, agency, actor=province_staff)
+    assert bloc_year.memberships.filter(agency=agency).exists()
+
+
+def test_a_finalized_conference_freezes_the_members(bloc_year, province_staff):
+    from awards.models import VotingSession
+    from tests.awards.voting_fixtures import make_session
+
+    session = make_session(bloc_year, absent=5)
+    VotingSession.objects.filter(pk=session.pk).update(state=VotingSession.State.FINALIZED)
+    with pytest.raises(ValidationError, match="đã kết thúc; không rút"):
+        services.remove_member(bloc_year, member(bloc_year, PLAIN_MEMBER), actor=province_staff)
+    with pytest.raises(ValidationError, match="đã kết thúc; không thêm"):
+        services.add_member(bloc_year, AgencyFactory(), actor=province_staff)
+
+
+def test_a_member_with_an_award_proposal_is_not_removed(bloc_year, province_staff):
+    from tests.factories import AwardProposalFactory
+
+    agency = member(bloc_year, PLAIN_MEMBER)
+    AwardProposalFactory(bloc_year=bloc_year, agency=agency)
+    with pytest.raises(ValidationError, match="đã có đề nghị khen thưởng"):
+        services.remove_member(bloc_year, agency, actor=province_staff)
+
+
 def test_update_signatory_is_audited_with_the_agency(bloc_year, bloc_head):
     membership = bloc_year.memberships.get(agency__name="Sở Y tế")
     services.update_signatory(
