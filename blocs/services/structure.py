@@ -456,12 +456,12 @@ def remove_member(bloc_year: BlocYear, agency: Agency, *, actor) -> None:
                 )
                 % {"agency": agency.name, "role": role, "year": bloc_year.year}
             )
-    refusal = _removal_refusal(bloc_year, agency)
+    session = _session_of(bloc_year)
+    refusal = _removal_refusal(bloc_year, agency, session)
     if refusal:
         _refuse(refusal % {"agency": agency.name, "year": bloc_year.year})
     membership.delete()
     data = {"agency": [agency.name]}
-    session = _session_of(bloc_year)
     if session is not None:
         session.attendance.filter(agency=agency).delete()
     covenant = Covenant.objects.select_for_update().filter(bloc_year=bloc_year).first()
@@ -480,11 +480,11 @@ def _session_of(bloc_year: BlocYear):
     return VotingSession.objects.filter(bloc_year=bloc_year).first()
 
 
-def _removal_refusal(bloc_year: BlocYear, agency: Agency) -> str | None:
+def _removal_refusal(bloc_year: BlocYear, agency: Agency, session) -> str | None:
     """Why taking `agency` out of the bloc-year would contradict what is already recorded: its
     signature on the covenant, its place at the conference, its award proposals. A registration
     is kept (and shows again if the agency comes back)."""
-    from awards.models import AwardProposal, Candidate, VotingSession
+    from awards.models import AwardProposal, Candidate
 
     signed = CovenantSignature.objects.filter(
         covenant__bloc_year=bloc_year, agency=agency, voided_at__isnull=True
@@ -500,9 +500,8 @@ def _removal_refusal(bloc_year: BlocYear, agency: Agency) -> str | None:
             "%(agency)s đã ký giao ước thi đua năm %(year)s; hãy hủy chữ ký của đơn vị trên "
             "trang giao ước trước khi rút đơn vị khỏi khối."
         )
-    session = _session_of(bloc_year)
     if session is not None:
-        if session.state == VotingSession.State.FINALIZED:
+        if session.state == session.State.FINALIZED:
             return _(
                 "Hội nghị tổng kết năm %(year)s của khối đã kết thúc; không rút %(agency)s khỏi "
                 "khối được nữa."
