@@ -387,7 +387,9 @@ def plan_memberships(sheet_rows: list[SheetRow]) -> ImportPlan:
     blocs = _BlocIndex.load()
     bloc_years = {
         by.bloc_id: by
-        for by in BlocYear.objects.filter(year=year or 0).select_related("head", "deputy")
+        for by in BlocYear.objects.filter(year=year or 0).select_related(
+            "head", "deputy", "covenant", "voting_session"
+        )
     }
     current = {
         m.agency_id: m
@@ -448,10 +450,35 @@ def plan_memberships(sheet_rows: list[SheetRow]) -> ImportPlan:
     _plan_leaders(plan, bloc_years, bloc_names)
     for row in plan.rows:
         _membership_status(row, plan, bloc_years, current)
+        _check_joining_mid_year(row, bloc_years)
     leader_notes, plan.notes = plan.notes, []
     _describe_creations(plan, bloc_years)
     plan.notes += leader_notes
     return plan
+
+
+def _check_joining_mid_year(row: PlanRow, bloc_years: dict) -> None:
+    """What add_member will do to a new member's bloc-year, said in the preview: refused once
+    its conference has ended; a fully signed covenant goes back to collecting signatures."""
+    if row.status != RowStatus.NEW or row.bloc_ref is None or row.bloc_ref[0] != "db":
+        return
+    bloc_year = bloc_years.get(row.bloc_ref[1])
+    session = getattr(bloc_year, "voting_session", None)
+    if session is not None and session.state == session.State.FINALIZED:
+        row.errors.append(
+            _(
+                "Hội nghị tổng kết năm %(year)s của khối đã kết thúc; không thêm thành viên được "
+                "nữa."
+            )
+            % {"year": bloc_year.year}
+        )
+        _finish(row, RowStatus.ERROR)
+        return
+    covenant = getattr(bloc_year, "covenant", None)
+    if covenant is not None and covenant.status == covenant.Status.SIGNED:
+        row.notes.append(
+            _("Giao ước của khối đã ký đủ sẽ trở lại trạng thái đang ký kết để đơn vị mới ký.")
+        )
 
 
 def _check_year(row: PlanRow, year: int | None) -> None:

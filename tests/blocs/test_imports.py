@@ -349,6 +349,39 @@ def test_an_agency_already_in_another_bloc_that_year_names_both_blocs(
     refused_without_changes("memberships", data, province_staff)
 
 
+def test_a_new_member_after_the_conference_ended_is_an_error_in_the_preview(
+    bloc_year, province_staff
+):
+    from awards.models import VotingSession
+    from tests.awards.voting_fixtures import make_session
+
+    session = make_session(bloc_year)
+    VotingSession.objects.filter(pk=session.pk).update(state=VotingSession.State.FINALIZED)
+    data = membership_file([2024, *VHXH, "Sở Khoa học và Công nghệ", "", "", ""])
+    plan = preview_import("memberships", data)
+    assert statuses(plan) == ["error"]
+    assert plan.rows[0].errors == [
+        "Hội nghị tổng kết năm 2024 của khối đã kết thúc; không thêm thành viên được nữa."
+    ]
+    refused_without_changes("memberships", data, province_staff)
+
+
+def test_a_new_member_of_a_signed_covenant_is_told_it_will_sign(bloc_year, province_staff):
+    from blocs.models import Covenant
+    from tests.factories import covenant_for
+
+    covenant = covenant_for(bloc_year, status="signed")
+    data = membership_file([2024, *VHXH, "Sở Khoa học và Công nghệ", "Đỗ Văn Khoa", "", ""])
+    plan = preview_import("memberships", data)
+    assert statuses(plan) == ["new"]
+    assert "Giao ước của khối đã ký đủ sẽ trở lại trạng thái đang ký kết" in " ".join(
+        plan.rows[0].notes
+    )
+    commit_import("memberships", data, actor=province_staff)
+    covenant.refresh_from_db()
+    assert covenant.status == Covenant.Status.OPEN
+
+
 @pytest.mark.parametrize(
     ("row", "message"),
     [
