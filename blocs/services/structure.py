@@ -564,30 +564,34 @@ def _check_leader_pair(head, deputy, *, members_of: BlocYear) -> None:
 @transaction.atomic
 def assign_leaders(bloc_year: BlocYear, *, head, deputy, actor) -> BlocYear:
     """Set the bloc-year's head and deputy: both members of that year, and not the same agency."""
-    bloc_year = BlocYear.objects.select_for_update().get(pk=bloc_year.pk)
-    _check_leader_pair(head, deputy, members_of=bloc_year)
-    fields = ["head", "deputy"]
-    before = snapshot(bloc_year, fields)
-    bloc_year.head, bloc_year.deputy = head, deputy
-    changes = diff(before, snapshot(bloc_year, fields))
-    if changes:
-        bloc_year.save(update_fields=fields)
-        log_action("blocs.bloc_year.leaders_assigned", bloc_year, actor=actor, data=changes)
-    return bloc_year
+    return _set_leader_pair(
+        bloc_year, ("head", "deputy"), (head, deputy), "blocs.bloc_year.leaders_assigned", actor
+    )
 
 
 @transaction.atomic
 def set_elected_leaders(bloc_year: BlocYear, *, next_head, next_deputy, actor) -> BlocYear:
     """Record next year's head and deputy as elected at this year's conference (members now)."""
+    return _set_leader_pair(
+        bloc_year,
+        ("next_head", "next_deputy"),
+        (next_head, next_deputy),
+        "blocs.bloc_year.leaders_elected",
+        actor,
+    )
+
+
+def _set_leader_pair(bloc_year: BlocYear, fields, pair, action: str, actor) -> BlocYear:
+    """The one path for a head/deputy pair: checked, saved and audited only when it changes."""
     bloc_year = BlocYear.objects.select_for_update().get(pk=bloc_year.pk)
-    _check_leader_pair(next_head, next_deputy, members_of=bloc_year)
-    fields = ["next_head", "next_deputy"]
-    before = snapshot(bloc_year, fields)
-    bloc_year.next_head, bloc_year.next_deputy = next_head, next_deputy
-    changes = diff(before, snapshot(bloc_year, fields))
+    _check_leader_pair(*pair, members_of=bloc_year)
+    before = snapshot(bloc_year, list(fields))
+    for name, agency in zip(fields, pair, strict=True):
+        setattr(bloc_year, name, agency)
+    changes = diff(before, snapshot(bloc_year, list(fields)))
     if changes:
-        bloc_year.save(update_fields=fields)
-        log_action("blocs.bloc_year.leaders_elected", bloc_year, actor=actor, data=changes)
+        bloc_year.save(update_fields=list(fields))
+        log_action(action, bloc_year, actor=actor, data=changes)
     return bloc_year
 
 
