@@ -239,6 +239,16 @@ class Attendance(models.Model):
     def __str__(self):
         return f"{self.agency}: {'có mặt' if self.present else 'vắng mặt'}"
 
+    @classmethod
+    def absent_member(cls, session: VotingSession, membership) -> "Attendance":
+        """A member's row before the roll call: absent, represented by its signatory."""
+        return cls(
+            session=session,
+            agency=membership.agency,
+            representative_name=membership.signatory_name,
+            representative_title=membership.signatory_title,
+        )
+
 
 class PollQuerySet(models.QuerySet):
     def for_list(self):

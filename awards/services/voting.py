@@ -148,15 +148,7 @@ def create_session(bloc_year, *, actor, **fields) -> VotingSession:
     session.full_clean(exclude=["bloc_year"])
     session.save()
     members = bloc_year.memberships.select_related("agency")
-    Attendance.objects.bulk_create(
-        Attendance(
-            session=session,
-            agency=m.agency,
-            representative_title=m.signatory_title,
-            representative_name=m.signatory_name,
-        )
-        for m in members
-    )
+    Attendance.objects.bulk_create(Attendance.absent_member(session, m) for m in members)
     log_action(
         "awards.session.created",
         session,

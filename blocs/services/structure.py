@@ -406,11 +406,9 @@ def add_member(
     except IntegrityError:
         _refuse(_already_member_message(agency, bloc_year.year))
     if session is not None:
-        session.attendance.create(
-            agency=agency,
-            representative_name=membership.signatory_name,
-            representative_title=membership.signatory_title,
-        )
+        from awards.models import Attendance
+
+        Attendance.absent_member(session, membership).save()
     covenant = Covenant.objects.select_for_update().filter(bloc_year=bloc_year).first()
     if covenant is not None and covenant.status == Covenant.Status.SIGNED:
         from blocs.services.covenants import transition_covenant
