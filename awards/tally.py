@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 BASES = ("all_members", "present", "returned", "valid")
 COMPARATORS = ("gt", "ge")
-TIE_RULES = ("runoff", "chair", "lot")
+TIE_RULES = ("runoff", "chair", "lot", "leaders")
 TWO_PLACES = Decimal("0.01")
 
 
@@ -36,6 +36,9 @@ class RuleSpec:
     max_marks: int | None = None  # None: as many as the seats
     self_vote_allowed: bool = True
     tie_rule: str = "runoff"
+    # Rounds allowed, the first vote included (None: no limit), and who decides once they run out.
+    max_rounds: int | None = None
+    fallback_rule: str = ""
 
     def __post_init__(self):
         if self.base not in BASES:
@@ -44,6 +47,10 @@ class RuleSpec:
             raise ValueError(f"unknown comparator {self.comparator!r}")
         if self.tie_rule not in TIE_RULES:
             raise ValueError(f"unknown tie rule {self.tie_rule!r}")
+        if self.max_rounds is not None and self.max_rounds < 1:
+            raise ValueError("a vote has at least one round")
+        if self.fallback_rule not in ("", *TIE_RULES) or self.fallback_rule == "runoff":
+            raise ValueError(f"unknown fallback rule {self.fallback_rule!r}")
         object.__setattr__(self, "threshold", Fraction(self.threshold))
         object.__setattr__(self, "quorum", Fraction(self.quorum))
         if not 0 <= self.threshold <= 1 or not 0 <= self.quorum <= 1:
@@ -51,6 +58,19 @@ class RuleSpec:
 
     def marks_allowed(self, seats: int) -> int:
         return self.max_marks or seats
+
+    def tie_methods(self, round_number: int) -> tuple[str, ...]:
+        """How a tie after round `round_number` (1 = the first vote) may be settled.
+
+        Within the round limit the configured tie rule applies (a runoff that ties again may
+        also be settled by the chair or a lot, so a conference cannot loop); past it only the
+        fallback decider.
+        """
+        if self.max_rounds is not None and round_number >= self.max_rounds:
+            return (self.fallback_rule or "chair",)
+        if round_number == 1:
+            return (self.tie_rule,)
+        return tuple(dict.fromkeys((self.tie_rule, "chair", "lot")))
 
     def passes(self, votes: int, base_count: int) -> bool:
         """Exact comparison of votes/base with the threshold; nobody passes on an empty base."""

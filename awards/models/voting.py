@@ -8,9 +8,10 @@ from fractions import Fraction
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from awards.tally import RuleSpec, TallyResult
@@ -26,10 +27,13 @@ class PollKind(models.TextChoices):
 
 class RuleSetQuerySet(models.QuerySet):
     def effective_on(self, on_date):
-        return self.filter(effective_from__lte=on_date).order_by("-effective_from", "-pk")
+        return self.filter(effective_from__lte=on_date).order_by(
+            "-effective_from", "-version", "-pk"
+        )
 
     def current_for(self, kind: str, award_type, on_date):
-        """The default rule for a poll: the award type's own, else the kind's general one."""
+        """The rule in force for a poll: the award type's own, else the kind's general one; of
+        the same date, the newest version."""
         rules = self.effective_on(on_date).filter(poll_kind=kind)
         if award_type is not None:
             own = rules.filter(award_type=award_type).first()
@@ -55,6 +59,7 @@ class RuleSet(models.Model):
         RUNOFF = "runoff", _("Bỏ phiếu lại giữa các đơn vị bằng phiếu")
         CHAIR = "chair", _("Chủ trì hội nghị quyết định")
         LOT = "lot", _("Bốc thăm")
+        LEADERS = "leaders", _("Trưởng khối và Phó Trưởng khối quyết định")
 
     poll_kind = models.CharField(
         _("loại cuộc bỏ phiếu"),
@@ -91,7 +96,26 @@ class RuleSet(models.Model):
     )
     self_vote_allowed = models.BooleanField(_("được bỏ phiếu cho đơn vị mình"), default=True)
     tie_rule = models.CharField(_("khi bằng phiếu ở vị trí cuối"), max_length=8, choices=TieRule)
+    max_rounds = models.PositiveSmallIntegerField(
+        _("số vòng bỏ phiếu tối đa"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Tính cả lần bỏ phiếu đầu. Để trống: không giới hạn. Ví dụ 2: bỏ phiếu lại một lần, "
+            "nếu vẫn bằng phiếu thì áp dụng cách quyết định cuối cùng."
+        ),
+    )
+    fallback_rule = models.CharField(
+        _("khi hết số vòng: cách quyết định"),
+        max_length=8,
+        choices=TieRule,
+        blank=True,
+        help_text=_("Bắt buộc khi có giới hạn số vòng; không thể là bỏ phiếu lại."),
+    )
     legal_basis = NFCCharField(_("căn cứ quy định"), max_length=300, blank=True)
+    # A version once used by a counted poll never changes: an edit saves the next version.
+    version = models.PositiveSmallIntegerField(_("phiên bản"), default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -103,13 +127,13 @@ class RuleSet(models.Model):
         ordering = ["poll_kind", "award_type__order", "-effective_from"]
         constraints = [
             models.UniqueConstraint(
-                fields=["poll_kind", "award_type", "effective_from"],
-                name="rule_set_unique_per_type_and_date",
+                fields=["poll_kind", "award_type", "effective_from", "version"],
+                name="rule_set_unique_per_type_date_version",
             ),
             models.UniqueConstraint(
-                fields=["poll_kind", "effective_from"],
+                fields=["poll_kind", "effective_from", "version"],
                 condition=Q(award_type__isnull=True),
-                name="rule_set_unique_default_per_date",
+                name="rule_set_unique_default_per_date_version",
             ),
             models.CheckConstraint(
                 condition=Q(threshold_numerator__lte=models.F("threshold_denominator"))
@@ -120,7 +144,11 @@ class RuleSet(models.Model):
 
     def __str__(self):
         target = self.award_type or self.get_poll_kind_display()
-        return f"{target} – {self.effective_from:%d/%m/%Y}"
+        return f"{target} – {self.effective_from:%d/%m/%Y}{self.version_label}"
+
+    @property
+    def version_label(self) -> str:
+        return f" (phiên bản {self.version})" if self.version > 1 else ""
 
     def clean(self):
         if self.threshold_denominator and self.threshold_numerator > self.threshold_denominator:
@@ -130,6 +158,14 @@ class RuleSet(models.Model):
         if self.award_type_id and self.poll_kind != PollKind.AWARD:
             raise ValidationError(
                 {"award_type": _("Chỉ quy tắc bình chọn danh hiệu mới gắn với một danh hiệu.")}
+            )
+        if self.max_rounds and not self.fallback_rule:
+            raise ValidationError(
+                {"fallback_rule": _("Chọn cách quyết định khi đã hết số vòng bỏ phiếu.")}
+            )
+        if self.fallback_rule == self.TieRule.RUNOFF:
+            raise ValidationError(
+                {"fallback_rule": _("Khi đã hết số vòng thì không thể bỏ phiếu lại thêm.")}
             )
 
     def spec(self) -> RuleSpec:
@@ -141,6 +177,8 @@ class RuleSet(models.Model):
             max_marks=self.max_marks,
             self_vote_allowed=self.self_vote_allowed,
             tie_rule=self.tie_rule,
+            max_rounds=self.max_rounds,
+            fallback_rule=self.fallback_rule if self.max_rounds else "",
         )
 
 
@@ -180,7 +218,24 @@ class VotingSession(models.Model):
     committee = models.JSONField(_("ban kiểm phiếu"), default=list, blank=True)
     agenda = NFCTextField(_("chương trình hội nghị"), blank=True)
     narrative = NFCTextField(_("diễn biến, ý kiến thảo luận"), blank=True)
-    closed_at = models.TimeField(_("thời gian kết thúc"), null=True, blank=True)
+    closed_at = models.TimeField(
+        _("thời gian kết thúc"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống: ghi giờ bấm kết thúc hội nghị."),
+    )
+    count_closed_at = models.TimeField(
+        _("biên bản kiểm phiếu lập xong lúc"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống: ghi giờ bấm kết thúc hội nghị."),
+    )
+    copies = models.PositiveSmallIntegerField(
+        _("số bản biên bản"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("“Biên bản được lập thành … bản có giá trị như nhau.”"),
+    )
     state = models.CharField(
         _("trạng thái"), max_length=10, choices=State, default=State.DRAFT, db_index=True
     )
@@ -311,6 +366,13 @@ class Poll(models.Model):
         RuleSet, on_delete=models.PROTECT, null=True, blank=True, related_name="polls"
     )
     rule = models.JSONField(_("quy tắc áp dụng"), default=dict)
+    # A draft follows the rule in force until it opens; a reset may keep the rule it had.
+    rule_follows_current = models.BooleanField(_("theo quy tắc hiện hành"), default=True)
+    repeat_reason = NFCTextField(
+        _("lý do bỏ phiếu thêm cho cùng danh hiệu"),
+        blank=True,
+        help_text=_("Bắt buộc khi hội nghị đã có cuộc bỏ phiếu cho danh hiệu này."),
+    )
     entry_mode = models.CharField(
         _("cách nhập"), max_length=10, choices=EntryMode, default=EntryMode.BALLOTS
     )
@@ -462,7 +524,8 @@ class TieResolution(models.Model):
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="tie_resolutions")
     method = models.CharField(_("cách giải quyết"), max_length=8, choices=RuleSet.TieRule)
     decided_by = NFCCharField(_("người quyết định, chủ trì bốc thăm"), max_length=200, blank=True)
-    decided_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    # For a runoff: when the runoff's count settled the tie, not when the runoff was created.
+    decided_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
     chosen = models.JSONField(_("đơn vị được chọn"), null=True, blank=True)
     note = NFCTextField(_("ghi chú"), blank=True)
     runoff_poll = models.OneToOneField(

@@ -25,6 +25,8 @@ from awards.models import (
     TieResolution,
     VotingSession,
 )
+from awards.rules import fraction_words, threshold_sentence
+from awards.services.proposals import create_proposals_for_session
 from awards.tally import InconsistentCounts, RuleSpec
 from emulation.audit import diff, log_action, snapshot
 
@@ -41,14 +43,17 @@ SESSION_FIELDS = [
     "agenda",
     "narrative",
     "closed_at",
+    "count_closed_at",
+    "copies",
 ]
 
 
 def _session_snapshot(session: VotingSession) -> dict:
     """The session's fields for the audit diff as text: times, guests and committee rows."""
     data = snapshot(session, SESSION_FIELDS)
-    if data["closed_at"] is not None:
-        data["closed_at"] = data["closed_at"].isoformat(timespec="minutes")
+    for name in ("closed_at", "count_closed_at"):
+        if data[name] is not None:
+            data[name] = data[name].isoformat(timespec="minutes")
     data["guests"] = "; ".join(
         ", ".join(v for v in (g.get("name"), g.get("title"), g.get("organisation")) if v)
         for g in data["guests"] or []
@@ -72,8 +77,6 @@ def _facts(**values) -> dict:
     facts = {}
     for key, value in values.items():
         if isinstance(value, dict) and "base" in value:
-            from awards.rules import threshold_sentence
-
             value = threshold_sentence(RuleSpec.from_dict(value))
         elif isinstance(value, (list, tuple)):
             value = "; ".join(str(v) for v in value)
@@ -102,12 +105,50 @@ def _to_validation_error(error: InconsistentCounts) -> ValidationError:
 # Rule sets ---------------------------------------------------------------------------------------
 
 
+def rule_set_in_use(rule_set: RuleSet) -> bool:
+    """Whether a counted poll was decided under this version (it may then never change)."""
+    return (
+        rule_set.pk is not None
+        and rule_set.polls.filter(state__in=[Poll.State.COUNTED, Poll.State.FINALIZED]).exists()
+    )
+
+
 @transaction.atomic
 def save_rule_set(rule_set: RuleSet, *, actor) -> RuleSet:
-    """Create or update a rule set (province staff); polls already open keep their frozen copy."""
-    rule_set.full_clean()
+    """Create or update a rule set (province staff).
+
+    A version that a counted poll used stays as it was, so the minutes that cite it stay true:
+    the change is saved as the next version of the same rule, in force from the same date.
+    Draft polls follow whichever version is in force when they open.
+    """
+    rule_set.full_clean(validate_constraints=False)
     created = rule_set.pk is None
     before = {} if created else snapshot(RuleSet.objects.get(pk=rule_set.pk), RULE_FIELDS)
+    if not created and rule_set_in_use(rule_set):
+        changes = diff(before, snapshot(rule_set, RULE_FIELDS))
+        if not changes:
+            return RuleSet.objects.get(pk=rule_set.pk)
+        previous_pk = rule_set.pk
+        rule_set.pk = None
+        rule_set._state.adding = True
+        rule_set.version = (
+            RuleSet.objects.filter(
+                poll_kind=rule_set.poll_kind,
+                award_type=rule_set.award_type,
+                effective_from=rule_set.effective_from,
+            ).aggregate(m=Max("version"))["m"]
+            or 0
+        ) + 1
+        rule_set.full_clean()
+        rule_set.save()
+        log_action(
+            "awards.rule_set.versioned",
+            rule_set,
+            actor=actor,
+            data={**changes, **_facts(version=rule_set.version, replaces=previous_pk)},
+        )
+        return rule_set
+    rule_set.full_clean()
     rule_set.save()
     log_action(
         "awards.rule_set.created" if created else "awards.rule_set.updated",
@@ -132,6 +173,8 @@ RULE_FIELDS = [
     "max_marks",
     "self_vote_allowed",
     "tie_rule",
+    "max_rounds",
+    "fallback_rule",
     "legal_basis",
 ]
 
@@ -256,6 +299,20 @@ def _rule_snapshot(kind: str, award_type, on_date) -> tuple[RuleSet, dict]:
     return rule_set, rule_set.spec().to_dict()
 
 
+def _poll_date(session: VotingSession):
+    return timezone.localtime(session.held_at).date()
+
+
+def rule_in_force(poll: Poll) -> tuple[RuleSet | None, RuleSpec]:
+    """The rule a poll will be or was counted under: while a draft follows the rules, the
+    version in force on the conference's date; otherwise the copy frozen in the poll."""
+    if poll.state == Poll.State.DRAFT and poll.rule_follows_current and not poll.parent_id:
+        rule_set = RuleSet.objects.current_for(poll.kind, poll.award_type, _poll_date(poll.session))
+        if rule_set is not None:
+            return rule_set, rule_set.spec()
+    return poll.rule_set, poll.spec()
+
+
 def _set_candidates(poll: Poll, agency_ids: list[int]) -> None:
     member_ids = set(poll.bloc_year.memberships.values_list("agency_id", flat=True))
     if len(set(agency_ids)) != len(agency_ids):
@@ -278,9 +335,14 @@ def create_poll(
     seats: int = 1,
     entry_mode: str = Poll.EntryMode.BALLOTS,
     candidate_ids: list[int] | None = None,
+    repeat_reason: str = "",
     actor,
 ) -> Poll:
-    """A new poll with the current default rule copied in and the default candidate list."""
+    """A new poll under the rule in force and with the default candidate list.
+
+    A second poll for the same award in one conference contradicts the first in the minutes
+    unless it says why, so it needs a reason (printed in the minutes).
+    """
     session = VotingSession.objects.select_for_update().get(pk=session.pk)
     _check_session_editable(session)
     if kind == PollKind.TIE_BREAK:
@@ -294,7 +356,25 @@ def create_poll(
             _refuse(_("Hội nghị đã có cuộc bầu này."))
     if seats < 1:
         _refuse(_("Số đơn vị được chọn phải từ 1 trở lên."))
-    rule_set, rule = _rule_snapshot(kind, award_type, timezone.localtime(session.held_at).date())
+    repeat_reason = (repeat_reason or "").strip()
+    if kind == PollKind.AWARD:
+        earlier = session.polls.filter(kind=PollKind.AWARD, award_type=award_type).count()
+        if earlier and not repeat_reason:
+            raise ValidationError(
+                {
+                    "repeat_reason": _(
+                        "Hội nghị đã có %(count)s cuộc bỏ phiếu cho “%(award)s”: ghi rõ lý do "
+                        "bỏ phiếu thêm (lý do được ghi vào biên bản), hoặc đặt lại cuộc bỏ "
+                        "phiếu đã có."
+                    )
+                    % {"count": earlier, "award": award_type}
+                }
+            )
+        if not earlier:
+            repeat_reason = ""
+    else:
+        repeat_reason = ""
+    rule_set, rule = _rule_snapshot(kind, award_type, _poll_date(session))
     order = (session.polls.aggregate(m=Max("order"))["m"] or 0) + 1
     poll = Poll.objects.create(
         session=session,
@@ -305,6 +385,7 @@ def create_poll(
         rule_set=rule_set,
         rule=rule,
         order=order,
+        repeat_reason=repeat_reason,
     )
     ids = (
         candidate_ids
@@ -316,7 +397,13 @@ def create_poll(
         "awards.poll.created",
         poll,
         actor=actor,
-        data=_facts(kind=kind, seats=seats, candidates=_names(ids), rule=rule),
+        data=_facts(
+            kind=kind,
+            seats=seats,
+            candidates=_names(ids),
+            rule=rule,
+            **({"repeat_reason": repeat_reason} if repeat_reason else {}),
+        ),
     )
     return poll
 
@@ -338,6 +425,16 @@ def update_poll(
     _check_session_editable(poll.session)
     if not poll.candidates_editable:
         _refuse(_("Cuộc bỏ phiếu đã mở: danh sách và số đơn vị được chọn đã cố định."))
+    if poll.kind == PollKind.TIE_BREAK:
+        tied = list(poll.candidates.values_list("agency_id", flat=True))
+        if sorted(candidate_ids) != sorted(tied) or seats != poll.seats:
+            _refuse(
+                _(
+                    "Cuộc bỏ phiếu lại chỉ gồm các đơn vị bằng phiếu và số vị trí còn trống: "
+                    "không thể thay đổi danh sách hay số đơn vị được chọn."
+                )
+            )
+        candidate_ids = tied
     if poll.kind != PollKind.AWARD:
         seats = poll.seats
     if seats < 1:
@@ -390,6 +487,10 @@ def open_poll(poll: Poll, *, actor) -> Poll:
     poll = _locked(poll)
     _check_session_editable(poll.session)
     _transition(poll, Poll.State.OPEN)
+    if poll.kind != PollKind.TIE_BREAK and poll.rule_follows_current:
+        poll.rule_set, poll.rule = _rule_snapshot(
+            poll.kind, poll.award_type, _poll_date(poll.session)
+        )
     rule = poll.spec()
     candidates = poll.candidates.count()
     if candidates == 0:
@@ -415,7 +516,16 @@ def open_poll(poll: Poll, *, actor) -> Poll:
     poll.opened_at = timezone.now()
     poll.ballots_issued = present
     poll.frozen_candidates = list(poll.candidates.values_list("agency_id", flat=True))
-    poll.save(update_fields=["state", "opened_at", "ballots_issued", "frozen_candidates"])
+    poll.save(
+        update_fields=[
+            "state",
+            "opened_at",
+            "ballots_issued",
+            "frozen_candidates",
+            "rule_set",
+            "rule",
+        ]
+    )
     log_action(
         "awards.poll.opened",
         poll,
@@ -424,6 +534,7 @@ def open_poll(poll: Poll, *, actor) -> Poll:
             present=present,
             members=members,
             rule=poll.rule,
+            rule_set=str(poll.rule_set) if poll.rule_set else "",
             candidates=_names(poll.frozen_candidates),
         ),
     )
@@ -431,8 +542,6 @@ def open_poll(poll: Poll, *, actor) -> Poll:
 
 
 def _fraction_text(value: Fraction) -> str:
-    from awards.rules import fraction_words
-
     return fraction_words(value)
 
 
@@ -608,6 +717,9 @@ def compute_result(poll: Poll) -> tally_core.TallyResult:
 def count_poll(poll: Poll, *, actor) -> Poll:
     """Close entry and store the count; a runoff that settles its tie settles the parent too."""
     poll = _locked(poll)
+    _check_session_editable(poll.session)
+    if poll.state != Poll.State.OPEN:
+        _refuse(_("Chỉ kiểm phiếu cuộc bỏ phiếu đang mở."))
     _transition(poll, Poll.State.COUNTED)
     if poll.entry_mode == Poll.EntryMode.BALLOTS and not poll.ballots.exists():
         _refuse(_("Chưa nhập phiếu nào."))
@@ -642,7 +754,8 @@ def _settle_parent(runoff: Poll, *, actor) -> None:
     if result is None or result.has_open_tie:
         return
     resolution.chosen = list(result.winners)
-    resolution.save(update_fields=["chosen"])
+    resolution.decided_at = timezone.now()
+    resolution.save(update_fields=["chosen", "decided_at"])
     log_action(
         "awards.poll.tie_resolved",
         resolution.poll,
@@ -652,6 +765,20 @@ def _settle_parent(runoff: Poll, *, actor) -> None:
         ),
     )
     _settle_parent(resolution.poll, actor=actor)
+
+
+def round_number(poll: Poll) -> int:
+    """1 for a first vote, 2 for its runoff, 3 for the runoff of that runoff…"""
+    number, parent_id = 1, poll.parent_id
+    while parent_id is not None:
+        number += 1
+        parent_id = Poll.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+    return number
+
+
+def tie_methods(poll: Poll, result: tally_core.TallyResult) -> tuple[str, ...]:
+    """The ways this poll's open tie may be settled under its rule, in the rule's order."""
+    return result.rule.tie_methods(round_number(poll))
 
 
 def _tie_break_rule(parent: Poll, seats_open: int) -> dict:
@@ -668,12 +795,15 @@ def resolve_tie(
     chosen: list[int] | None = None,
     decided_by: str = "",
     note: str = "",
+    entry_mode: str | None = None,
     actor,
 ) -> TieResolution:
-    """Settle the open tie: a runoff poll among the tied, or the chair's decision or a lot.
+    """Settle the open tie: a runoff poll among the tied, or a recorded decision or lot.
 
-    The configured rule is offered; a runoff that ties again may be settled by the chair or a
-    lot so a conference cannot loop forever.
+    The rule's tie methods for this round apply (`RuleSpec.tie_methods`): a runoff that ties
+    again may be settled by the chair or a lot, and past the rule's round limit only its
+    fallback decider may settle it, so a conference cannot loop forever. A runoff is entered
+    the way `entry_mode` says (the parent's by default).
     """
     poll = _locked(poll)
     _check_session_editable(poll.session)
@@ -684,9 +814,7 @@ def resolve_tie(
         _refuse(_("Cuộc bỏ phiếu không có trường hợp bằng phiếu cần giải quyết."))
     if poll.tie_resolutions.filter(chosen__isnull=True, runoff_poll__isnull=False).exists():
         _refuse(_("Đang bỏ phiếu lại cho trường hợp bằng phiếu này."))
-    allowed = {result.rule.tie_rule}
-    if poll.kind == PollKind.TIE_BREAK:
-        allowed |= {"chair", "lot"}
+    allowed = tie_methods(poll, result)
     if method not in allowed:
         _refuse(_("Quy tắc của cuộc bỏ phiếu không cho phép cách giải quyết này."))
     tie = result.tie
@@ -699,7 +827,7 @@ def resolve_tie(
             parent=poll,
             rule_set=poll.rule_set,
             rule=_tie_break_rule(poll, tie.seats_open),
-            entry_mode=poll.entry_mode,
+            entry_mode=entry_mode or poll.entry_mode,
             order=poll.order,
         )
         Candidate.objects.bulk_create(
@@ -729,7 +857,12 @@ def resolve_tie(
             _("Chọn đúng %(seats)s đơn vị trong số các đơn vị bằng phiếu."), seats=tie.seats_open
         )
     if not decided_by.strip():
-        _refuse(_("Ghi rõ người quyết định (chủ trì) hoặc người chủ trì bốc thăm."))
+        _refuse(
+            _(
+                "Ghi rõ người quyết định (chủ trì; Trưởng khối và Phó Trưởng khối) hoặc người chủ "
+                "trì bốc thăm."
+            )
+        )
     resolution = TieResolution.objects.create(
         poll=poll,
         method=method,
@@ -749,8 +882,13 @@ def resolve_tie(
 
 
 @transaction.atomic
-def reset_poll(poll: Poll, *, reason: str, actor) -> Poll:
-    """Back to draft with a reason: voids every ballot, the counts, the result and tie-breaks."""
+def reset_poll(poll: Poll, *, reason: str, apply_rule_in_force: bool = True, actor) -> Poll:
+    """Back to draft with a reason: voids every ballot, the counts, the result and tie-breaks.
+
+    With `apply_rule_in_force` the poll follows the rule in force again when it reopens
+    (the usual reason to reset after the province changed a rule); without it, it keeps the
+    rule it was opened with.
+    """
     poll = _locked(poll)
     _check_session_editable(poll.session)
     if not reason.strip():
@@ -767,11 +905,17 @@ def reset_poll(poll: Poll, *, reason: str, actor) -> Poll:
     if parent_resolution and parent_resolution.chosen:
         parent_resolution.chosen = None
         parent_resolution.save(update_fields=["chosen"])
+    old_rule = poll.rule
     poll.state = Poll.State.DRAFT
     poll.tally_data = None
     poll.ballots_issued = None
     poll.opened_at = poll.counted_at = None
     poll.frozen_candidates = []
+    poll.rule_follows_current = apply_rule_in_force and poll.kind != PollKind.TIE_BREAK
+    if poll.rule_follows_current:
+        poll.rule_set, poll.rule = _rule_snapshot(
+            poll.kind, poll.award_type, _poll_date(poll.session)
+        )
     poll.save(
         update_fields=[
             "state",
@@ -780,11 +924,15 @@ def reset_poll(poll: Poll, *, reason: str, actor) -> Poll:
             "opened_at",
             "counted_at",
             "frozen_candidates",
+            "rule_follows_current",
+            "rule_set",
+            "rule",
         ]
     )
-    log_action(
-        "awards.poll.reset", poll, actor=actor, data=_facts(reason=reason, voided_ballots=voided)
-    )
+    facts = {"reason": reason, "voided_ballots": voided}
+    if poll.rule != old_rule:
+        facts["rule"] = poll.rule
+    log_action("awards.poll.reset", poll, actor=actor, data=_facts(**facts))
     return poll
 
 
@@ -849,6 +997,11 @@ def finalize_session(session: VotingSession, *, actor) -> VotingSession:
             actor=actor,
         )
         bloc_year.refresh_from_db()
+    # The minutes say when they were closed; a time not entered is the time of finalizing.
+    now = timezone.localtime().time().replace(second=0, microsecond=0)
+    session.closed_at = session.closed_at or now
+    session.count_closed_at = session.count_closed_at or now
+    session.save(update_fields=["closed_at", "count_closed_at"])
     bloc = bloc_year.bloc
     session.count_minutes = issue_document(
         kind="BB",
@@ -889,12 +1042,7 @@ def finalize_session(session: VotingSession, *, actor) -> VotingSession:
             conference_minutes=session.conference_minutes.number,
         ),
     )
-    try:
-        from awards.services.proposals import create_proposals_for_session
-    except ImportError:
-        create_proposals_for_session = None
-    if create_proposals_for_session is not None:
-        create_proposals_for_session(session, actor=actor)
+    create_proposals_for_session(session, actor=actor)
     return session
 
 

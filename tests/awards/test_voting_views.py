@@ -280,7 +280,14 @@ def test_ballot_papers_are_a_pdf_with_one_paper_per_member_present(poll, head_cl
 
 def add_polls(session, actor, count):
     for _ in range(count):
-        voting.create_poll(session, kind="award", award_type=award("BK_TINH"), seats=2, actor=actor)
+        voting.create_poll(
+            session,
+            kind="award",
+            award_type=award("BK_TINH"),
+            seats=2,
+            repeat_reason="Bỏ phiếu thêm theo đề nghị của hội nghị",
+            actor=actor,
+        )
 
 
 def test_the_conference_page_query_count_does_not_grow_with_polls(
