@@ -81,6 +81,11 @@ urlpatterns = [
     path("bloc-years/<int:pk>/", structure.bloc_year_detail, name="bloc_year_detail"),
     path("bloc-years/<int:pk>/edit/", structure.bloc_year_edit, name="bloc_year_edit"),
     path("bloc-years/<int:pk>/leaders/", structure.bloc_year_leaders, name="bloc_year_leaders"),
+    path(
+        "bloc-years/<int:pk>/apply-election/",
+        structure.bloc_year_apply_election,
+        name="bloc_year_apply_election",
+    ),
     path("bloc-years/<int:pk>/members/add/", structure.member_add, name="member_add"),
     path(
         "bloc-years/<int:pk>/members/<int:membership_pk>/remove/",

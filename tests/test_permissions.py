@@ -151,6 +151,11 @@ MATRIX = [
         lambda by: reverse("blocs:bloc_year_detail", args=[by.pk]),
         bloc_year_readers(),
     ),
+    (
+        "bloc_year_apply_election",
+        lambda by: reverse("blocs:bloc_year_apply_election", args=[by.pk]),
+        {**bloc_year_runners(), "deputy": 403},
+    ),
     # covenants and registrations (POST-only names tested in tests/blocs/test_covenant_views.py)
     (
         "covenant_detail",

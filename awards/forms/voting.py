@@ -27,12 +27,15 @@ class SessionForm(NFCFormMixin, forms.ModelForm):
             "agenda",
             "narrative",
             "closed_at",
+            "count_closed_at",
+            "copies",
         ]
         widgets = {
             "held_at": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
             ),
             "closed_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "count_closed_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "agenda": forms.Textarea(attrs={"rows": 3}),
             "narrative": forms.Textarea(attrs={"rows": 6}),
         }
@@ -41,6 +44,10 @@ class SessionForm(NFCFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["chair_agency"].queryset = bloc_year_members(bloc_year)
         self.fields["held_at"].input_formats = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
+        self.fields["copies"].required = False
+
+    def clean_copies(self):
+        return self.cleaned_data["copies"] or VotingSession._meta.get_field("copies").default
 
 
 def bloc_year_members(bloc_year):
@@ -50,9 +57,18 @@ def bloc_year_members(bloc_year):
 
 
 class GuestForm(NFCFormMixin, forms.Form):
-    name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    """A guest: a name, or only a title when the minutes name the office ("Phó Giám đốc Sở Nội
+    vụ"); a row left empty is ignored."""
+
+    name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
     title = forms.CharField(label=_("Chức vụ"), max_length=200, required=False)
     organisation = forms.CharField(label=_("Cơ quan"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("organisation") and not (data.get("name") or data.get("title")):
+            self.add_error("name", _("Ghi họ tên hoặc chức vụ của khách mời."))
+        return data
 
 
 class CommitteeForm(NFCFormMixin, forms.Form):
@@ -65,20 +81,35 @@ class CommitteeForm(NFCFormMixin, forms.Form):
     title = forms.CharField(label=_("Chức vụ, đơn vị"), max_length=200, required=False)
     role = forms.ChoiceField(label=_("Nhiệm vụ"), choices=ROLES, initial="Thành viên")
 
+    def has_changed(self):
+        # The role select always has a value: a row with no name and no title is empty.
+        return bool(self["name"].value() or self["title"].value())
 
-GuestFormSet = forms.formset_factory(GuestForm, extra=2, can_delete=True, max_num=30)
-CommitteeFormSet = forms.formset_factory(CommitteeForm, extra=2, can_delete=True, max_num=10)
+
+class RowFormSet(forms.BaseFormSet):
+    """Rows typed on the setup page: empty rows are skipped, filled ones must be valid."""
+
+    def rows(self) -> list[dict]:
+        """Filled, non-deleted rows as plain dicts for the JSON field."""
+        rows = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not form.has_changed():
+                continue
+            rows.append({k: v for k, v in data.items() if k != "DELETE"})
+        return rows
+
+
+GuestFormSet = forms.formset_factory(
+    GuestForm, formset=RowFormSet, extra=3, can_delete=True, max_num=30, validate_max=True
+)
+CommitteeFormSet = forms.formset_factory(
+    CommitteeForm, formset=RowFormSet, extra=3, can_delete=True, max_num=10, validate_max=True
+)
 
 
 def rows_of(formset) -> list[dict]:
-    """Filled, non-deleted rows of a valid formset as plain dicts for the JSON field."""
-    rows = []
-    for form in formset.forms:
-        data = getattr(form, "cleaned_data", None)
-        if not data or data.get("DELETE"):
-            continue
-        rows.append({k: v for k, v in data.items() if k != "DELETE"})
-    return rows
+    return formset.rows()
 
 
 class AttendanceRowForm(NFCFormMixin, forms.Form):
@@ -116,6 +147,14 @@ class PollForm(NFCFormMixin, forms.Form):
         ),
     )
 
+    repeat_reason = forms.CharField(
+        label=_("Lý do bỏ phiếu thêm (nếu đã có cuộc bỏ phiếu cho danh hiệu này)"),
+        max_length=REASON_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Được ghi vào biên bản; để trống khi đây là cuộc bỏ phiếu đầu tiên."),
+    )
+
     def __init__(self, *args, bloc_year, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["candidates"].queryset = bloc_year_members(bloc_year)
@@ -132,9 +171,12 @@ class PollEditForm(NFCFormMixin, forms.Form):
     entry_mode = forms.ChoiceField(label=_("Cách nhập phiếu"), choices=Poll.EntryMode.choices)
     candidates = CandidateChoiceField(label=_("Đơn vị trong danh sách bầu"), queryset=None)
 
-    def __init__(self, *args, bloc_year, **kwargs):
+    def __init__(self, *args, bloc_year, poll=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["candidates"].queryset = bloc_year_members(bloc_year)
+        if poll is not None and poll.kind == PollKind.TIE_BREAK:
+            # A runoff is between the tied units for the open seats: only its entry mode changes.
+            del self.fields["seats"], self.fields["candidates"]
 
 
 class BallotForm(NFCFormMixin, forms.Form):
@@ -158,24 +200,36 @@ class BallotForm(NFCFormMixin, forms.Form):
         return [int(value) for value in self.cleaned_data["marks"]]
 
 
+def count_field(label) -> forms.IntegerField:
+    """A count of ballots or votes whose every error message names the figure."""
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=COUNT_LIMIT,
+        error_messages={
+            "required": _("Nhập %(label)s.") % {"label": str(label).lower()},
+            "invalid": _("%(label)s phải là một số nguyên.") % {"label": label},
+            "min_value": _("%(label)s không được là số âm.") % {"label": label},
+            "max_value": _("%(label)s không được lớn hơn %(limit)s.")
+            % {"label": label, "limit": COUNT_LIMIT},
+        },
+    )
+
+
 class AggregateForm(NFCFormMixin, forms.Form):
     """Counts from a paper count; one "votes_<agency id>" field per candidate."""
 
-    issued = forms.IntegerField(label=_("Số phiếu phát ra"), min_value=0, max_value=COUNT_LIMIT)
-    returned = forms.IntegerField(label=_("Số phiếu thu vào"), min_value=0, max_value=COUNT_LIMIT)
-    valid = forms.IntegerField(label=_("Số phiếu hợp lệ"), min_value=0, max_value=COUNT_LIMIT)
-    invalid = forms.IntegerField(
-        label=_("Số phiếu không hợp lệ"), min_value=0, max_value=COUNT_LIMIT
-    )
+    issued = count_field(_("Số phiếu phát ra"))
+    returned = count_field(_("Số phiếu thu vào"))
+    valid = count_field(_("Số phiếu hợp lệ"))
+    invalid = count_field(_("Số phiếu không hợp lệ"))
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.candidates = list(candidates)
         for candidate in self.candidates:
-            self.fields[f"votes_{candidate.agency_id}"] = forms.IntegerField(
-                label=_("Số phiếu đồng ý: %(name)s") % {"name": candidate.agency.name},
-                min_value=0,
-                max_value=COUNT_LIMIT,
+            self.fields[f"votes_{candidate.agency_id}"] = count_field(
+                _("Số phiếu đồng ý của %(name)s") % {"name": candidate.agency.name}
             )
 
     def votes(self) -> dict[int, int]:
@@ -185,6 +239,15 @@ class AggregateForm(NFCFormMixin, forms.Form):
 class ReasonForm(NFCFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Lý do"), max_length=REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ResetForm(ReasonForm):
+    apply_rule_in_force = forms.BooleanField(
+        label=_("Khi mở lại, áp dụng quy tắc hiện hành"),
+        required=False,
+        initial=True,
+        help_text=_("Bỏ chọn để giữ quy tắc đã áp dụng khi mở cuộc bỏ phiếu."),
     )
 
 
@@ -206,13 +269,28 @@ class TieForm(NFCFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, tied: list[tuple[int, str]], methods: list[str], **kwargs):
+    entry_mode = forms.ChoiceField(
+        label=_("Cách nhập phiếu của cuộc bỏ phiếu lại"),
+        choices=Poll.EntryMode.choices,
+        required=False,
+    )
+
+    def __init__(self, *args, tied: list[tuple[int, str]], methods, entry_mode=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["chosen"].choices = [(str(i), name) for i, name in tied]
-        self.fields["method"].choices = [c for c in RuleSet.TieRule.choices if c[0] in methods]
+        labels = dict(RuleSet.TieRule.choices)
+        self.fields["method"].choices = [(m, labels[m]) for m in methods]
+        self.fields["method"].initial = methods[0]
+        if "runoff" in methods:
+            self.fields["entry_mode"].initial = entry_mode
+        else:
+            del self.fields["entry_mode"]
 
     def clean_chosen(self):
         return [int(value) for value in self.cleaned_data["chosen"]]
+
+    def clean_entry_mode(self):
+        return self.cleaned_data.get("entry_mode") or None
 
 
 class RuleSetForm(NFCFormMixin, forms.ModelForm):

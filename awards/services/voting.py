@@ -303,11 +303,16 @@ def _poll_date(session: VotingSession):
     return timezone.localtime(session.held_at).date()
 
 
+def rule_set_in_force(poll: Poll) -> RuleSet | None:
+    """The province's rule version in force for this poll's question on the conference date."""
+    return RuleSet.objects.current_for(poll.kind, poll.award_type, _poll_date(poll.session))
+
+
 def rule_in_force(poll: Poll) -> tuple[RuleSet | None, RuleSpec]:
     """The rule a poll will be or was counted under: while a draft follows the rules, the
     version in force on the conference's date; otherwise the copy frozen in the poll."""
     if poll.state == Poll.State.DRAFT and poll.rule_follows_current and not poll.parent_id:
-        rule_set = RuleSet.objects.current_for(poll.kind, poll.award_type, _poll_date(poll.session))
+        rule_set = rule_set_in_force(poll)
         if rule_set is not None:
             return rule_set, rule_set.spec()
     return poll.rule_set, poll.spec()
@@ -669,6 +674,21 @@ def record_aggregate(
         ),
     )
     return entry
+
+
+def live_counts(poll: Poll) -> tuple[dict[int, int], int]:
+    """Votes per candidate on the valid ballots entered so far, and how many papers were
+    invalid: the room screen's running count while the poll is open."""
+    votes = dict.fromkeys(poll.frozen_candidates, 0)
+    invalid = 0
+    for marks, is_invalid in poll.ballots.values_list("marks", "invalid"):
+        if is_invalid:
+            invalid += 1
+            continue
+        for mark in marks:
+            if mark in votes:
+                votes[mark] += 1
+    return votes, invalid
 
 
 def compute_result(poll: Poll) -> tally_core.TallyResult:

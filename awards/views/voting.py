@@ -24,6 +24,7 @@ from awards.forms.voting import (
     PollEditForm,
     PollForm,
     ReasonForm,
+    ResetForm,
     RuleSetForm,
     SessionForm,
     TieForm,
@@ -69,7 +70,10 @@ def _session_or_404(bloc_year) -> VotingSession:
 
 def _poll(bloc_year, poll_pk) -> Poll:
     poll = get_object_or_404(
-        bloc_year.polls.select_related("session", "award_type", "parent__award_type"), pk=poll_pk
+        bloc_year.polls.select_related(
+            "session", "award_type", "parent__award_type", "rule_set__award_type"
+        ),
+        pk=poll_pk,
     )
     poll.bloc_year = poll.session.bloc_year = bloc_year
     if poll.parent is not None:
@@ -277,6 +281,7 @@ def poll_add(request, pk):
                 seats=data["seats"],
                 entry_mode=data["entry_mode"],
                 candidate_ids=[a.pk for a in data["candidates"]] or None,
+                repeat_reason=data["repeat_reason"],
                 actor=request.user,
             )
         except ValidationError as error:
@@ -299,6 +304,7 @@ def poll_detail(request, pk, poll_pk):
     result = poll.result() if poll.tally_data else None
     can_run = role.can_run_bloc_year and not poll.session.is_finalized
     entered = poll.ballots.count() if poll.entry_mode == Poll.EntryMode.BALLOTS else None
+    rule_set, spec = services.rule_in_force(poll)
     context = {
         "bloc_year": bloc_year,
         "role": role,
@@ -309,10 +315,14 @@ def poll_detail(request, pk, poll_pk):
         "show_result": result is not None,
         "can_run": can_run,
         "entered": entered,
-        "rule_sentences": describe(poll.spec(), kind=poll.kind, seats=poll.seats),
-        "base_words": BASE_WORDS[poll.spec().base],
+        "rule_set": rule_set,
+        "rule_changed": rule_set is not None
+        and poll.state == Poll.State.DRAFT
+        and spec.to_dict() != poll.rule,
+        "rule_sentences": describe(spec, kind=poll.kind, seats=poll.seats),
+        "base_words": BASE_WORDS[spec.base],
         "history": AuditEntry.objects.for_object(poll)[:50],
-        "reason_form": ReasonForm(),
+        "reason_form": ResetForm(),
         "tie_breaks": list(poll.tie_breaks.all()),
         "resolution": poll.tie_resolutions.select_related("runoff_poll").first(),
     }
@@ -324,41 +334,55 @@ def poll_detail(request, pk, poll_pk):
                 "candidates": [c.agency_id for c in candidates],
             },
             bloc_year=bloc_year,
+            poll=poll,
         )
+    if result is not None and result.tie is not None:
+        names = {c.agency_id: c.agency.name for c in candidates}
+        context["tied_names"] = [names.get(i, "") for i in result.tie.candidate_ids]
     if can_run and result is not None and result.has_open_tie:
         context["tie_form"] = _tie_form(poll, result, candidates)
+        context["tie_rule_sentence"] = context["rule_sentences"][-1]
+    if can_run and poll.state in (Poll.State.OPEN, Poll.State.COUNTED) and not poll.parent_id:
+        current = services.rule_set_in_force(poll)
+        if current is not None and current.spec().to_dict() != poll.rule:
+            context["rule_in_force_differs"] = True
+            context["rule_in_force_sentence"] = (
+                " ".join(describe(current.spec(), kind=poll.kind, seats=poll.seats)[:1])
+                + f" ({current})"
+            )
     return render(request, "awards/voting/poll_detail.html", context)
-
-
-def _tie_methods(poll, result) -> list[str]:
-    methods = [result.rule.tie_rule]
-    if poll.kind == PollKind.TIE_BREAK:
-        methods += [m for m in ("chair", "lot") if m not in methods]
-    return methods
 
 
 def _tie_form(poll, result, candidates, data=None):
     names = {c.agency_id: c.agency.name for c in candidates}
     tied = [(i, names[i]) for i in result.tie.candidate_ids]
-    return TieForm(data, tied=tied, methods=_tie_methods(poll, result))
+    return TieForm(
+        data,
+        tied=tied,
+        methods=services.tie_methods(poll, result),
+        entry_mode=poll.entry_mode,
+    )
 
 
 @require_POST
 def poll_edit(request, pk, poll_pk):
     bloc_year, _role = get_bloc_year_for_user(request, pk, capability=RUN)
     poll = _poll(bloc_year, poll_pk)
-    form = PollEditForm(request.POST, bloc_year=bloc_year)
+    form = PollEditForm(request.POST, bloc_year=bloc_year, poll=poll)
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
                 messages.error(request, message)
         return redirect(_poll_url(bloc_year, poll))
+    data = form.cleaned_data
     try:
         services.update_poll(
             poll,
-            seats=form.cleaned_data["seats"],
-            entry_mode=form.cleaned_data["entry_mode"],
-            candidate_ids=[a.pk for a in form.cleaned_data["candidates"]],
+            seats=data.get("seats", poll.seats),
+            entry_mode=data["entry_mode"],
+            candidate_ids=[a.pk for a in data["candidates"]]
+            if "candidates" in data
+            else list(poll.candidates.values_list("agency_id", flat=True)),
             actor=request.user,
         )
     except ValidationError as error:
@@ -417,13 +441,17 @@ def poll_count(request, pk, poll_pk):
 
 @require_POST
 def poll_reset(request, pk, poll_pk):
-    form = ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    form = ResetForm(request.POST)
+    valid = form.is_valid()
+    reason = form.cleaned_data["reason"] if valid else ""
+    apply_rule = form.cleaned_data["apply_rule_in_force"] if valid else True
     return _poll_action(
         request,
         pk,
         poll_pk,
-        lambda poll: services.reset_poll(poll, reason=reason, actor=request.user),
+        lambda poll: services.reset_poll(
+            poll, reason=reason, apply_rule_in_force=apply_rule, actor=request.user
+        ),
         _("Đã đặt lại cuộc bỏ phiếu; các phiếu đã nhập bị hủy."),
     )
 
@@ -601,16 +629,28 @@ def poll_room(request, pk, poll_pk):
     bloc_year, _role = get_bloc_year_for_user(request, pk, capability=RUN)
     poll = _poll(bloc_year, poll_pk)
     result = poll.result() if poll.tally_data else None
+    _rule_set, spec = services.rule_in_force(poll)
+    candidates = list(poll.candidates.select_related("agency"))
+    names = {c.agency_id: c.agency.name for c in candidates}
+    live, invalid = ({}, 0)
+    if poll.state == Poll.State.OPEN and poll.entry_mode == Poll.EntryMode.BALLOTS:
+        live, invalid = services.live_counts(poll)
     return render(
         request,
         "awards/voting/room.html",
         {
             "bloc_year": bloc_year,
             "poll": poll,
+            "candidates": candidates,
             "entered": poll.ballots.count(),
             "issued": poll.ballots_issued or 0,
             "result": result,
-            "base_words": BASE_WORDS[poll.spec().base],
+            "is_runoff": poll.kind == PollKind.TIE_BREAK,
+            "winners": [names.get(w, "") for w in result.winners] if result else [],
+            "live": [(c.agency.name, live.get(c.agency_id, 0)) for c in candidates] if live else [],
+            "live_invalid": invalid,
+            "rule_sentences": describe(spec, kind=poll.kind, seats=poll.seats)[:2],
+            "base_words": BASE_WORDS[spec.base],
             "refresh_seconds": 0 if poll.state in (Poll.State.COUNTED, Poll.State.FINALIZED) else 4,
         },
     )

@@ -203,7 +203,7 @@ class Bloc(NamedModel):
 
 class BlocYearQuerySet(models.QuerySet):
     def with_people(self):
-        return self.select_related("bloc", "head", "deputy")
+        return self.select_related("bloc", "head", "deputy", "next_head", "next_deputy")
 
     def for_agency(self, agency_id):
         return self.filter(memberships__agency_id=agency_id)

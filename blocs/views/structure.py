@@ -37,7 +37,7 @@ from blocs.forms.structure import (
 from blocs.models import Agency, AgencyChange, Bloc, BlocYear, Membership
 from blocs.overview import overview_columns
 from blocs.panels import agency_panels, bloc_year_panels, render_panels
-from blocs.permissions import get_bloc_year_for_user, require_province_staff
+from blocs.permissions import bloc_years_for_user, get_bloc_year_for_user, require_province_staff
 from blocs.services import structure as services
 from emulation.models import AuditEntry
 
@@ -401,11 +401,23 @@ def rollover_apply(request, year):
 # Bloc-year --------------------------------------------------------------------------------------
 
 
+def year_switcher(request, bloc_year) -> list[tuple[int, int, str]]:
+    """(pk, year, bloc name) of every bloc-year the user may open that a switcher lists: for a
+    bloc user each year its agency belongs to (in whatever bloc), for staff this bloc's years."""
+    queryset = bloc_years_for_user(request.user)
+    if request.user.is_province_staff:
+        queryset = queryset.filter(bloc_id=bloc_year.bloc_id)
+    return list(
+        queryset.order_by("-year", "bloc__sort_name").values_list("pk", "year", "bloc__name")
+    )
+
+
 def _bloc_year_page(request, bloc_year, role, *, add_form=None, leaders_form=None, status=200):
     memberships = bloc_year.memberships.select_related("agency").order_by("agency__sort_name", "pk")
     context = {
         "bloc_year": bloc_year,
         "role": role,
+        "years": year_switcher(request, bloc_year),
         "memberships": memberships,
         "panels": render_panels(request, bloc_year_panels(request, bloc_year, role)),
         "history": AuditEntry.objects.for_object(bloc_year)[:50],
@@ -496,6 +508,35 @@ def bloc_year_leaders(request, pk):
             messages.success(request, _("Đã phân công trưởng khối và phó khối."))
             return redirect("blocs:bloc_year_detail", pk=bloc_year.pk)
     return _bloc_year_page(request, bloc_year, role, leaders_form=form, status=400)
+
+
+def bloc_year_apply_election(request, pk):
+    """ "Áp dụng kết quả bầu cho năm Y+1": a preview of year Y+1's new head and deputy, then a
+    confirm step (the head or province staff; staff confirm when Y+1's covenant is open)."""
+    bloc_year, role = get_bloc_year_for_user(request, pk, capability="can_finalize")
+    plan = services.plan_election_carry_over(bloc_year)
+    if request.method == "POST":
+        try:
+            target = services.apply_election_to_next_year(
+                bloc_year,
+                staff_confirmed=request.POST.get("staff_confirmed") == "1",
+                actor=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("Đã áp dụng kết quả bầu cho năm %(year)s.") % {"year": target.year},
+            )
+            return redirect("blocs:bloc_year_detail", pk=target.pk)
+    return render(
+        request,
+        "blocs/apply_election.html",
+        {"bloc_year": bloc_year, "role": role, "plan": plan},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def member_signatory(request, pk, membership_pk):
