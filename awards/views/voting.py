@@ -661,8 +661,14 @@ def poll_room(request, pk, poll_pk):
 
 def rule_sets(request):
     require_province_staff(request)
-    rules = RuleSet.objects.select_related("award_type").order_by(
-        "poll_kind", "award_type__order", "-effective_from"
+    rules = (
+        RuleSet.objects.select_related("award_type")
+        .annotate(
+            counted_polls=Count(
+                "polls", filter=Q(polls__state__in=[Poll.State.COUNTED, Poll.State.FINALIZED])
+            )
+        )
+        .order_by("poll_kind", "award_type__order", "-effective_from", "-version")
     )
     rows = [(rule, describe(rule.spec())[0]) for rule in rules]
     return render(request, "awards/voting/rule_sets.html", {"rows": rows})
@@ -674,17 +680,32 @@ def rule_set_edit(request, rule_pk=None):
     form = RuleSetForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_rule_set(form.instance, actor=request.user)
+            saved = services.save_rule_set(form.instance, actor=request.user)
         except ValidationError as error:
             _show_errors(request, error, form)
         else:
+            if instance is not None and saved.pk != instance.pk:
+                messages.success(
+                    request,
+                    _(
+                        "Quy tắc cũ đã được dùng cho cuộc bỏ phiếu đã kiểm phiếu nên được giữ "
+                        "nguyên; thay đổi được lưu thành phiên bản %(version)s."
+                    )
+                    % {"version": saved.version},
+                )
+                return redirect(reverse("awards:rule_sets"))
             messages.success(request, _("Đã lưu quy tắc bỏ phiếu."))
             return redirect(reverse("awards:rule_sets"))
     history = AuditEntry.objects.for_object(instance)[:50] if instance else []
     return render(
         request,
         "awards/voting/rule_set_form.html",
-        {"form": form, "rule_set": instance, "history": history},
+        {
+            "form": form,
+            "rule_set": instance,
+            "in_use": instance is not None and services.rule_set_in_use(instance),
+            "history": history,
+        },
     )
 
 
