@@ -813,6 +813,14 @@ def plan_rollover(year: int) -> RolloverPlan:
                 _("%(bloc)s đã có năm %(year)s: không tạo gì thêm.")
                 % {"bloc": source.bloc.name, "year": next_year}
             )
+            if source.next_head_id or source.next_deputy_id:
+                item.notes.append(
+                    _(
+                        "Trưởng khối, Phó khối năm %(year)s đã được bầu: áp dụng bằng “Áp dụng "
+                        "kết quả bầu” trên trang năm %(source)s của khối."
+                    )
+                    % {"year": next_year, "source": year}
+                )
             continue
         for membership in source.memberships.all():
             agency = membership.agency

@@ -137,3 +137,11 @@ def test_the_year_switcher_lists_every_year_of_the_users_agency(
     ).content.decode()
     staff_switcher = staff_html.split('data-testid="year-switcher"')[1].split("</nav>")[0]
     assert reverse("blocs:bloc_year_detail", args=[earlier.pk]) not in staff_switcher
+
+
+def test_the_rollover_preview_points_to_applying_the_election_when_next_year_exists(
+    bloc_year, next_year, elected
+):
+    plan = structure.plan_rollover(bloc_year.year)
+    notes = [note for item in plan.blocs for note in item.notes]
+    assert any("Áp dụng kết quả bầu" in note for note in notes)
