@@ -42,7 +42,11 @@ _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 @dataclass(frozen=True)
 class IssuedDocumentStamp:
-    """What a document prints about its own issue: number, code, where to verify, date."""
+    """What a document prints about its own issue: number, code, where to verify, dates.
+
+    `dated` is the date the document bears ("ngày … tháng … năm"), which chooses its number
+    series; `issued_on` is the day the portal issued it.
+    """
 
     number: str
     verification_code: str
@@ -52,6 +56,7 @@ class IssuedDocumentStamp:
     kind: str
     issuer_code: str
     year: int
+    dated: date
 
 
 def format_number(sequence: int, kind: str, issuer_code: str) -> str:
@@ -131,7 +136,7 @@ def issue_document(
     kind_label: str,
     issuer_code: str,
     issuer_name: str,
-    year: int,
+    dated: date | None = None,
     title: str,
     render: Callable[[IssuedDocumentStamp], bytes],
     bloc_year=None,
@@ -141,6 +146,9 @@ def issue_document(
 ) -> IssuedDocument:
     """Number, render, append, sign (when configured), hash, store and audit one document.
 
+    Decree 30: an issuer's numbers run from 01 on 1 January to 31 December of the date the
+    document bears, so the series is `dated.year` (today when not given), whatever bloc-year the
+    document concerns: minutes of a 2024 conference held on 08/01/2025 are numbered in 2025.
     `render(stamp)` returns the PDF bytes of the document printing `stamp.number` and the
     verification footer (pass `stamp` to a template extending "pdf/base.html").
     """
@@ -149,16 +157,20 @@ def issue_document(
     if not issuer_code or not kind or not title:
         raise ValidationError(_("Văn bản phải có loại, cơ quan ban hành và trích yếu."))
     extra_pdfs = [item for item in append_pdfs if item]
+    today = timezone.localdate()
+    dated = dated or today
+    year = dated.year
     sequence = _next_sequence(issuer_code, year)
     stamp = IssuedDocumentStamp(
         number=format_number(sequence, kind, issuer_code),
         verification_code=new_verification_code(),
         verify_url=f"{settings.SITE_URL}{reverse('verify')}",
-        issued_on=timezone.localdate(),
+        issued_on=today,
         sequence=sequence,
         kind=kind,
         issuer_code=issuer_code,
         year=year,
+        dated=dated,
     )
     data = render(stamp)
     if not data.startswith(b"%PDF-"):

@@ -126,7 +126,7 @@ def render_pdf(template_name: str, context: dict) -> bytes:
         **context,
     }
     if context["doc_date"] is None and context["stamp"] is not None:
-        context["doc_date"] = context["stamp"].issued_on
+        context["doc_date"] = context["stamp"].dated
     return html_to_pdf(render_to_string(template_name, context))
 
 

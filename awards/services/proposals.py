@@ -514,7 +514,6 @@ def generate_request_letter(bloc_year, *, actor):
         kind_label="TỜ TRÌNH",
         issuer_code=bloc_year.bloc.code,
         issuer_name=bloc_year.bloc.name,
-        year=bloc_year.year,
         title=_("Tờ trình đề nghị khen thưởng năm %(year)s") % {"year": bloc_year.year},
         render=lambda stamp: render_request_letter(bloc_year, proposals, stamp=stamp),
         bloc_year=bloc_year,

@@ -523,7 +523,7 @@ def issue_covenant(covenant: Covenant, *, actor) -> Covenant:
         kind_label="Giao ước thi đua",
         issuer_code=bloc_year.bloc.code,
         issuer_name=bloc_year.bloc.name,
-        year=bloc_year.year,
+        dated=covenant.conference_date,
         title=covenant.title,
         render=signed_covenant_renderer(covenant),
         bloc_year=bloc_year,

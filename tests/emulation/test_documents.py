@@ -1,5 +1,6 @@
 """issue_document / void_document: numbering, rendering with the stamp, storage, audit."""
 
+import datetime
 import hashlib
 import threading
 
@@ -50,6 +51,28 @@ def test_numbering_restarts_each_year(bloc_year, staff):
     next_year = BlocYearFactory(bloc=bloc_year.bloc, year=2025)
     assert issued_document(next_year, actor=staff).number == "01/BB-KTĐVHXH"
     assert issued_document(bloc_year, actor=staff).number == "03/BB-KTĐVHXH"
+
+
+def test_the_series_is_the_calendar_year_of_the_documents_date_not_the_bloc_year(bloc_year, staff):
+    """Decree 30: numbers run from 01 on 1 January of the date the document bears."""
+    december = issued_document(bloc_year, actor=staff, dated=datetime.date(2024, 12, 30))
+    # Minutes of the 2024 conference held on 8 January 2025 start the 2025 series…
+    january = issued_document(bloc_year, actor=staff, dated=datetime.date(2025, 1, 8))
+    # …and a later 2024-dated paper continues the 2024 one.
+    late = issued_document(bloc_year, actor=staff, dated=datetime.date(2024, 12, 31))
+    assert (december.number, january.number, late.number) == (
+        "01/BB-KTĐVHXH",
+        "01/BB-KTĐVHXH",
+        "02/BB-KTĐVHXH",
+    )
+    assert (december.year, january.year) == (2024, 2025)
+
+
+def test_the_first_document_dated_2_january_gets_01(bloc_year, staff):
+    for _ in range(3):
+        issued_document(bloc_year, actor=staff, dated=datetime.date(2025, 12, 31))
+    first = issued_document(bloc_year, actor=staff, dated=datetime.date(2026, 1, 2))
+    assert first.number == "01/BB-KTĐVHXH"
 
 
 def test_numbering_is_separate_per_issuer(bloc_year, staff):

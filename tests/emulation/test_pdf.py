@@ -123,6 +123,7 @@ def test_the_stamp_footer_appears_on_every_page_when_a_stamp_is_given():
         kind="BB",
         issuer_code="KTĐVHXH",
         year=2024,
+        dated=FEB_5,
     )
     data = render_pdf(
         "pdf/sample_minutes.html", _minutes_context(number="", stamp=stamp, blank_lines=range(40))
@@ -140,9 +141,9 @@ def test_no_stamp_footer_without_a_stamp(sample_pdf):
     assert "Mã xác thực" not in pdf_text(sample_pdf)
 
 
-def test_the_document_date_defaults_to_the_stamp_issue_date():
+def test_the_document_date_defaults_to_the_date_the_stamp_bears():
     stamp = IssuedDocumentStamp(
-        "01/BB-X", "AAAA-BBBB-CCCC", "http://x/verify/", FEB_5, 1, "BB", "X", 2024
+        "01/BB-X", "AAAA-BBBB-CCCC", "http://x/verify/", FEB_5, 1, "BB", "X", 2024, FEB_5
     )
     data = render_pdf("pdf/sample_minutes.html", _minutes_context(doc_date=None, stamp=stamp))
     assert "ngày 05 tháng 02 năm 2024" in pdf_text(data)
