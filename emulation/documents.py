@@ -224,23 +224,29 @@ def issue_document(
 
 
 @transaction.atomic
-def void_document(document: IssuedDocument, *, reason: str, actor) -> IssuedDocument:
-    """Mark an issued document void with a reason; its number and file stay as they were."""
+def void_document(
+    document: IssuedDocument, *, reason: str, actor, superseded_by: IssuedDocument | None = None
+) -> IssuedDocument:
+    """Mark an issued document void with a reason, or as replaced by `superseded_by`; its
+    number and file stay as they were, and /verify/ says which document replaced it."""
     reason = collapse_spaces(reason)
+    if superseded_by is not None and not reason:
+        reason = _("Được thay thế bởi văn bản số %(number)s.") % {"number": superseded_by.number}
     if not reason:
         raise ValidationError(_("Vui lòng nêu lý do hủy văn bản."))
     document = IssuedDocument.objects.select_for_update().get(pk=document.pk)
     if document.voided_at:
         raise ValidationError(_("Văn bản này đã bị hủy trước đó."))
+    if superseded_by is not None and superseded_by.pk == document.pk:
+        raise ValueError("a document cannot replace itself")
     document.voided_at = timezone.now()
     document.void_reason = reason
-    document.save(update_fields=["voided_at", "void_reason"])
-    log_action(
-        "emulation.document.voided",
-        document,
-        actor=actor,
-        data={"number": document.number, "reason": reason},
-    )
+    document.superseded_by = superseded_by
+    document.save(update_fields=["voided_at", "void_reason", "superseded_by"])
+    data = {"number": document.number, "reason": reason}
+    if superseded_by is not None:
+        data["superseded_by"] = superseded_by.number
+    log_action("emulation.document.voided", document, actor=actor, data=data)
     return document
 
 
@@ -269,7 +275,9 @@ class Verification:
 def verify(*, data: bytes | None = None, sha256: str = "", code: str = "") -> Verification:
     """Look a file (by its SHA-256), a pasted SHA-256 or a verification code up among issued
     documents; for a file, also inspect its digital signatures. Nothing is stored."""
-    documents = IssuedDocument.objects.select_related("issued_by", "bloc_year__bloc")
+    documents = IssuedDocument.objects.select_related(
+        "issued_by", "bloc_year__bloc", "superseded_by"
+    )
     result = Verification(file_given=data is not None)
     if data is not None:
         result.file_sha256 = hashlib.sha256(data).hexdigest()

@@ -154,6 +154,15 @@ class IssuedDocument(models.Model):
     source = GenericForeignKey("content_type", "object_id")
     voided_at = models.DateTimeField(_("thời điểm hủy"), null=True, blank=True)
     void_reason = models.TextField(_("lý do hủy"), blank=True)
+    # A re-issued paper (a new tờ trình for the same dossier) replaces the earlier one.
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name=_("được thay thế bởi"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+    )
 
     class Meta:
         verbose_name = _("văn bản đã phát hành")

@@ -137,6 +137,21 @@ def test_a_voided_document_says_so_with_the_reason(client, document, province_st
     assert "Ban hành nhầm, thay bằng văn bản khác" in html
 
 
+def test_a_superseded_document_names_the_one_that_replaced_it(
+    client, document, bloc_year, province_staff
+):
+    newer = issued_document(bloc_year, actor=province_staff, kind="TTr", kind_label="Tờ trình")
+    void_document(document, reason="", superseded_by=newer, actor=province_staff)
+    document.refresh_from_db()
+    assert document.superseded_by == newer
+    assert document.void_reason == f"Được thay thế bởi văn bản số {newer.number}."
+    html = post(client, file=upload(read_document(document))).content.decode()
+    assert f"Văn bản đã được thay thế bởi số {newer.number}" in html
+    assert "Còn hiệu lực" not in html
+    newer_html = post(client, file=upload(read_document(newer))).content.decode()
+    assert "Còn hiệu lực" in newer_html
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
