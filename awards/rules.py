@@ -2,12 +2,18 @@
 
 Pure: takes a `RuleSpec` (and the poll's subject and seats), returns sentences. The minutes must
 state the rule that was applied, so the words come from the frozen numbers, never from code.
+
+`unit` is how the papers name the group: "Khối" for a khối thi đua, "Cụm" for a cụm thi đua
+(`unit_of(bloc)`), so a cụm's minutes read "tổng số thành viên của Cụm" and "Trưởng cụm".
 """
 
 from fractions import Fraction
 
 from awards.tally import RuleSpec
 
+KHOI, CUM = "Khối", "Cụm"
+
+# The words for a khối; `base_words`, `tie_words` and `subject_words` give a cụm's.
 BASE_WORDS = {
     "all_members": "tổng số thành viên của Khối",
     "present": "số thành viên có mặt",
@@ -19,6 +25,7 @@ TIE_WORDS = {
     "runoff": "bỏ phiếu lại giữa các đơn vị có số phiếu bằng nhau",
     "chair": "chủ trì hội nghị quyết định",
     "lot": "bốc thăm giữa các đơn vị có số phiếu bằng nhau",
+    "leaders": "Trưởng khối và Phó Trưởng khối quyết định",
 }
 
 SUBJECTS = {
@@ -27,6 +34,28 @@ SUBJECTS = {
     "next_deputy": "Đơn vị được bầu làm Phó Trưởng khối",
     "tie_break": "Đơn vị được chọn",
 }
+
+
+def unit_of(bloc) -> str:
+    """ "Cụm" for a cụm thi đua, "Khối" for a khối (and when the bloc is unknown)."""
+    return CUM if getattr(bloc, "kind", "") == "cum" else KHOI
+
+
+def for_unit(text: str, unit: str = KHOI) -> str:
+    """A khối's wording said of `unit`: "… của Khối" → "… của Cụm", "Trưởng khối" →
+    "Trưởng cụm"."""
+    if unit == KHOI:
+        return text
+    return text.replace(KHOI, unit).replace(KHOI.lower(), unit.lower())
+
+
+def base_words(base: str, unit: str = KHOI) -> str:
+    """What a percentage is taken of: "tổng số thành viên của Cụm", "số phiếu hợp lệ"."""
+    return for_unit(BASE_WORDS[base], unit)
+
+
+def tie_words(rule_name: str, unit: str = KHOI) -> str:
+    return for_unit(TIE_WORDS[rule_name], unit)
 
 
 def fraction_words(value: Fraction) -> str:
@@ -42,13 +71,13 @@ def fraction_words(value: Fraction) -> str:
     return f"{value.numerator}/{value.denominator}"
 
 
-def threshold_sentence(rule: RuleSpec, *, kind: str = "award") -> str:
+def threshold_sentence(rule: RuleSpec, *, kind: str = "award", unit: str = KHOI) -> str:
     """E.g. "Đơn vị được đề nghị phải đạt trên 50% tổng số thành viên của Khối đồng ý"."""
-    subject = SUBJECTS.get(kind, SUBJECTS["award"])
+    subject = for_unit(SUBJECTS.get(kind, SUBJECTS["award"]), unit)
     if rule.threshold == 0:
         return f"{subject} là đơn vị có số phiếu đồng ý cao hơn"
     amount = fraction_words(rule.threshold)
-    base = BASE_WORDS[rule.base]
+    base = base_words(rule.base, unit)
     if rule.comparator == "gt":
         return f"{subject} phải đạt trên {amount} {base} đồng ý"
     return f"{subject} phải đạt từ {amount} {base} trở lên đồng ý"
@@ -63,12 +92,12 @@ def seats_sentence(rule: RuleSpec, seats: int) -> str:
     )
 
 
-def quorum_sentence(rule: RuleSpec) -> str:
+def quorum_sentence(rule: RuleSpec, *, unit: str = KHOI) -> str:
     if rule.quorum == 0:
         return "Không yêu cầu số thành viên có mặt tối thiểu"
     return (
         f"Cuộc bỏ phiếu chỉ được tiến hành khi có từ {fraction_words(rule.quorum)} "
-        "tổng số thành viên của Khối trở lên có mặt"
+        f"{base_words('all_members', unit)} trở lên có mặt"
     )
 
 
@@ -86,20 +115,38 @@ def self_vote_sentence(rule: RuleSpec) -> str:
     return "Đơn vị không bỏ phiếu cho chính đơn vị mình"
 
 
-def tie_sentence(rule: RuleSpec) -> str:
+def fallback_words(rule: RuleSpec, unit: str = KHOI) -> str:
+    """Who decides once the rounds run out (the chair when the rule names no one)."""
+    return tie_words(rule.fallback_rule or "chair", unit)
+
+
+def tie_sentence(rule: RuleSpec, *, unit: str = KHOI) -> str:
+    # With a single round there is no runoff: the tie goes straight to the fallback decider.
+    method = fallback_words(rule, unit) if rule.max_rounds == 1 else tie_words(rule.tie_rule, unit)
+    return f"Trường hợp có nhiều đơn vị bằng phiếu nhau ở vị trí cuối cùng thì {method}"
+
+
+def rounds_sentence(rule: RuleSpec, *, unit: str = KHOI) -> str:
+    """E.g. "Bỏ phiếu tối đa 2 vòng; nếu vẫn bằng phiếu thì Trưởng khối và Phó Trưởng khối
+    quyết định"; empty when the rule sets no round limit (or one round, said by the tie
+    sentence)."""
+    if rule.max_rounds is None or rule.max_rounds == 1:
+        return ""
     return (
-        "Trường hợp có nhiều đơn vị bằng phiếu nhau ở vị trí cuối cùng thì "
-        f"{TIE_WORDS[rule.tie_rule]}"
+        f"Bỏ phiếu tối đa {rule.max_rounds} vòng; nếu vẫn bằng phiếu thì "
+        f"{fallback_words(rule, unit)}"
     )
 
 
-def describe(rule: RuleSpec, *, kind: str = "award", seats: int = 1) -> list[str]:
+def describe(rule: RuleSpec, *, kind: str = "award", seats: int = 1, unit: str = KHOI) -> list[str]:
     """Every sentence of the rule, in the order the minutes print them."""
-    return [
-        threshold_sentence(rule, kind=kind) + ".",
-        seats_sentence(rule, seats) + ".",
-        quorum_sentence(rule) + ".",
-        marks_sentence(rule, seats) + ".",
-        self_vote_sentence(rule) + ".",
-        tie_sentence(rule) + ".",
+    sentences = [
+        threshold_sentence(rule, kind=kind, unit=unit),
+        seats_sentence(rule, seats),
+        quorum_sentence(rule, unit=unit),
+        marks_sentence(rule, seats),
+        self_vote_sentence(rule),
+        tie_sentence(rule, unit=unit),
+        rounds_sentence(rule, unit=unit),
     ]
+    return [sentence + "." for sentence in sentences if sentence]
