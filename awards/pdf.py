@@ -5,13 +5,17 @@ Each function returns (filename, "application/pdf", bytes). The numbers come fro
 stored count (`Poll.result()`), the same data the pages show, and the rule is printed in words.
 """
 
+import io
+import math
 from dataclasses import dataclass, field
 from itertools import groupby
 
+import pikepdf
+from django.conf import settings
 from django.utils import timezone
 
 from awards.models import AwardProposal, Poll, PollKind, TieResolution, VotingSession
-from awards.rules import BASE_WORDS, describe
+from awards.rules import BASE_WORDS, describe, for_unit, unit_of
 from awards.tally import TallyResult
 from blocs.models import Membership
 from emulation.pdf import SignatureBlock, render_pdf
@@ -187,25 +191,167 @@ def conference_minutes_pdf(session: VotingSession, *, stamp=None):
     return f"{name}.pdf", PDF, data
 
 
-def ballot_papers_pdf(poll: Poll):
-    """One numbered paper per member present, with the candidates, tick boxes and instructions."""
+# Ballot papers -----------------------------------------------------------------------------------
+
+# The printable area of a ballot page: A4 less the 12 mm margins of pdf/ballot_papers.html.
+BALLOT_PAGE_MM = (186.0, 273.0)
+PT_MM = 0.3528
+SLIP_HEAD_MM = 46.0  # header lines, stamp circle and title, instructions, table head, padding
+CUT_MM = 3.0  # the dashed cut line between two papers and its gap
+MAX_PER_PAGE = 4
+
+
+@dataclass(frozen=True)
+class SlipLayout:
+    """How one ballot paper is set: candidate columns, type size and cell sizes (mm, pt)."""
+
+    columns: int
+    font_pt: float
+    pad_pt: float
+    box_mm: float
+
+    @property
+    def number_mm(self) -> float:
+        return 9.0 if self.columns == 1 else 7.0
+
+    @property
+    def box_column_mm(self) -> float:
+        return 20.0 if self.columns == 1 else 11.0
+
+    @property
+    def head_pt(self) -> float:
+        return 10.5 if self.columns == 1 else 9.0
+
+    def denser(self) -> "SlipLayout":
+        return SlipLayout(self.columns, self.font_pt - 1, 0.3, max(3.0, self.box_mm - 0.4))
+
+    def height_mm(self, names: list[str]) -> float:
+        """A generous estimate of one paper's height; the render then checks that it fits."""
+        width = BALLOT_PAGE_MM[0] / self.columns - self.number_mm - self.box_column_mm - 4
+        chars = max(10, int(width / (self.font_pt * PT_MM * 0.5)))
+        line = self.font_pt * PT_MM * 1.2
+        rows = math.ceil(len(names) / self.columns)
+        height = SLIP_HEAD_MM
+        for row in range(rows):
+            lines = max(math.ceil(len(name) / chars) for name in names[row::rows])
+            height += max(lines * line, self.box_mm + 0.6) + 2 * self.pad_pt * PT_MM + 0.3
+        return height
+
+    def per_page(self, names: list[str]) -> int:
+        """Papers per page to try first, at least one and at most four: a little optimistic,
+        since a page that overflows is laid out again with one paper fewer."""
+        fits = (BALLOT_PAGE_MM[1] + CUT_MM) // (0.92 * self.height_mm(names) + CUT_MM)
+        return int(max(1, min(MAX_PER_PAGE, fits)))
+
+
+def slip_layout(names: list[str]) -> SlipLayout:
+    """One column up to 12 candidates; two columns and smaller type for longer lists."""
+    count = len(names)
+    if count <= 6:
+        return SlipLayout(1, 13.0, 2.5, 5.0)
+    if count <= 12:
+        return SlipLayout(1, 12.0, 1.5, 4.5)
+    if count <= 30:
+        return SlipLayout(2, 10.5, 1.2, 4.0)
+    if count <= 44:
+        return SlipLayout(2, 10.5, 1.0, 4.0)
+    return SlipLayout(2, 10.0, 0.6, 3.6)
+
+
+def _candidate_rows(names: list[str], columns: int) -> list[list[tuple[int, str] | None]]:
+    """Rows of `columns` cells, the list reading down the first column, then the next."""
+    numbered = list(enumerate(names, start=1))
+    rows = math.ceil(len(numbered) / columns)
+    return [
+        [
+            numbered[row + col * rows] if row + col * rows < len(numbered) else None
+            for col in range(columns)
+        ]
+        for row in range(rows)
+    ]
+
+
+def _page_count(data: bytes) -> int:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
+
+
+def _repeat_first_page(data: bytes, copies: int) -> bytes:
+    """The document with its first page `copies` times, then its other pages. The copies share
+    the page's content and fonts, so 200 pages cost hardly more than one."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        first = pdf.pages[0]
+        for _ in range(copies - 1):
+            pdf.pages.insert(1, first)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+def _pages_of(per_page: int, count: int) -> list[list[int]]:
+    """Serials 1..count in pages of `per_page`."""
+    return [list(range(s, min(s + per_page, count + 1))) for s in range(1, count + 1, per_page)]
+
+
+def ballot_papers_pdf(poll: Poll, *, papers: int | None = None):
+    """Ballot papers, one per member present (or `papers`): candidates, tick boxes,
+    instructions and a place for the organiser's stamp; every page holds whole papers.
+
+    The papers are identical unless settings.BALLOT_PAPER_SERIALS prints a number on each, so
+    WeasyPrint lays out one full page (and the last, shorter one) and the PDF repeats it: 200
+    papers take about as long as two pages. With serials every page is laid out (slower).
+    Papers per page come from an estimate that the render checks: a page that overflows is
+    laid out again with one paper fewer, and a paper taller than a page with smaller type.
+    """
     poll = Poll.objects.select_related("session__bloc_year__bloc", "award_type", "parent").get(
         pk=poll.pk
     )
     session = poll.session
-    count = poll.ballots_issued or session.attendance.filter(present=True).count() or 1
+    count = papers or poll.ballots_issued or session.attendance.filter(present=True).count() or 1
     spec = poll.spec()
+    unit = unit_of(session.bloc_year.bloc)
+    names = [c.agency.name for c in poll.candidates.select_related("agency")]
+    title = poll.title
+    if poll.kind in (PollKind.NEXT_HEAD, PollKind.NEXT_DEPUTY):
+        title = for_unit(title, unit)
+    serials = settings.BALLOT_PAPER_SERIALS
     context = {
         **_issuer(session),
         "poll": poll,
-        "candidates": [c.agency.name for c in poll.candidates.select_related("agency")],
-        "serials": range(1, count + 1),
+        "title": title,
         "max_marks": spec.marks_allowed(poll.seats),
-        "rule_sentences": describe(spec, kind=poll.kind, seats=poll.seats),
+        "self_vote_allowed": spec.self_vote_allowed,
+        "serials": serials,
         "doc_type": "Phiếu bầu",
-        "subject": poll.title,
+        "subject": title,
     }
-    data = render_pdf("pdf/ballot_papers.html", context)
+
+    def render(layout: SlipLayout, pages: list[list[int]]) -> bytes:
+        rows = _candidate_rows(names, layout.columns)
+        return render_pdf(
+            "pdf/ballot_papers.html",
+            {**context, "layout": layout, "candidate_rows": rows, "pages": pages},
+        )
+
+    layout = slip_layout(names)
+    per_page = layout.per_page(names)
+    for _attempt in range(8):
+        # A full page and the last one show whether the papers fit.
+        pages = _pages_of(per_page, count)
+        sample = pages[:1] + ([pages[-1]] if len(pages) > 1 and len(pages[-1]) < per_page else [])
+        data = render(layout, sample)
+        if _page_count(data) == len(sample):
+            break
+        if per_page > 1:
+            per_page -= 1
+        elif layout.font_pt > 8:
+            layout = layout.denser()
+        else:  # a list no type size fits on one page: each paper runs on
+            break
+    if (serials and sample != pages) or _page_count(data) != len(sample):
+        data = render(layout, pages)
+    elif count // per_page > 1:
+        data = _repeat_first_page(data, count // per_page)
     name = f"phieu-bau-{vn_slugify(poll.title)}-{session.bloc_year.year}"
     return f"{name}.pdf", PDF, data
 

@@ -73,6 +73,9 @@ PROVINCE_NAME = env_str("PROVINCE_NAME", "Hà Nam")
 DOCUMENT_PLACE = env_str("DOCUMENT_PLACE", PROVINCE_NAME)
 # Public address printed on issued documents so a reader knows where to verify them.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Print a number ("Phiếu số: 01") on each ballot paper. Off: the papers are identical, as most
+# provinces print them, and the PDF repeats one rendered page (fast); on: every page is rendered.
+BALLOT_PAPER_SERIALS = env_bool("BALLOT_PAPER_SERIALS", False)
 
 # PAdES signing of issued documents: a PKCS#12 file and its passphrase. Optional.
 SIGNING_PKCS12_PATH = env_str("SIGNING_PKCS12_PATH")

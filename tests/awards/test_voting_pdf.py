@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from awards.models import RuleSet
-from awards.pdf import ballot_papers_pdf, conference_minutes_pdf, count_minutes_pdf
+from awards.pdf import conference_minutes_pdf, count_minutes_pdf
 from awards.services import voting
 from tests.awards.voting_fixtures import agency_ids, award, make_session
 from tests.factories import bloc_year_with_members
@@ -97,15 +97,6 @@ def test_conference_minutes_show_attendance_results_and_next_years_leaders(confe
     assert "(85,71%)" in text  # next head: 12 of 14 present
     assert "11 giờ 30" in text
     assert "THƯ KÝ" in text and "CHỦ TRÌ" in text
-
-
-def test_ballot_papers_number_one_paper_per_member_present(conference):
-    session, poll, _ids = conference
-    data = ballot_papers_pdf(poll)[2]
-    text = pdf_text(data)
-    assert "Phiếu số: 14" in text and "Phiếu số: 15" not in text
-    assert "tối đa 02 đơn vị" in text
-    assert is_a4_portrait(data)
 
 
 def test_page_one_of_each_minutes_renders_to_a_png_to_look_at(conference):
