@@ -3,10 +3,14 @@ conference minutes, the bloc's request letter (tờ trình) and the council's li
 
 Each function returns (filename, "application/pdf", bytes). The numbers come from each poll's
 stored count (`Poll.result()`), the same data the pages show, and the rule is printed in words.
+Ballots are secret: the minutes group invalid ballots by reason and never print a serial.
 """
 
 import io
 import math
+import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -15,7 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from awards.models import AwardProposal, Poll, PollKind, TieResolution, VotingSession
-from awards.rules import BASE_WORDS, describe, for_unit, unit_of
+from awards.rules import KHOI, base_words, describe, for_unit, unit_of
 from awards.tally import TallyResult
 from blocs.models import Membership
 from emulation.pdf import SignatureBlock, render_pdf
@@ -23,31 +27,99 @@ from emulation.text import vn_slugify
 
 PDF = "application/pdf"
 
+# How the minutes say a tie was settled, as a clause after "… ở vị trí thứ 2; ".
 METHOD_WORDS = {
-    "runoff": "bỏ phiếu lại giữa các đơn vị bằng phiếu",
-    "chair": "chủ trì hội nghị quyết định",
-    "lot": "bốc thăm",
+    "runoff": "giải quyết bằng cách bỏ phiếu lại giữa các đơn vị bằng phiếu",
+    "chair": "do chủ trì hội nghị quyết định",
+    "lot": "giải quyết bằng cách bốc thăm",
+    "leaders": "do Trưởng khối và Phó Trưởng khối quyết định",
 }
+
+# awards.tally's reason for an over-marked paper; the minutes group them by the limit only.
+_OVER_MARKED = re.compile(r"^Phiếu đánh dấu \d+ đơn vị, vượt quá số tối đa (\d+)$")
+
+
+def two_digits(value: int) -> str:
+    return f"{int(value):02d}"
+
+
+def _clause(text: str) -> str:
+    """A sentence as a clause inside another: no final stop, no dangling separator."""
+    return (text or "").strip().rstrip(".;,: ").strip()
+
+
+def _lower_first(text: str) -> str:
+    return text[0].lower() + text[1:] if len(text) > 1 and text[1].islower() else text
+
+
+def reason_phrase(reason: str) -> str:
+    """What follows "01 phiếu …" for an invalid paper's reason: "đánh dấu quá 2 đơn vị",
+    "rách". Papers with the same phrase are counted together."""
+    reason = _clause(unicodedata.normalize("NFC", reason or ""))
+    over = _OVER_MARKED.match(reason)
+    if over:
+        return f"đánh dấu quá {over[1]} đơn vị"
+    if reason.lower().startswith("phiếu "):
+        reason = reason[len("phiếu ") :].strip()
+    return _lower_first(reason) if reason else "không ghi lý do"
+
+
+def time_words(value) -> str:
+    """ "10 giờ 45", or dots to fill in by hand while the time is not known (a draft)."""
+    if value is None:
+        return "...... giờ ......"
+    return f"{value:%H} giờ {value:%M}"
 
 
 @dataclass
 class PollReport:
-    """What the minutes print about one poll."""
+    """What the minutes print about one poll; a tie settled by runoff links to the runoff's."""
 
-    number: int
+    label: str  # "1", "2"; a runoff of poll 1 is "1.1"
     poll: Poll
     result: TallyResult | None
     names: dict[int, str]
+    unit: str = KHOI
     rule_sentences: list[str] = field(default_factory=list)
     resolution: TieResolution | None = None
+    parent: "PollReport | None" = None
+    runoff: "PollReport | None" = None
+
+    @property
+    def number(self) -> str:
+        return self.label
+
+    @property
+    def is_runoff(self) -> bool:
+        return self.poll.kind == PollKind.TIE_BREAK
 
     @property
     def title(self) -> str:
+        if self.is_runoff and self.parent is not None:
+            return f"Bỏ phiếu lại: {self.parent.title}"
+        if self.poll.kind in (PollKind.NEXT_HEAD, PollKind.NEXT_DEPUTY):
+            return for_unit(self.poll.title, self.unit)
         return self.poll.title
 
     @property
+    def repeat_text(self) -> str:
+        """Why the conference voted again for the same award (empty for a first vote)."""
+        reason = _clause(self.poll.repeat_reason)
+        return f"Bỏ phiếu lần này vì: {reason}." if reason else ""
+
+    @property
     def base_words(self) -> str:
-        return BASE_WORDS[self.result.rule.base] if self.result else ""
+        return base_words(self.result.rule.base, self.unit) if self.result else ""
+
+    @property
+    def members_words(self) -> str:
+        """ "Tổng số thành viên của Khối" (or "… của Cụm")."""
+        words = base_words("all_members", self.unit)
+        return words[0].upper() + words[1:]
+
+    @property
+    def threshold_sentence(self) -> str:
+        return self.rule_sentences[0] if self.rule_sentences else ""
 
     @property
     def winners(self) -> list[str]:
@@ -55,14 +127,84 @@ class PollReport:
 
     @property
     def winner_rows(self):
-        if not self.result:
-            return []
-        return [c for c in self.result.candidates if c.elected]
+        return [c for c in self.result.candidates if c.elected] if self.result else []
+
+    # Ballots -----------------------------------------------------------------------------------
 
     @property
-    def tie_text(self) -> str:
-        if not self.result or not self.result.tie:
-            return ""
+    def invalid_reasons(self) -> list[tuple[int, str]]:
+        """(papers, reason) for the invalid papers, most frequent first. Empty when the count
+        was entered as totals: the reasons are then on the counting committee's own sheets."""
+        if not self.result:
+            return []
+        counts = Counter(reason_phrase(v.reason) for v in self.result.verdicts if not v.valid)
+        return [(count, reason) for reason, count in counts.most_common()]
+
+    @property
+    def invalid_detail(self) -> str:
+        """ "01 phiếu đánh dấu quá 2 đơn vị; 01 phiếu rách" (or empty)."""
+        return "; ".join(f"{two_digits(n)} phiếu {reason}" for n, reason in self.invalid_reasons)
+
+    @property
+    def counts_text(self) -> str:
+        """The four counts as one clause (conference minutes, a runoff inline)."""
+        r = self.result
+        text = (
+            f"phát ra {two_digits(r.issued)} phiếu, thu vào {two_digits(r.returned)} phiếu, "
+            f"hợp lệ {two_digits(r.valid)} phiếu, không hợp lệ {two_digits(r.invalid)} phiếu"
+        )
+        return text + (f" ({self.invalid_detail})" if self.invalid_detail else "")
+
+    # Votes -------------------------------------------------------------------------------------
+
+    def status(self, candidate) -> str:
+        """The count minutes' "Kết quả" column; a runoff has no threshold, only who won."""
+        r = self.result
+        if self.is_runoff:
+            if candidate.elected:
+                return "Trúng"
+            return "Bằng phiếu" if candidate.tied and not r.tie_resolved_with else "Không trúng"
+        if candidate.elected:
+            return "Được chọn"
+        if candidate.tied:
+            return "Bằng phiếu, không được chọn" if r.tie_resolved_with else "Bằng phiếu"
+        return "Đạt tỷ lệ, không được chọn" if candidate.passed else "Không đạt"
+
+    @property
+    def rows(self) -> list[dict]:
+        if not self.result:
+            return []
+        return [{"c": c, "status": self.status(c)} for c in self.result.candidates]
+
+    def vote_text(self, candidate) -> str:
+        """ "Sở Y tế: 05/07 phiếu, đạt 71,43% tổng số thành viên của Khối"."""
+        return (
+            f"{candidate.name}: {two_digits(candidate.votes)}/"
+            f"{two_digits(self.result.base_count)} phiếu, đạt {candidate.percent_text} "
+            f"{self.base_words}"
+        )
+
+    @property
+    def votes_text(self) -> str:
+        return "; ".join(self.vote_text(c) for c in self.result.candidates) if self.result else ""
+
+    @property
+    def outcome_text(self) -> str:
+        """Who was chosen, with votes and the percentage of the named base; a clause."""
+        rows = self.winner_rows
+        if rows:
+            return "; ".join(
+                f"{c.name} ({two_digits(c.votes)}/{two_digits(self.result.base_count)} phiếu, "
+                f"đạt {c.percent_text} {self.base_words})"
+                for c in rows
+            )
+        if self.result and self.result.has_open_tie:
+            return "chưa xác định, còn trường hợp bằng phiếu chưa giải quyết"
+        return "không có đơn vị nào được chọn"
+
+    # Ties --------------------------------------------------------------------------------------
+
+    def _tie_opening(self) -> str:
         tie = self.result.tie
         names = ", ".join(self.names[c] for c in tie.candidate_ids)
         seats = (
@@ -70,41 +212,118 @@ class PollReport:
             if tie.seats_open == 1
             else f"các vị trí từ thứ {tie.first_seat} đến thứ {tie.last_seat}"
         )
-        text = f"Các đơn vị {names} có số phiếu bằng nhau ({tie.votes} phiếu) ở {seats}"
+        return f"Các đơn vị {names} có số phiếu bằng nhau ({tie.votes} phiếu) ở {seats}"
+
+    def _tie_clauses(self, *, inline_runoff: bool) -> list[str]:
         resolution = self.resolution
+        clauses = [self._tie_opening()]
         if resolution is None:
-            return text + "; chưa giải quyết."
-        when = timezone.localtime(resolution.decided_at)
-        text += f"; giải quyết bằng cách {METHOD_WORDS[resolution.method]}"
-        if resolution.decided_by:
-            text += f" ({resolution.decided_by}, lúc {when:%H} giờ {when:%M})"
-        if resolution.chosen:
-            text += ": chọn " + ", ".join(self.names[c] for c in resolution.chosen)
-        if resolution.runoff_poll_id:
-            text += " (kết quả tại mục bỏ phiếu lại)"
-        return text + "."
+            return [*clauses, "chưa giải quyết"]
+        runoff = self.runoff if resolution.method == "runoff" else None
+        details = []
+        if runoff is not None and not inline_runoff:
+            details.append(f"{'kết quả tại ' if resolution.chosen else ''}mục {runoff.label}")
+        if _clause(resolution.decided_by):
+            details.append(_clause(resolution.decided_by))
+        if resolution.chosen or resolution.method != "runoff":
+            when = timezone.localtime(resolution.decided_at)
+            details.append(f"lúc {when:%H} giờ {when:%M}")
+        method = for_unit(METHOD_WORDS[resolution.method], self.unit)
+        clauses.append(method + (f" ({', '.join(details)})" if details else ""))
+        chosen = ", ".join(self.names[c] for c in resolution.chosen or [] if c in self.names)
+        if runoff is not None and inline_runoff:
+            if runoff.result is None:
+                clauses.append("chưa có kết quả bỏ phiếu lại")
+            else:
+                clauses[-1] += f": {runoff.counts_text}"
+                clauses.append(runoff.votes_text)
+                if runoff.result.tie:
+                    # The runoff tied again: how that was settled names the chosen itself.
+                    clauses.append("vẫn bằng phiếu")
+                    clauses += runoff._tie_clauses(inline_runoff=True)[1:]
+                    chosen = "" if runoff.resolution and runoff.resolution.chosen else chosen
+        if chosen:
+            clauses[-1] += f": chọn {chosen}"
+        elif resolution.method == "runoff" and not (inline_runoff and runoff is not None):
+            clauses.append("chưa có kết quả bỏ phiếu lại")
+        if _clause(resolution.note):
+            clauses.append(f"ghi chú: {_clause(resolution.note)}")
+        return clauses
+
+    def _tie_text(self, *, inline_runoff: bool) -> str:
+        if not self.result or not self.result.tie:
+            return ""
+        clauses = [_clause(c) for c in self._tie_clauses(inline_runoff=inline_runoff)]
+        return "; ".join(c for c in clauses if c) + "."
+
+    @property
+    def tie_text(self) -> str:
+        """The tie and its resolution, for the count minutes (a runoff has its own section)."""
+        return self._tie_text(inline_runoff=False)
+
+    @property
+    def tie_text_inline(self) -> str:
+        """The same with the runoff's own figures in it, for the conference minutes."""
+        return self._tie_text(inline_runoff=True)
+
+
+def _minutes_order(polls: list[Poll]) -> list[Poll]:
+    """Polls in their order, each followed by its runoffs (and theirs)."""
+    known = {poll.pk for poll in polls}
+    children: dict[int, list[Poll]] = {}
+    for poll in polls:
+        if poll.parent_id in known:
+            children.setdefault(poll.parent_id, []).append(poll)
+    ordered = []
+
+    def walk(poll):
+        ordered.append(poll)
+        for child in children.get(poll.pk, []):
+            walk(child)
+
+    for poll in polls:
+        if poll.parent_id not in known:
+            walk(poll)
+    return ordered
 
 
 def poll_reports(session: VotingSession) -> list[PollReport]:
     """One report per poll in minutes order (a runoff right after the poll it settles)."""
-    reports = []
-    for number, poll in enumerate(session.polls.for_list(), start=1):
-        names = {c.agency_id: c.agency.name for c in poll.candidates.all()}
-        resolutions = list(poll.tie_resolutions.all())
-        resolution = resolutions[0] if resolutions else None
+    unit = unit_of(session.bloc_year.bloc)
+    polls = list(session.polls.for_list().prefetch_related("tie_resolutions"))
+    reports, by_poll, runoffs = [], {}, Counter()
+    for poll in _minutes_order(polls):
+        parent = by_poll.get(poll.parent_id)
+        if parent is None:
+            label = str(sum(1 for r in reports if r.parent is None) + 1)
+        else:
+            runoffs[parent.label] += 1
+            label = f"{parent.label}.{runoffs[parent.label]}"
         result = poll.result()
-        reports.append(
-            PollReport(
-                number=number,
-                poll=poll,
-                result=result,
-                names=names,
-                rule_sentences=describe(result.rule, kind=poll.kind, seats=poll.seats)
-                if result
-                else [],
-                resolution=resolution,
-            )
+        names = {c.agency_id: c.agency.name for c in poll.candidates.all()}
+        if result:  # the names as they were counted
+            names |= {c.candidate_id: c.name for c in result.candidates}
+        resolutions = list(poll.tie_resolutions.all())
+        resolution = next((r for r in resolutions if r.chosen), None) or next(
+            iter(resolutions), None
         )
+        report = PollReport(
+            label=label,
+            poll=poll,
+            result=result,
+            names=names,
+            unit=unit,
+            rule_sentences=describe(result.rule, kind=poll.kind, seats=poll.seats, unit=unit)
+            if result
+            else [],
+            resolution=resolution,
+            parent=parent,
+        )
+        by_poll[poll.pk] = report
+        reports.append(report)
+    for report in reports:
+        if report.resolution is not None and report.resolution.runoff_poll_id:
+            report.runoff = by_poll.get(report.resolution.runoff_poll_id)
     return reports
 
 
@@ -114,12 +333,19 @@ def _issuer(session):
         "issuer_name": bloc_year.bloc.name,
         "bloc_year": bloc_year,
         "session": session,
+        "unit": unit_of(bloc_year.bloc),
         "held_at": timezone.localtime(session.held_at),
+        "copies": two_digits(session.copies or 1),
     }
 
 
 def _number(session, stamp):
     return None if stamp else f"      /BB-{session.bloc_year.bloc.code}"
+
+
+def committee_columns(count: int) -> int:
+    """One signer on the right half, two side by side, three and more three to a row."""
+    return 2 if count <= 2 else 3
 
 
 def count_minutes_pdf(session: VotingSession, *, stamp=None):
@@ -143,11 +369,25 @@ def count_minutes_pdf(session: VotingSession, *, stamp=None):
         "subject": f"Kiểm phiếu bình xét, suy tôn năm {session.bloc_year.year}",
         "committee": committee,
         "reports": poll_reports(session),
+        "closed_words": time_words(session.count_closed_at),
         "signature_blocks": blocks,
+        "signature_columns": committee_columns(len(blocks)),
     }
     data = render_pdf("pdf/count_minutes.html", context)
     name = f"bien-ban-kiem-phieu-{vn_slugify(session.bloc_year.bloc.name)}-{session.bloc_year.year}"
     return f"{name}.pdf", PDF, data
+
+
+def guest_line(guest: dict) -> str:
+    """ "Trần Văn Liên, Phó Chủ tịch UBND tỉnh"; a guest invited by title alone prints just
+    the title and organisation ("Phó Giám đốc Sở Nội vụ")."""
+    name = _clause(guest.get("name", ""))
+    post = " ".join(
+        part
+        for part in (_clause(guest.get("title", "")), _clause(guest.get("organisation", "")))
+        if part
+    )
+    return ", ".join(part for part in (name, post) if part)
 
 
 def conference_minutes_pdf(session: VotingSession, *, stamp=None):
@@ -162,6 +402,7 @@ def conference_minutes_pdf(session: VotingSession, *, stamp=None):
         for report in reports
         if report.poll.kind in (PollKind.NEXT_HEAD, PollKind.NEXT_DEPUTY) and report.winners
     }
+    unit = unit_of(session.bloc_year.bloc)
     context = {
         **_issuer(session),
         "stamp": stamp,
@@ -172,13 +413,17 @@ def conference_minutes_pdf(session: VotingSession, *, stamp=None):
         "present": [a for a in attendance if a.present],
         "absent": [a for a in attendance if not a.present],
         "members_count": len(attendance),
-        "guests": session.guests or [],
+        "guest_lines": [line for line in map(guest_line, session.guests or []) if line],
+        "committee": session.committee or [],
         "agenda_lines": [line for line in session.agenda.splitlines() if line.strip()],
         "narrative_lines": [line for line in session.narrative.splitlines() if line.strip()],
-        "reports": [r for r in reports if r.poll.kind != PollKind.TIE_BREAK],
+        "reports": [r for r in reports if not r.is_runoff],
         "next_year": session.bloc_year.year + 1,
+        "head_words": for_unit("Trưởng khối", unit),
+        "deputy_words": for_unit("Phó Trưởng khối", unit),
         "next_head": elected.get(PollKind.NEXT_HEAD) or session.bloc_year.next_head,
         "next_deputy": elected.get(PollKind.NEXT_DEPUTY) or session.bloc_year.next_deputy,
+        "closed_words": time_words(session.closed_at),
         "signature_blocks": [
             SignatureBlock(
                 position="Thư ký", name=session.secretary_name, note="(Ký, ghi rõ họ tên)"
