@@ -18,9 +18,16 @@ import pikepdf
 from django.conf import settings
 from django.utils import timezone
 
-from awards.models import AwardProposal, Poll, PollKind, TieResolution, VotingSession
+from awards.models import (
+    AwardProposal,
+    Poll,
+    PollKind,
+    ProposalDocument,
+    TieResolution,
+    VotingSession,
+)
 from awards.rules import KHOI, base_words, describe, for_unit, unit_of
-from awards.tally import TallyResult
+from awards.tally import TallyResult, format_percent, percent_of
 from blocs.models import Membership
 from emulation.pdf import SignatureBlock, render_pdf
 from emulation.text import vn_slugify
@@ -441,7 +448,7 @@ def conference_minutes_pdf(session: VotingSession, *, stamp=None):
 # The printable area of a ballot page: A4 less the 12 mm margins of pdf/ballot_papers.html.
 BALLOT_PAGE_MM = (186.0, 273.0)
 PT_MM = 0.3528
-SLIP_HEAD_MM = 46.0  # header lines, stamp circle and title, instructions, table head, padding
+SLIP_HEAD_MM = 49.0  # header lines, stamp circle and title, instructions, table head, padding
 CUT_MM = 3.0  # the dashed cut line between two papers and its gap
 MAX_PER_PAGE = 4
 
@@ -473,19 +480,19 @@ class SlipLayout:
     def height_mm(self, names: list[str]) -> float:
         """A generous estimate of one paper's height; the render then checks that it fits."""
         width = BALLOT_PAGE_MM[0] / self.columns - self.number_mm - self.box_column_mm - 4
-        chars = max(10, int(width / (self.font_pt * PT_MM * 0.5)))
+        chars = max(10, int(width / (self.font_pt * PT_MM * 0.46)))
         line = self.font_pt * PT_MM * 1.2
         rows = math.ceil(len(names) / self.columns)
         height = SLIP_HEAD_MM
         for row in range(rows):
             lines = max(math.ceil(len(name) / chars) for name in names[row::rows])
-            height += max(lines * line, self.box_mm + 0.6) + 2 * self.pad_pt * PT_MM + 0.3
+            height += max(lines * line, self.box_mm + 0.6) + 2 * self.pad_pt * PT_MM + 0.8
         return height
 
     def per_page(self, names: list[str]) -> int:
         """Papers per page to try first, at least one and at most four: a little optimistic,
         since a page that overflows is laid out again with one paper fewer."""
-        fits = (BALLOT_PAGE_MM[1] + CUT_MM) // (0.92 * self.height_mm(names) + CUT_MM)
+        fits = (BALLOT_PAGE_MM[1] + CUT_MM) // (0.96 * self.height_mm(names) + CUT_MM)
         return int(max(1, min(MAX_PER_PAGE, fits)))
 
 
@@ -579,6 +586,8 @@ def ballot_papers_pdf(poll: Poll, *, papers: int | None = None):
         )
 
     layout = slip_layout(names)
+    while layout.height_mm(names) > 1.15 * BALLOT_PAGE_MM[1] and layout.font_pt > 8:
+        layout = layout.denser()  # clearly too tall even for the estimate's generosity
     per_page = layout.per_page(names)
     for _attempt in range(8):
         # A full page and the last one show whether the papers fit.
@@ -619,24 +628,64 @@ def _grouped(proposals):
     return [(award, list(items)) for award, items in groupby(ordered, key=lambda p: p.award_type)]
 
 
+def proposal_result_text(proposal: AwardProposal, unit: str = KHOI) -> str:
+    """What the tờ trình says about how the bloc chose a proposal, with one base for the count
+    and the percentage: "4/7 phiếu, đạt 57,14% tổng số thành viên của Khối". A proposal
+    entered by hand was not voted at the conference and cites its own basis instead."""
+    evidence = proposal.evidence or {}
+    base_count = evidence.get("base_count")
+    if proposal.origin == AwardProposal.Origin.POLL and proposal.votes is not None and base_count:
+        base = evidence.get("base") or (
+            proposal.source_poll.spec().base if proposal.source_poll_id else "all_members"
+        )
+        percent = format_percent(percent_of(proposal.votes, base_count))
+        return f"{proposal.votes}/{base_count} phiếu, đạt {percent} {base_words(base, unit)}"
+    basis = _clause(proposal.basis)
+    return f"Căn cứ: {basis}" if basis else "Không qua bỏ phiếu tại hội nghị tổng kết"
+
+
 def render_request_letter(bloc_year, proposals, *, stamp=None) -> bytes:
-    """The bloc head's tờ trình listing the proposed units and the bloc's vote results."""
+    """The bloc head's tờ trình for exactly the proposals it sends (`stamp` None: the DỰ THẢO
+    preview). Voted proposals cite the conference; the others their own basis."""
     head = bloc_year.head
     signatory = (
         Membership.objects.filter(bloc_year=bloc_year, agency=head).first() if head else None
     )
-    session = getattr(bloc_year, "voting_session", None)
+    session = VotingSession.objects.filter(
+        bloc_year=bloc_year, state=VotingSession.State.FINALIZED
+    ).first()
+    unit = unit_of(bloc_year.bloc)
+    voted = [p for p in proposals if p.origin == AwardProposal.Origin.POLL]
+    kinds = set(
+        ProposalDocument.objects.filter(proposal__in=proposals).values_list("kind", flat=True)
+    )
+    attachments = []
+    if voted and session is not None:
+        attachments.append("biên bản kiểm phiếu và biên bản hội nghị tổng kết")
+    if len(voted) < len(proposals) and ProposalDocument.Kind.MINUTES in kinds:
+        attachments.append("biên bản họp bình xét của các trường hợp không qua bỏ phiếu")
+    if ProposalDocument.Kind.ACHIEVEMENT_REPORT in kinds:
+        attachments.append("báo cáo thành tích của các tập thể, cá nhân được đề nghị")
+    if ProposalDocument.Kind.INITIATIVE in kinds:
+        attachments.append("giấy chứng nhận sáng kiến")
     return render_pdf(
         "pdf/request_letter.html",
         {
             "issuer_name": bloc_year.bloc.name,
             "doc_type": "TỜ TRÌNH",
             "subject": f"Về việc đề nghị khen thưởng năm {bloc_year.year}",
-            "doc_date": stamp.issued_on if stamp else timezone.localdate(),
+            "doc_date": stamp.dated if stamp else timezone.localdate(),
             "stamp": stamp,
+            "draft": stamp is None,
+            "number": None if stamp else f"      /TTr-{bloc_year.bloc.code}",
             "bloc_year": bloc_year,
-            "session": session,
-            "groups": _grouped(proposals),
+            "session": session if voted else None,
+            "manual_count": len(proposals) - len(voted),
+            "groups": [
+                (award, [(p, proposal_result_text(p, unit)) for p in items])
+                for award, items in _grouped(proposals)
+            ],
+            "attachments": attachments,
             "signature_blocks": [
                 SignatureBlock(
                     authority=f"TM. {bloc_year.bloc.name}",
