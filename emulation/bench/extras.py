@@ -1,4 +1,5 @@
-"""Measurements beyond pages: PDFs, the tally, the Excel import, the council export.
+"""Measurements beyond pages: PDFs, a 40-member conference, the tally, the Excel import, the
+council export.
 
 Each entry names its figure, unit and budget, the feature modules it needs and the function that
 measures it (`measure(province, extra, options) -> list[Figure]`). An entry whose feature is not
@@ -49,6 +50,20 @@ EXTRAS = [
         ("awards.pdf:ballot_papers_pdf",),
         "emulation.bench.documents.measure_ballot_papers",
         "conferences",
+    ),
+    Extra(
+        "pdf.ballot_papers_200x40.median_s",
+        "s",
+        report.BALLOT_PAPERS_S,
+        ("awards.pdf:ballot_papers_pdf",),
+        "emulation.bench.conference40.measure_ballot_papers",
+    ),
+    Extra(
+        "page.conference40.p95_max_ms",
+        "ms",
+        report.PAGE_P95_MS,
+        ("awards.views.voting", "awards.models.voting"),
+        "emulation.bench.conference40.measure_pages",
     ),
     Extra(
         "pdf.count_minutes.median_s",

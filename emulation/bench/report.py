@@ -20,6 +20,7 @@ COVENANT_PDF_S = 0.5  # covenant, 16 members
 TALLY_MS = 20  # a poll with 100 ballots x 20 candidates
 IMPORT_S = 10  # Excel import of 1,000 agencies, preview + commit
 COUNCIL_EXPORT_S = 2  # council export of 300 proposals
+BALLOT_PAPERS_S = 3  # ballot papers, 200 papers x 40 candidates
 
 
 @dataclass

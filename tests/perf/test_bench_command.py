@@ -51,6 +51,17 @@ def test_the_bench_prints_every_figure_as_json_in_a_throwaway_database(django_db
             assert f"{prefix}.p95_ms" in figures
     for extra in EXTRAS:
         assert extra.name in figures
+    papers = figures["pdf.ballot_papers_200x40.median_s"]
+    assert papers["budget"] == 3 and papers["value"] > 0
+    assert 0 < figures["pdf.ballot_papers_200x40.pages"]["value"] <= 200
+    assert figures["page.conference40.p95_max_ms"]["budget"] == 100
+    for page in ("conference", "poll_results", "poll_entry"):
+        for role in ("staff", "head"):
+            prefix = f"page.conference40.{page}.{role}"
+            assert figures[f"{prefix}.queries"]["budget"] == 25, prefix
+            assert figures[f"{prefix}.queries"]["value"] > 0, prefix
+            assert figures[f"{prefix}.p95_ms"]["value"] > 0, prefix
+            assert f"{prefix}.median_ms" in figures
     for figure in figures.values():
         assert set(figure) >= {"name", "value", "unit", "budget", "within_budget"}
         assert not figure.get("note", "").startswith("failed"), figure

@@ -1,0 +1,216 @@
+"""A 40-member conference, measured on its own: the pages a runner opens while the room votes
+(the conference, a counted poll of 40 candidates, ballot entry for another) and 200 ballot
+papers of 40 candidates.
+
+The bloc is built inside the measuring transaction and rolled back afterwards, so the province
+the other figures are taken on stays as it was. Rows are written with bulk_create like the
+conferences layer: counts come from `awards.tally`, stored as the services store them.
+"""
+
+import datetime
+import time
+
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from emulation.bench import report
+from emulation.bench.measure import count_queries, time_requests
+from emulation.bench.report import Figure
+
+MEMBERS = 40
+PAPERS = 200
+PREFIX = "page.conference40"
+
+
+def build_conference40(province) -> dict:
+    """A 40-member bloc in the province's last year with its conference: every member present,
+    a counted Cờ thi đua poll of 40 candidates (40 ballots) and an open Tập thể lao động xuất sắc
+    poll of 40 candidates with 20 ballots entered. Returns the ids the pages need."""
+    from django.utils import timezone
+
+    from awards import tally
+    from awards.models import AwardType
+    from awards.models.voting import Attendance, Ballot, Candidate, Poll, VotingSession
+    from blocs.models import Agency, Bloc, BlocYear, Membership
+    from emulation.bench.conferences import TIME_ZONE, ballot_marks, rule_for
+    from emulation.bench.structure import SIGNATORIES, agency_name, named, password_hash
+    from emulation.models import User
+
+    offset = Agency.objects.count()
+    agencies = []
+    for index in range(MEMBERS):
+        name, kind = agency_name(offset + index)
+        agencies.append(named(Agency, name=f"{name} (40)", short_name="", kind=kind))
+    Agency.objects.bulk_create(agencies)
+    bloc = named(Bloc, name="Khối thi đua 40 thành viên", code="KTĐ40TV", kind=Bloc.Kind.KHOI)
+    bloc.save()
+    bloc_year = BlocYear.objects.create(
+        bloc=bloc, year=province.year, head=agencies[0], deputy=agencies[1]
+    )
+    Membership.objects.bulk_create(
+        Membership(
+            bloc_year=bloc_year,
+            agency=agency,
+            year=bloc_year.year,
+            signatory_name=SIGNATORIES[index % len(SIGNATORIES)],
+            signatory_title="Giám đốc",
+        )
+        for index, agency in enumerate(agencies)
+    )
+    head = User.objects.create(
+        username="truongkhoi40", full_name="Trưởng khối 40", agency=agencies[0]
+    )
+    head.password = password_hash()
+    head.save(update_fields=["password"])
+
+    held_at = datetime.datetime(bloc_year.year, 12, 20, 8, 0, tzinfo=TIME_ZONE)
+    session = VotingSession.objects.create(
+        bloc_year=bloc_year,
+        held_at=held_at,
+        place="Hội trường Sở Nội vụ",
+        chair_name="Nguyễn Văn An",
+        chair_title="Giám đốc",
+        chair_agency=agencies[0],
+        secretary_name="Trần Thị Thư",
+        committee=[
+            {"name": "Nguyễn Văn Kiểm", "title": "Phó Giám đốc", "role": "Trưởng ban"},
+            {"name": "Lê Thị Phiếu", "title": "Chánh Văn phòng", "role": "Thành viên"},
+            {"name": "Phạm Văn Đếm", "title": "Chuyên viên", "role": "Thành viên"},
+        ],
+    )
+    Attendance.objects.bulk_create(
+        Attendance(session=session, agency=agency, present=True) for agency in agencies
+    )
+    ids = [agency.pk for agency in agencies]
+    names = {agency.pk: agency.name for agency in agencies}
+    now = timezone.now()
+    polls = {}
+    for order, (code, seats, entered, state) in enumerate(
+        [("CO_TINH", 1, MEMBERS, Poll.State.COUNTED), ("TTLDXS", 2, MEMBERS // 2, Poll.State.OPEN)],
+        start=1,
+    ):
+        award_type = AwardType.objects.get(code=code)
+        rule_set, spec = rule_for("award", award_type, held_at.date())
+        marks = [ballot_marks(serial, ids, seats) for serial in range(1, entered + 1)]
+        result = None
+        if state == Poll.State.COUNTED:
+            result = tally.tally(
+                rule=spec,
+                seats=seats,
+                candidates=[tally.CandidateInput(i, names[i]) for i in ids],
+                members=MEMBERS,
+                present=MEMBERS,
+                ballots=[tally.BallotInput(s, m) for s, m in enumerate(marks, 1)],
+                issued=MEMBERS,
+            )
+        poll = Poll.objects.create(
+            session=session,
+            kind="award",
+            award_type=award_type,
+            seats=seats,
+            order=order,
+            rule_set=rule_set,
+            rule=spec.to_dict(),
+            ballots_issued=MEMBERS,
+            state=state,
+            frozen_candidates=ids,
+            tally_data=result.to_dict() if result else None,
+            opened_at=now,
+            counted_at=now if result else None,
+        )
+        Candidate.objects.bulk_create(
+            Candidate(poll=poll, agency_id=agency_id, order=index)
+            for index, agency_id in enumerate(ids, 1)
+        )
+        Ballot.objects.bulk_create(
+            Ballot(poll=poll, serial=serial, marks=list(mark))
+            for serial, mark in enumerate(marks, 1)
+        )
+        polls[state] = poll.pk
+    return {
+        "bloc_year": bloc_year.pk,
+        "counted_poll": polls[Poll.State.COUNTED],
+        "open_poll": polls[Poll.State.OPEN],
+        "head": head.pk,
+    }
+
+
+def _visits(ids: dict) -> list[tuple[str, str]]:
+    bloc_year = ids["bloc_year"]
+    return [
+        ("conference", reverse("awards:conference", args=[bloc_year])),
+        ("poll_results", reverse("awards:poll_detail", args=[bloc_year, ids["counted_poll"]])),
+        ("poll_entry", reverse("awards:poll_ballots", args=[bloc_year, ids["open_poll"]])),
+    ]
+
+
+def measure_pages(province, extra, options) -> list[Figure]:
+    """Queries, median and p95 server time of the three pages, as province staff and as the
+    bloc's head; `extra.name` is the slowest p95 of them."""
+    from emulation.models import User
+
+    figures, worst = [], 0.0
+    with transaction.atomic():
+        ids = build_conference40(province)
+        users = User.objects.in_bulk([province.users["staff"], ids["head"]])
+        clients = {}
+        for role, user_id in (("staff", province.users["staff"]), ("head", ids["head"])):
+            clients[role] = Client(raise_request_exception=True)
+            clients[role].force_login(users[user_id])
+        for page, url in _visits(ids):
+            for role, client in clients.items():
+                label = f"{PREFIX}.{page}.{role}"
+                queries = count_queries(client, url, label)
+                samples = time_requests(client, url, label, options.requests)
+                p95 = report.percentile(samples, 0.95)
+                worst = max(worst, p95)
+                figures += [
+                    Figure(
+                        f"{label}.queries",
+                        queries,
+                        "queries",
+                        report.QUERIES_PER_PAGE,
+                        note=f"{MEMBERS} members, {MEMBERS} candidates",
+                    ),
+                    Figure(f"{label}.median_ms", round(report.median(samples), 1), "ms"),
+                    Figure(f"{label}.p95_ms", round(p95, 1), "ms", report.PAGE_P95_MS),
+                ]
+        transaction.set_rollback(True)
+    return [Figure(extra.name, round(worst, 1), "ms", extra.budget), *figures]
+
+
+def measure_ballot_papers(province, extra, options) -> list[Figure]:
+    """200 papers of the 40-candidate poll: median time, pages and papers per page."""
+    from awards.models import Poll
+    from awards.pdf import ballot_papers_pdf
+    from emulation.bench.documents import timed
+
+    with transaction.atomic():
+        ids = build_conference40(province)
+        poll = Poll.objects.get(pk=ids["counted_poll"])
+        data = ballot_papers_pdf(poll, papers=PAPERS)[2]  # warms fonts and templates
+        samples = timed(lambda: ballot_papers_pdf(poll, papers=PAPERS), options.pdf_runs)
+        one = ballot_papers_pdf(poll, papers=1)[2]
+        started = time.perf_counter()
+        ballot_papers_pdf(poll, papers=1)
+        single = time.perf_counter() - started
+        transaction.set_rollback(True)
+    pages, single_pages = _pages(data), _pages(one)
+    base = extra.name.rsplit(".", 1)[0]
+    note = f"{PAPERS} papers × {MEMBERS} candidates"
+    return [
+        Figure(extra.name, round(report.median(samples), 3), "s", extra.budget, note=note),
+        Figure(f"{base}.pages", pages, "pages", note=f"{PAPERS // pages} paper(s) a page"),
+        Figure(f"{base}.one_paper_s", round(single, 3), "s", note=f"{single_pages} page"),
+        Figure(f"{base}.bytes", len(data), "bytes"),
+    ]
+
+
+def _pages(data: bytes) -> int:
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
