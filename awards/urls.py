@@ -82,8 +82,8 @@ urlpatterns = [
     ),
     path(
         "bloc-years/<int:pk>/proposals/letter/",
-        proposal_views.request_letter_generate,
-        name="request_letter_generate",
+        proposal_views.request_letter_preview,
+        name="request_letter_preview",
     ),
     path(
         "bloc-years/<int:pk>/proposals/submit/",

@@ -5,6 +5,7 @@ project's static/ directory: any other file, any network address and any path es
 is refused and the render fails, so a template can never leak a server file into a document.
 """
 
+import functools
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -115,16 +116,51 @@ def html_to_pdf(html: str) -> bytes:
         raise PdfRenderError(str(error.__cause__ or error)) from error.__cause__
 
 
+@functools.cache
+def draft_mark_svg(text: str = "DỰ THẢO") -> str:
+    """`text` as SVG outlines of Liberation Serif Bold, for the draft watermark.
+
+    Outlines, not letters: the mark is seen on every page but stays out of the text layer, so
+    pdftotext, search and copy-paste do not pick up stray "O" and "Ả" lines from it.
+    """
+    from fontTools.pens.svgPathPen import SVGPathPen
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(STATIC_DIR / "fonts" / "LiberationSerif-Bold.ttf")
+    glyphs, cmap, metrics = font.getGlyphSet(), font.getBestCmap(), font["hmtx"]
+    ascent = font["hhea"].ascent
+    paths, x = [], 0
+    for char in unicodedata.normalize("NFC", text):
+        name = cmap[ord(char)]
+        pen = SVGPathPen(glyphs)
+        glyphs[name].draw(pen)
+        if pen.getCommands():
+            paths.append(f'<path transform="translate({x} 0)" d="{pen.getCommands()}"/>')
+        x += metrics[name][0]
+    height = ascent - font["hhea"].descent
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {x} {height}">'
+        f'<g transform="matrix(1 0 0 -1 0 {ascent})">{"".join(paths)}</g></svg>'
+    )
+
+
 def render_pdf(template_name: str, context: dict) -> bytes:
-    """Render a print template (extending "pdf/base.html") with `context` to PDF bytes."""
+    """Render a print template (extending "pdf/base.html") with `context` to PDF bytes.
+
+    `draft=True` marks every page DỰ THẢO (outlined watermark) and prints "DỰ THẢO" once above
+    the document type.
+    """
     context = {
         "superior_body": settings.PROVINCE_NAME and f"UBND tỉnh {settings.PROVINCE_NAME}",
         "place": settings.DOCUMENT_PLACE,
         "site_url": settings.SITE_URL,
         "stamp": None,
         "doc_date": None,
+        "draft": False,
         **context,
     }
+    if context["draft"]:
+        context["draft_mark"] = draft_mark_svg()
     if context["doc_date"] is None and context["stamp"] is not None:
         context["doc_date"] = context["stamp"].dated
     return html_to_pdf(render_to_string(template_name, context))

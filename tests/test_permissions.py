@@ -278,6 +278,11 @@ MATRIX = [
         bloc_year_readers(),
     ),
     (
+        "request_letter_preview",
+        lambda by: reverse("awards:request_letter_preview", args=[by.pk]),
+        {**bloc_year_runners(), "staff": 302, "head": 302, "deputy": 403},
+    ),
+    (
         "proposal_detail",
         lambda by: reverse("awards:proposal_detail", args=[by.pk, proposal_paper(by).proposal_id]),
         bloc_year_readers(),
@@ -439,7 +444,6 @@ POST_ONLY: list[str] = [
     "proposal_add",
     "proposal_upload",
     "proposal_document_remove",
-    "request_letter_generate",
     "proposals_submit",
     "proposals_start_review",
     "proposals_accept",

@@ -170,6 +170,15 @@ class ManualProposalForm(NFCFormMixin, forms.Form):
     leads_bloc = forms.BooleanField(
         label=gettext_lazy("Đơn vị được bình chọn dẫn đầu khối"), required=False
     )
+    basis = forms.CharField(
+        label=gettext_lazy("Căn cứ đề nghị"),
+        max_length=300,
+        help_text=gettext_lazy(
+            "Đề nghị không qua bỏ phiếu tại hội nghị tổng kết: ghi căn cứ (ví dụ “Biên bản họp "
+            "bình xét ngày 15/12/2024 của Sở Y tế”). Tờ trình in căn cứ này."
+        ),
+        error_messages={"required": gettext_lazy("Ghi căn cứ của đề nghị nhập tay.")},
+    )
 
     def __init__(self, *args, bloc_year, **kwargs):
         super().__init__(*args, **kwargs)

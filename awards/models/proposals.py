@@ -93,6 +93,15 @@ class AwardProposal(models.Model):
         _("tỷ lệ phiếu (%)"), max_digits=6, decimal_places=2, null=True, blank=True
     )
     evidence = models.JSONField(_("kết quả bỏ phiếu (bản chụp)"), default=dict, blank=True)
+    basis = NFCCharField(
+        _("căn cứ đề nghị"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Đề nghị không qua bỏ phiếu tại hội nghị tổng kết: ghi căn cứ (ví dụ “Biên bản họp "
+            "bình xét ngày 15/12/2024 của Sở Y tế”); tờ trình in căn cứ này."
+        ),
+    )
     leads_bloc = models.BooleanField(
         _("dẫn đầu khối"),
         default=False,
@@ -163,9 +172,10 @@ class AwardProposal(models.Model):
         return state in self.TRANSITIONS.get(self.state, set())
 
     def required_document_kinds(self) -> list[str]:
-        """Dossier kinds needed before submission: every proposal needs the request letter and
-        an achievement report; titles add the minutes; individual titles add initiatives."""
-        kinds = [ProposalDocument.Kind.REQUEST_LETTER]
+        """Dossier kinds needed before submission: an achievement report; titles add the
+        minutes; individual titles add initiatives. The request letter is issued by the
+        submission itself, listing exactly what is sent."""
+        kinds = []
         if self.award_type.kind == AwardType.Kind.TITLE:
             kinds.append(ProposalDocument.Kind.MINUTES)
         kinds.append(ProposalDocument.Kind.ACHIEVEMENT_REPORT)

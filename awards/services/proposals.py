@@ -26,6 +26,8 @@ from awards.models import (
 )
 from blocs.models import Agency, AgencyChange
 from emulation.audit import diff, log_action, snapshot
+from emulation.models import IssuedDocument
+from emulation.text import collapse_spaces
 
 State = AwardProposal.State
 Kind = ProposalDocument.Kind
@@ -274,6 +276,7 @@ def _poll_evidence(poll, result, agency_id) -> tuple[int | None, Decimal | None,
         "returned": result.returned,
         "valid": result.valid,
         "invalid": result.invalid,
+        "base": result.rule.base,
         "base_count": result.base_count,
         "candidates": [
             {"id": c.candidate_id, "name": c.name, "votes": c.votes, "percent": str(c.percent)}
@@ -373,9 +376,14 @@ def add_manual_proposal(
     leads_bloc: bool = False,
     votes: int | None = None,
     percent: Decimal | None = None,
+    basis: str = "",
     actor,
 ) -> AwardProposal:
-    """A proposal entered by hand (individuals, imported history, or a bloc without a session)."""
+    """A proposal entered by hand (individuals, imported history, or a bloc without a session).
+
+    It was not voted at the conference, so its dossier does not get the conference minutes as
+    its biên bản bình xét, and the tờ trình cites its own `basis`.
+    """
     if not bloc_year.memberships.filter(agency=agency).exists():
         raise ValidationError(
             _("%(agency)s không phải thành viên của khối năm %(year)s.")
@@ -397,17 +405,17 @@ def add_manual_proposal(
         leads_bloc=leads_bloc and not person_name,
         votes=votes,
         percent=percent,
+        basis=collapse_spaces(basis),
         origin=AwardProposal.Origin.MANUAL,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     _refuse_blocking(proposal)
     proposal.save()
-    _attach_minutes(bloc_year, [proposal], actor=actor)
     log_action(
         "awards.proposal.created",
         proposal,
         actor=actor,
-        data=facts(origin="manual", leads_bloc=proposal.leads_bloc),
+        data=facts(origin="manual", leads_bloc=proposal.leads_bloc, basis=proposal.basis),
     )
     return proposal
 
@@ -495,20 +503,28 @@ def remove_document(document: ProposalDocument, *, actor) -> None:
     transaction.on_commit(lambda: discard_private_file(stored))
 
 
-@transaction.atomic
-def generate_request_letter(bloc_year, *, actor):
-    """Issue the bloc's request letter (tờ trình, kind "TTr") listing its editable proposals and
-    their vote results, and attach it to each of them."""
-    from awards.pdf import render_request_letter
-    from emulation.documents import issue_document
-
-    proposals = list(
-        bloc_year.proposals.with_related()
-        .filter(state__in=AwardProposal.EDITABLE_STATES)
-        .order_by("award_type__order", "agency__sort_name", "person_name")
+def _letter_order(proposals) -> list[AwardProposal]:
+    return sorted(
+        proposals,
+        key=lambda p: (p.award_type.order, p.award_type.code, p.agency.sort_name, p.person_name),
     )
-    if not proposals:
-        raise ValidationError(_("Không có đề nghị nào ở trạng thái dự thảo hoặc trả lại."))
+
+
+def request_letter_preview(bloc_year, proposals) -> tuple[str, str, bytes]:
+    """The tờ trình that sending `proposals` would issue, marked DỰ THẢO and unnumbered."""
+    from awards.pdf import render_request_letter
+
+    data = render_request_letter(bloc_year, _letter_order(proposals), stamp=None)
+    return f"du-thao-to-trinh-{bloc_year.bloc.code}-{bloc_year.year}.pdf", "application/pdf", data
+
+
+def _issue_request_letter(bloc_year, proposals, *, actor):
+    """Issue the tờ trình (kind "TTr") for exactly the proposals being sent, attach it to each,
+    and supersede an earlier letter whose every proposal this one now carries."""
+    from awards.pdf import render_request_letter
+    from emulation.documents import issue_document, void_document
+
+    proposals = _letter_order(proposals)
     document = issue_document(
         kind=REQUEST_LETTER_KIND,
         kind_label="TỜ TRÌNH",
@@ -520,6 +536,17 @@ def generate_request_letter(bloc_year, *, actor):
         source=bloc_year,
         actor=actor,
     )
+    sent = {proposal.pk for proposal in proposals}
+    earlier = defaultdict(set)
+    for document_id, proposal_id in ProposalDocument.objects.filter(
+        proposal__bloc_year=bloc_year,
+        kind=Kind.REQUEST_LETTER,
+        issued_document__voided_at__isnull=True,
+    ).values_list("issued_document_id", "proposal_id"):
+        earlier[document_id].add(proposal_id)
+    for old in IssuedDocument.objects.filter(pk__in=earlier).order_by("pk"):
+        if earlier[old.pk] <= sent:
+            void_document(old, reason="", superseded_by=document, actor=actor)
     ProposalDocument.objects.filter(proposal__in=proposals, kind=Kind.REQUEST_LETTER).delete()
     ProposalDocument.objects.bulk_create(
         ProposalDocument(
@@ -550,7 +577,7 @@ def generate_request_letter(bloc_year, *, actor):
 def submit_proposals(bloc_year, proposals, *, actor) -> list[AwardProposal]:
     """The bloc head sends proposals to the province: every required paper must be in the
     dossier and no hard rule may be broken; otherwise nothing is sent and the message says
-    which proposal lacks what."""
+    which proposal lacks what. Sending issues the tờ trình listing exactly these proposals."""
     locked = _locked(proposals)
     if not locked:
         raise ValidationError(_("Chưa chọn đề nghị nào để gửi."))
@@ -576,6 +603,7 @@ def submit_proposals(bloc_year, proposals, *, actor) -> list[AwardProposal]:
         ]
     if problems:
         raise ValidationError(problems)
+    _issue_request_letter(bloc_year, locked, actor=actor)
     now = timezone.now()
     for proposal in locked:
         _transition(

@@ -187,6 +187,7 @@ def proposal_add(request, pk):
                 leads_bloc=data["leads_bloc"],
                 votes=data["votes"],
                 percent=data["percent"],
+                basis=data["basis"],
                 actor=request.user,
             )
         except ValidationError as error:
@@ -272,18 +273,18 @@ def proposal_document_remove(request, pk, document_pk):
     return redirect("awards:bloc_year_proposals", pk=bloc_year.pk)
 
 
-@require_POST
-def request_letter_generate(request, pk):
+def request_letter_preview(request, pk):
+    """The tờ trình that sending the chosen (or all editable) proposals would issue, marked
+    DỰ THẢO; the numbered letter is issued by the submission itself."""
     bloc_year, _role = get_bloc_year_for_user(request, pk, capability="can_finalize")
-    try:
-        document = services.generate_request_letter(bloc_year, actor=request.user)
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(
-            request, _("Đã phát hành tờ trình số %(number)s.") % {"number": document.number}
-        )
-    return redirect("awards:bloc_year_proposals", pk=bloc_year.pk)
+    editable = bloc_year.proposals.with_related().filter(state__in=AwardProposal.EDITABLE_STATES)
+    data = request.POST if request.method == "POST" else request.GET
+    chosen = [value for value in data.getlist("proposals") if value.isdigit()]
+    proposals = list(editable.filter(pk__in=chosen) if chosen else editable)
+    if not proposals:
+        messages.error(request, _("Không có đề nghị nào ở trạng thái dự thảo hoặc trả lại."))
+        return redirect("awards:bloc_year_proposals", pk=bloc_year.pk)
+    return pdf_response(*services.request_letter_preview(bloc_year, proposals))
 
 
 @require_POST
@@ -301,7 +302,12 @@ def proposals_submit(request, pk):
         except ValidationError as error:
             _errors(request, error)
         else:
-            messages.success(request, _("Đã gửi %(n)s đề nghị tới Sở Nội vụ.") % {"n": len(sent)})
+            letter = sent[0].documents.get(kind=ProposalDocument.Kind.REQUEST_LETTER)
+            messages.success(
+                request,
+                _("Đã gửi %(n)s đề nghị tới Sở Nội vụ kèm tờ trình số %(number)s.")
+                % {"n": len(sent), "number": letter.issued_document.number},
+            )
     else:
         messages.error(request, _("Vui lòng chọn đề nghị để gửi."))
     return redirect("awards:bloc_year_proposals", pk=bloc_year.pk)

@@ -95,19 +95,22 @@ def test_creating_proposals_again_creates_nothing_twice(bloc_year, finalized, bl
     assert ProposalDocument.objects.count() == documents
 
 
-def test_a_manual_proposal_for_an_individual_is_added_with_the_minutes(
+def test_a_manual_proposal_is_not_given_the_conference_minutes_as_its_basis(
     bloc_year, finalized, bloc_head
 ):
+    """It was not voted at the conference: those minutes are not its biên bản bình xét."""
     proposal = services.add_manual_proposal(
         bloc_year,
         agency=bloc_year.head,
         award_type=award_type("CSTD_TINH"),
         person_name="Nguyễn Văn An",
         person_title="Trưởng phòng",
+        basis="Biên bản họp bình xét của Sở Y tế ngày 10/12/2024",
         actor=bloc_head,
     )
     assert proposal.is_individual
-    assert proposal.documents.filter(kind=ProposalDocument.Kind.MINUTES).count() == 2
+    assert not proposal.documents.filter(kind=ProposalDocument.Kind.MINUTES).exists()
+    assert proposal.basis == "Biên bản họp bình xét của Sở Y tế ngày 10/12/2024"
     assert AuditEntry.objects.for_object(proposal).filter(action="awards.proposal.created")
 
 

@@ -70,14 +70,14 @@ def test_the_head_sees_the_dossier_checklist_and_the_missing_papers(
     text = response.content.decode()
     assert "Thiếu" in text and "Báo cáo thành tích" in text
     assert 'data-testid="submit-proposals"' in text
-    assert 'data-testid="generate-letter"' in text
+    assert 'data-testid="preview-letter"' in text
 
 
-def test_the_deputy_cannot_submit_or_generate_the_letter(deputy_client, bloc_year, proposal):
+def test_the_deputy_cannot_submit_or_preview_the_letter(deputy_client, bloc_year, proposal):
     text = deputy_client.get(url("bloc_year_proposals", bloc_year)).content.decode()
     assert 'data-testid="submit-proposals"' not in text
     assert deputy_client.post(url("proposals_submit", bloc_year)).status_code == 403
-    assert deputy_client.post(url("request_letter_generate", bloc_year)).status_code == 403
+    assert deputy_client.get(url("request_letter_preview", bloc_year)).status_code == 403
 
 
 def test_the_bloc_page_lists_proposals_in_fixed_queries(
@@ -173,14 +173,14 @@ def test_an_outsider_gets_404_on_every_bloc_post(outsider_client, bloc_year, pro
     for name in (
         "proposal_add",
         "proposal_upload",
-        "request_letter_generate",
+        "request_letter_preview",
         "proposals_submit",
     ):
         assert outsider_client.post(url(name, bloc_year)).status_code == 404, name
 
 
 def test_a_member_cannot_add_submit_or_issue(member_client, bloc_year):
-    for name in ("proposal_add", "request_letter_generate", "proposals_submit"):
+    for name in ("proposal_add", "request_letter_preview", "proposals_submit"):
         assert member_client.post(url(name, bloc_year)).status_code == 403, name
 
 
@@ -202,12 +202,24 @@ def test_the_head_adds_an_individual_proposal(head_client, bloc_year):
             "add-agency": bloc_year.head.pk,
             "add-person_name": unicodedata.normalize("NFD", "Nguyễn Văn Ân"),
             "add-person_title": "Trưởng phòng",
+            "add-basis": "Biên bản họp Hội đồng Thi đua - Khen thưởng Sở Y tế ngày 10/12/2024",
         },
         follow=True,
     )
     assert "Đã thêm đề nghị." in response.content.decode()
     proposal = AwardProposal.objects.get()
     assert proposal.person_name == "Nguyễn Văn Ân"
+    assert proposal.basis.startswith("Biên bản họp Hội đồng")
+
+
+def test_a_manual_proposal_without_a_basis_is_refused_with_a_message(head_client, bloc_year):
+    response = head_client.post(
+        url("proposal_add", bloc_year),
+        {"add-award_type": award_type("TTLDXS").pk, "add-agency": bloc_year.head.pk},
+        follow=True,
+    )
+    assert "Ghi căn cứ của đề nghị nhập tay." in response.content.decode()
+    assert not AwardProposal.objects.exists()
 
 
 def test_adding_for_an_agency_outside_the_bloc_is_refused(head_client, bloc_year, other_bloc_year):
@@ -220,19 +232,17 @@ def test_adding_for_an_agency_outside_the_bloc_is_refused(head_client, bloc_year
     assert "Cơ quan, đơn vị" in response.content.decode()
 
 
-def test_the_request_letter_lists_the_proposals_and_their_votes(head_client, bloc_year, proposal):
-    proposal.votes, proposal.percent = 4, 80
-    proposal.save()
-    response = head_client.post(url("request_letter_generate", bloc_year), follow=True)
-    assert "Đã phát hành tờ trình số 01/TTr-KTĐVHXH" in response.content.decode()
-    letter = proposal.documents.get(kind=ProposalDocument.Kind.REQUEST_LETTER)
-    issued = IssuedDocument.objects.get(pk=letter.issued_document_id)
-    issued.file.open("rb")
-    text = pdf_text(issued.file.read())
-    issued.file.close()
-    assert "TỜ TRÌNH" in text
-    assert "Sở Y tế" in text
-    assert "80,00" in text or "80.00" in text
+def test_the_request_letter_preview_is_a_numberless_draft_of_the_chosen_proposals(
+    head_client, bloc_year, proposal
+):
+    other = AwardProposalFactory(bloc_year=bloc_year, award_type=award_type("TTLDXS"))
+    response = head_client.post(url("request_letter_preview", bloc_year), {"proposals": [other.pk]})
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(pdf_text(response.content).split())
+    assert "DỰ THẢO" in text and "Số: /TTr-KTĐVHXH" in text
+    listed = text.split("cụ thể như sau:")[1].split("Kính đề nghị Hội đồng")[0]
+    assert other.recipient_label in listed and proposal.recipient_label not in listed
+    assert not IssuedDocument.objects.exists()
 
 
 def test_submission_says_which_papers_are_missing(head_client, bloc_year, proposal):
@@ -240,7 +250,7 @@ def test_submission_says_which_papers_are_missing(head_client, bloc_year, propos
         url("proposals_submit", bloc_year), {"proposals": [proposal.pk]}, follow=True
     )
     text = response.content.decode()
-    assert "thiếu Tờ trình đề nghị khen thưởng, Biên bản họp bình xét, Báo cáo thành tích" in text
+    assert "thiếu Biên bản họp bình xét, Báo cáo thành tích" in text
     proposal.refresh_from_db()
     assert proposal.state == State.DRAFT
 

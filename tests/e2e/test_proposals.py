@@ -8,6 +8,7 @@ council's vote and one decision for all; the agency page then lists the award.
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -135,12 +136,13 @@ def test_proposals_go_from_the_conference_to_the_agency_page(
     screenshot("proposals-head-drafts")
     for proposal in proposals:
         _upload_report(page, proposal)
-    page.get_by_test_id("generate-letter").click()
-    page.wait_for_load_state("networkidle")
-    assert page.get_by_text("Đã phát hành tờ trình số").is_visible()
+    expect(page.get_by_test_id("preview-letter")).to_be_visible()
+    with page.expect_popup() as preview:
+        page.get_by_test_id("preview-letter").click()
+    preview.value.close()
     page.get_by_test_id("submit-proposals").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("Đã gửi 3 đề nghị tới Sở Nội vụ.").is_visible()
+    assert page.get_by_text("Đã gửi 3 đề nghị tới Sở Nội vụ kèm tờ trình số").is_visible()
     screenshot("proposals-head-submitted")
     assert set(_states().values()) == {"submitted"}
 
@@ -165,7 +167,7 @@ def test_proposals_go_from_the_conference_to_the_agency_page(
     _upload_report(page, returned)
     page.get_by_test_id("submit-proposals").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("Đã gửi 1 đề nghị tới Sở Nội vụ.").is_visible()
+    assert page.get_by_text("Đã gửi 1 đề nghị tới Sở Nội vụ kèm tờ trình số").is_visible()
 
     # Staff review it again, accept all, record the council's vote and one decision.
     _switch_user(page, login, "canbo")
