@@ -8,9 +8,9 @@ council's vote and one decision for all; the agency page then lists the award.
 import datetime
 
 import pytest
-from playwright.sync_api import expect
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from awards.models import AwardProposal, AwardType
 from awards.services import voting
