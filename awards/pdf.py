@@ -93,10 +93,6 @@ class PollReport:
     runoff: "PollReport | None" = None
 
     @property
-    def number(self) -> str:
-        return self.label
-
-    @property
     def is_runoff(self) -> bool:
         return self.poll.kind == PollKind.TIE_BREAK
 
