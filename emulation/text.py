@@ -5,6 +5,7 @@ the portal stores and prints is NFC. Searching folds accents so "so y te" finds 
 """
 
 import datetime
+import functools
 import re
 import unicodedata
 
@@ -105,3 +106,49 @@ def collation_key(value: str) -> str:
         codes.append(f"{rank:06d}")
     # "!" sorts below every digit, so a name sorts before its own extensions ("Sở Y" < "Sở Y tế").
     return "".join(codes) + "!" + "".join(str(tone) for tone in tones)
+
+
+NBSP = "\u00a0"
+_PUNCTUATION = ",.;:!?()“”\"'/"
+
+
+@functools.lru_cache(maxsize=4096)
+def keep_words(value: str) -> str:
+    """Join the syllables of each Vietnamese word with no-break spaces, and a hyphenated pair of
+    words ("Văn hóa - Xã hội") into one unit, so a line breaks between words, never inside one
+    ("KHỐI THI ĐUA / VĂN HÓA - XÃ HỘI", not "… VĂN HÓA - / XÃ HỘI" or "SỰ / NGHIỆP").
+
+    Words come from pyvi's segmenter, run on the lower-cased text and mapped back onto the
+    original syllables; when the two do not line up the text is returned unchanged.
+    """
+    text = collapse_spaces(nfc(value or ""))
+    if not text:
+        return text
+    # Loading the segmenter's model takes about a second: only print templates need it.
+    from pyvi import ViTokenizer
+
+    syllables = text.split(" ")
+    words = [
+        token.split("_")
+        for token in ViTokenizer.tokenize(text.lower()).split(" ")
+        if token.strip(_PUNCTUATION + "-")
+    ]
+    glue = [False] * len(syllables)  # glue[i]: no break between syllable i and i + 1
+    position = 0
+    for word in words:
+        while position < len(syllables) and not syllables[position].strip(_PUNCTUATION + "-"):
+            position += 1
+        end = position + len(word)
+        found = [s.strip(_PUNCTUATION).lower() for s in syllables[position:end]]
+        if found != [w.strip(_PUNCTUATION) for w in word]:
+            return text
+        for index in range(position, end - 1):
+            # A comma inside a segmented "word" still marks a phrase boundary.
+            glue[index] = not syllables[index].endswith(tuple(_PUNCTUATION))
+        position = end
+    for index, syllable in enumerate(syllables):
+        if syllable == "-" and 0 < index < len(syllables) - 1:
+            glue[index - 1] = glue[index] = True
+    return "".join(
+        syllable + (NBSP if glue[index] else " ") for index, syllable in enumerate(syllables)
+    ).rstrip(" ")

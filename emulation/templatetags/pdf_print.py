@@ -1,8 +1,32 @@
 """Template helpers for print templates (templates/pdf/)."""
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+from emulation import text
 
 register = template.Library()
+
+
+@register.filter(needs_autoescape=True)
+def keep_words(value, autoescape=True):
+    """No line break inside a Vietnamese word or a hyphenated pair (see `text.keep_words`).
+
+    Each unbreakable run is a `white-space: nowrap` span with ordinary spaces: a no-break space
+    after a hyphen would still allow a break there, and ordinary spaces keep the text layer
+    searchable.
+    """
+    joined = text.keep_words(str(value or ""))
+    escape = conditional_escape if autoescape else str
+    parts = []
+    for run in joined.split(" "):
+        if text.NBSP in run:
+            inner = escape(run.replace(text.NBSP, " "))
+            parts.append(f'<span style="white-space: nowrap">{inner}</span>')
+        else:
+            parts.append(escape(run))
+    return mark_safe(" ".join(parts))
 
 
 @register.filter

@@ -1,7 +1,10 @@
 """The PDF renderer and the Decree-30 base: text, fonts, layout, page numbers, fetcher safety."""
 
 import datetime
+import subprocess
+import tempfile
 import unicodedata
+from pathlib import Path
 
 import pytest
 from django.template import engines
@@ -68,8 +71,11 @@ def test_the_sample_minutes_carry_the_decree_30_header_in_nfc(sample_pdf):
         "CHỦ TRÌ",
     ):
         assert expected in text, expected
-    # The bloc's name is printed in capitals as the issuing body (it may wrap in its column).
-    assert "KHỐI THI ĐUA VĂN HÓA" in text
+    # The bloc's name is printed in capitals as the issuing body; it wraps between words, never
+    # inside "VĂN HÓA - XÃ HỘI".
+    lines = [line.strip() for line in text.splitlines()]
+    assert any(line.startswith("KHỐI THI ĐUA") for line in lines)
+    assert any("VĂN HÓA - XÃ HỘI" in line for line in lines)
 
 
 def test_the_national_name_and_motto_each_sit_on_one_line(sample_pdf):
@@ -315,3 +321,35 @@ def test_a_pair_of_signatures_prints_names_on_the_same_line():
     data = render_pdf("pdf/sample_minutes.html", _minutes_context(signature_blocks=blocks))
     lines = pdf_text(data).splitlines()
     assert any("Trần Thị Thư" in line and "Nguyễn Văn Trưởng" in line for line in lines)
+
+
+def test_a_draft_is_marked_on_every_page_without_letters_in_the_text_layer():
+    data = render_pdf(
+        "pdf/sample_minutes.html", _minutes_context(draft=True, blank_lines=range(60))
+    )
+    assert pdf_page_count(data) >= 2
+    pages = [pdf_text(data, first=n, last=n) for n in range(1, pdf_page_count(data) + 1)]
+    # The label is printed once, as one word; the watermark on every page is drawn, not typed.
+    assert pages[0].count("DỰ THẢO") == 1
+    assert all("DỰ THẢO" not in page for page in pages[1:])
+    for page in pages:
+        lines = {line.strip() for line in page.splitlines()}
+        assert not lines & {"D", "Ự", "T", "H", "Ả", "O", "DỰ", "THẢO"}
+    # …and it is seen: page 2 carries more ink than the same page of the final paper.
+    final = render_pdf("pdf/sample_minutes.html", _minutes_context(blank_lines=range(60)))
+    assert page_ink(data, 2) > page_ink(final, 2) * 1.15
+
+
+def page_ink(data: bytes, page: int) -> float:
+    """The share of a page's area covered in ink (0–1), from a low-resolution grey render."""
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "doc.pdf"
+        source.write_bytes(data)
+        subprocess.run(
+            ["pdftoppm", "-gray", "-png", "-r", "30", "-f", str(page), "-l", str(page)]
+            + [str(source), f"{folder}/p"],
+            check=True,
+        )
+        image = Image.open(next(Path(folder).glob("p*.png"))).convert("L")
+        pixels = image.tobytes()
+    return sum(255 - value for value in pixels) / (255 * len(pixels))

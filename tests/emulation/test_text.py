@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 from django.template import Context, Template
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from emulation.text import (
@@ -13,6 +13,7 @@ from emulation.text import (
     collation_key,
     document_date,
     fold,
+    keep_words,
     nfc,
     upper_vn,
     vn_slugify,
@@ -195,3 +196,24 @@ def test_docdate_filter_prints_the_decree_30_date():
 @pytest.mark.parametrize(("value", "text"), [(3, "03"), ("7", "07"), (12, "12"), ("", "")])
 def test_two_digits_filter_pads_counts_below_ten(value, text):
     assert render("{{ value|two_digits }}", value=value) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "joined"),
+    [
+        ("KHỐI THI ĐUA VĂN HÓA - XÃ HỘI", "KHỐI THI_ĐUA VĂN_HÓA_-_XÃ_HỘI"),
+        ("TM. KHỐI THI ĐUA VĂN HÓA - XÃ HỘI", "TM. KHỐI THI_ĐUA VĂN_HÓA_-_XÃ_HỘI"),
+        ("ĐƠN VỊ SỰ NGHIỆP", "ĐƠN_VỊ SỰ_NGHIỆP"),
+        ("TRƯỜNG CHÍNH TRỊ TỈNH", "TRƯỜNG CHÍNH_TRỊ TỈNH"),
+        ("SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH", "SỞ VĂN_HÓA, THỂ_THAO VÀ DU_LỊCH"),
+    ],
+)
+def test_keep_words_joins_the_syllables_of_each_word(text, joined):
+    assert keep_words(text).replace("\u00a0", "_") == joined
+
+
+@given(st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạếềểễệốồổỗộớờởỡợ ,.-", max_size=60))
+@settings(max_examples=60, deadline=None)
+def test_keep_words_changes_only_which_spaces_may_break(text):
+    joined = keep_words(text)
+    assert joined.replace("\u00a0", " ") == collapse_spaces(text)
