@@ -308,7 +308,7 @@ class Attendance(models.Model):
 class PollQuerySet(models.QuerySet):
     def for_list(self):
         return (
-            self.select_related("award_type", "parent")
+            self.select_related("award_type", "parent", "bloc_year__bloc")
             .prefetch_related("candidates__agency")
             .order_by("order", "pk")
         )
@@ -415,10 +415,11 @@ class Poll(models.Model):
     def title(self) -> str:
         if self.kind == PollKind.AWARD:
             return str(self.award_type)
+        leader = "cụm" if self.bloc_year.bloc.kind == "cum" else "khối"
         if self.kind == PollKind.NEXT_HEAD:
-            return f"Bầu Trưởng khối năm {self.bloc_year.year + 1}"
+            return f"Bầu Trưởng {leader} năm {self.bloc_year.year + 1}"
         if self.kind == PollKind.NEXT_DEPUTY:
-            return f"Bầu Phó Trưởng khối năm {self.bloc_year.year + 1}"
+            return f"Bầu Phó Trưởng {leader} năm {self.bloc_year.year + 1}"
         return f"Bỏ phiếu lại: {self.parent.title}"
 
     def can_move_to(self, state) -> bool:
