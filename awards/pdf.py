@@ -682,6 +682,7 @@ def render_request_letter(bloc_year, proposals, *, stamp=None) -> bytes:
                 for award, items in _grouped(proposals)
             ],
             "attachments": attachments,
+            "recipients": ["Như trên;", "Các đơn vị thành viên khối;", "Lưu: VT."],
             "signature_blocks": [
                 SignatureBlock(
                     authority=f"TM. {bloc_year.bloc.name}",

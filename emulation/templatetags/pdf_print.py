@@ -47,11 +47,3 @@ def signature_rows(blocks, columns=2):
     elif rows and len(rows[-1]) < columns:
         rows[-1] = rows[-1] + [None] * (columns - len(rows[-1]))
     return rows
-
-
-@register.filter
-def keep_last_words(value):
-    """Join the last two words with a no-break space so a wrapped heading never leaves one
-    word alone on its last line ("… VĂN HÓA - / XÃ HỘI", not "… - XÃ / HỘI")."""
-    head, _, last = str(value or "").rpartition(" ")
-    return f"{head}\u00a0{last}" if head else last
