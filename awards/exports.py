@@ -2,8 +2,9 @@
 
 from itertools import groupby
 
-from awards.pdf import council_proposals
+from awards.pdf import council_list_notes, council_proposals
 from awards.services.ledger import award_statistics
+from awards.services.proposals import year_eligibility
 from emulation.excel import Exporter, Sheet
 
 COUNCIL_HEADERS = [
@@ -17,6 +18,7 @@ COUNCIL_HEADERS = [
     "Tỷ lệ phiếu (%)",
     "Trạng thái",
     "Tỷ lệ tán thành của Hội đồng (%)",
+    "Ghi chú",
 ]
 
 
@@ -32,6 +34,7 @@ class CouncilListExporter(Exporter):
 
     def sheets(self) -> list[Sheet]:
         proposals = list(council_proposals(self.year, self.award_type))
+        notes = council_list_notes(proposals, year_eligibility(self.year, []).quotas)
         sheets = []
         for award, items in groupby(proposals, key=lambda p: p.award_type):
             rows = [
@@ -46,6 +49,7 @@ class CouncilListExporter(Exporter):
                     p.percent,
                     p.get_state_display(),
                     p.council_percent,
+                    "; ".join(notes.get(p.pk, [])),
                 ]
                 for index, p in enumerate(items, start=1)
             ]

@@ -711,23 +711,61 @@ def council_proposals(year: int, award_type=None):
     return queryset
 
 
-def council_list_pdf(year: int, award_type=None, *, quotas=()) -> tuple[str, str, bytes]:
-    """The province's "Danh sách đề nghị khen thưởng" for the council's papers (Decree 30)."""
+def council_list_notes(proposals, quotas) -> dict[int, list[str]]:
+    """What the council list's "Ghi chú" says of each row: a proposal beyond its award's
+    quota (for the Government Flag: 20 % of the units leading their bloc), or one for a
+    quota award whose unit does not lead its bloc."""
+    notes: dict[int, list[str]] = {}
+    by_code = {quota.rule.award_code: quota for quota in quotas}
+    for proposal in proposals:
+        quota = by_code.get(proposal.award_type.code)
+        if quota is None:
+            continue
+        if quota.exceeded:
+            notes.setdefault(proposal.pk, []).append(
+                f"Vượt hạn mức: {quota.proposed} đề nghị, hạn mức {quota.limit}"
+            )
+        if not proposal.leads_bloc:
+            notes.setdefault(proposal.pk, []).append("Không phải đơn vị dẫn đầu khối")
+    return notes
+
+
+def council_list_pdf(year: int, award_type=None, *, quotas=(), stamp=None):
+    """The province's "Danh sách đề nghị khen thưởng" for the council's papers (Decree 30),
+    issued by the province body in settings; without `stamp` a DỰ THẢO preview."""
     proposals = list(council_proposals(year, award_type))
+    notes = council_list_notes(proposals, quotas)
     data = render_pdf(
         "pdf/council_list.html",
         {
-            "issuer_name": "Sở Nội vụ",
+            "issuer_name": settings.PROVINCE_OFFICE_NAME,
             "doc_type": "DANH SÁCH",
-            "subject": f"Đề nghị khen thưởng năm {year} trình Hội đồng Thi đua - Khen thưởng tỉnh",
-            "doc_date": timezone.localdate(),
+            "subject": council_list_title(year, award_type),
+            "doc_date": stamp.dated if stamp else timezone.localdate(),
+            "stamp": stamp,
+            "draft": stamp is None,
+            "number": None if stamp else f"      /DS-{settings.PROVINCE_OFFICE_CODE}",
             "year": year,
-            "groups": _grouped(proposals),
+            "groups": [
+                (award, [(p, notes.get(p.pk, [])) for p in items])
+                for award, items in _grouped(proposals)
+            ],
             "quotas": quotas,
+            "recipients": ["Hội đồng Thi đua - Khen thưởng tỉnh;", "Lưu: VT."],
             "signature_blocks": [
-                SignatureBlock(authority="KT. GIÁM ĐỐC", position="PHÓ GIÁM ĐỐC", note="")
+                SignatureBlock(
+                    authority=settings.COUNCIL_LIST_SIGNER_AUTHORITY,
+                    position=settings.COUNCIL_LIST_SIGNER_TITLE,
+                    name=settings.COUNCIL_LIST_SIGNER_NAME,
+                    note="",
+                )
             ],
         },
     )
     suffix = f"-{vn_slugify(award_type.code)}" if award_type else ""
     return f"danh-sach-de-nghi-khen-thuong-{year}{suffix}.pdf", "application/pdf", data
+
+
+def council_list_title(year: int, award_type=None) -> str:
+    which = f" ({award_type.label})" if award_type else ""
+    return f"Đề nghị khen thưởng năm {year}{which} trình Hội đồng Thi đua - Khen thưởng tỉnh"

@@ -116,6 +116,16 @@ urlpatterns = [
         proposal_views.council_list_pdf_view,
         name="council_list_pdf",
     ),
+    path(
+        "proposals/council-list/issue/",
+        proposal_views.council_list_issue,
+        name="council_list_issue",
+    ),
+    path(
+        "proposals/council-list/<int:pk>.pdf",
+        proposal_views.council_list_issued,
+        name="council_list_issued",
+    ),
     path("ledger/", ledger_views.ledger, name="ledger"),
     path("ledger/<int:record_pk>/revoke/", ledger_views.award_revoke, name="award_revoke"),
     path("ledger/statistics/", ledger_views.award_statistics, name="award_statistics"),

@@ -73,6 +73,13 @@ PROVINCE_NAME = env_str("PROVINCE_NAME", "Hà Nam")
 DOCUMENT_PLACE = env_str("DOCUMENT_PLACE", PROVINCE_NAME)
 # Public address printed on issued documents so a reader knows where to verify them.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The province body that issues the council's papers, as printed in their heading and number
+# ("Sở Nội vụ", "05/DS-SNV"), and who signs the list of proposals for the council.
+PROVINCE_OFFICE_NAME = env_str("PROVINCE_OFFICE_NAME", "Sở Nội vụ")
+PROVINCE_OFFICE_CODE = env_str("PROVINCE_OFFICE_CODE", "SNV")
+COUNCIL_LIST_SIGNER_AUTHORITY = env_str("COUNCIL_LIST_SIGNER_AUTHORITY", "KT. GIÁM ĐỐC")
+COUNCIL_LIST_SIGNER_TITLE = env_str("COUNCIL_LIST_SIGNER_TITLE", "PHÓ GIÁM ĐỐC")
+COUNCIL_LIST_SIGNER_NAME = env_str("COUNCIL_LIST_SIGNER_NAME", "")
 # Print a number ("Phiếu số: 01") on each ballot paper. Off: the papers are identical, as most
 # provinces print them, and the PDF repeats one rendered page (fast); on: every page is rendered.
 BALLOT_PAPER_SERIALS = env_bool("BALLOT_PAPER_SERIALS", False)

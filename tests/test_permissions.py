@@ -121,6 +121,13 @@ def eligibility_rule_pk():
     return EligibilityRule.objects.get(kind="quota", award_type__code="CO_CP").pk
 
 
+def council_list_pk():
+    """An issued council list (the staff's list of proposals for the council)."""
+    from awards.services.proposals import issue_council_list
+
+    return issue_council_list(2024, actor=None).pk
+
+
 def award_type_pk():
     from awards.models import AwardType
 
@@ -295,6 +302,11 @@ MATRIX = [
     ("proposal_workspace", lambda by: reverse("awards:proposal_workspace"), staff_only()),
     ("council_list_export", lambda by: reverse("awards:council_list_export"), staff_only()),
     ("council_list_pdf", lambda by: reverse("awards:council_list_pdf"), staff_only()),
+    (
+        "council_list_issued",
+        lambda by: reverse("awards:council_list_issued", args=[council_list_pk()]),
+        staff_only(),
+    ),
     ("ledger", lambda by: reverse("awards:ledger"), staff_only()),
     (
         "award_revoke",
@@ -420,6 +432,7 @@ def test_every_named_url_is_in_the_matrix():
 # URL names reached only by POST (forms on other pages); their permission tests live with the
 # feature's view tests.
 POST_ONLY: list[str] = [
+    "council_list_issue",  # tests/awards/test_council_list.py
     # covenants and registrations (tests/blocs/test_covenant_views.py)
     "covenant_create",
     "covenant_open",

@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -568,6 +569,54 @@ def _issue_request_letter(bloc_year, proposals, *, actor):
             data=facts(document=document.number),
         )
     return document
+
+
+COUNCIL_LIST_KIND = "DS"
+
+
+@transaction.atomic
+def issue_council_list(year: int, award_type=None, *, actor) -> IssuedDocument:
+    """Issue the council's list of proposals (numbered by the province body, verifiable); a
+    list issued again for the same year and award supersedes the earlier one."""
+    from awards.pdf import council_list_pdf, council_list_title
+    from emulation.documents import issue_document, void_document
+
+    quotas = year_eligibility(year, []).quotas
+    title = council_list_title(year, award_type)
+    earlier = list(
+        IssuedDocument.objects.filter(
+            kind=COUNCIL_LIST_KIND,
+            issuer_code=settings.PROVINCE_OFFICE_CODE,
+            title=title,
+            voided_at__isnull=True,
+        )
+    )
+    document = issue_document(
+        kind=COUNCIL_LIST_KIND,
+        kind_label="Danh sách đề nghị khen thưởng",
+        issuer_code=settings.PROVINCE_OFFICE_CODE,
+        issuer_name=settings.PROVINCE_OFFICE_NAME,
+        title=title,
+        render=lambda stamp: council_list_pdf(year, award_type, quotas=quotas, stamp=stamp)[2],
+        actor=actor,
+    )
+    for old in earlier:
+        void_document(old, reason="", superseded_by=document, actor=actor)
+    return document
+
+
+def latest_council_list(year: int, award_type=None) -> IssuedDocument | None:
+    from awards.pdf import council_list_title
+
+    return (
+        IssuedDocument.objects.filter(
+            kind=COUNCIL_LIST_KIND,
+            title=council_list_title(year, award_type),
+            voided_at__isnull=True,
+        )
+        .order_by("-issued_at")
+        .first()
+    )
 
 
 # --- State moves --------------------------------------------------------------------------

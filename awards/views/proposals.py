@@ -33,8 +33,9 @@ from blocs.overview import OverviewColumn
 from blocs.panels import Panel
 from blocs.permissions import get_bloc_year_for_user, require_province_staff
 from emulation.audit import log_action
+from emulation.documents import document_filename, read_document
 from emulation.excel import export_response
-from emulation.models import AuditEntry
+from emulation.models import AuditEntry, IssuedDocument
 from emulation.pdf import pdf_response
 
 State = AwardProposal.State
@@ -371,6 +372,10 @@ def proposal_workspace(request):
             "rows": rows,
             "page": page,
             "quotas": eligibility.quotas,
+            "council_list": services.latest_council_list(
+                year,
+                AwardType.objects.filter(pk=int(award_id)).first() if award_id.isdigit() else None,
+            ),
             "blocs": Bloc.objects.filter(years__year=year).order_by("sort_name"),
             "award_types": award_types,
             "states": State.choices,
@@ -562,12 +567,41 @@ def council_list_export(request):
 
 @require_GET
 def council_list_pdf_view(request):
-    """The council's list as a Decree-30 PDF "Danh sách đề nghị khen thưởng"."""
+    """The council's list as a Decree-30 PDF "Danh sách đề nghị khen thưởng": the DỰ THẢO
+    preview of what issuing it would print."""
     require_province_staff(request)
     year = _year(request)
     award_type = _award_type_param(request)
     quotas = services.year_eligibility(year, []).quotas
-    return pdf_response(*council_list_pdf(year, award_type, quotas=quotas))
+    filename, content_type, data = council_list_pdf(year, award_type, quotas=quotas)
+    return pdf_response(f"du-thao-{filename}", content_type, data)
+
+
+@require_POST
+def council_list_issue(request):
+    """Issue the council's list with a number of the province body (verifiable at /verify/)."""
+    require_province_staff(request)
+    year = _year(request)
+    award_type = (
+        get_object_or_404(AwardType, pk=int(request.POST["award_type"]))
+        if (request.POST.get("award_type", "").isdigit())
+        else None
+    )
+    document = services.issue_council_list(year, award_type, actor=request.user)
+    messages.success(
+        request,
+        _("Đã phát hành danh sách đề nghị khen thưởng số %(number)s.")
+        % {"number": document.number},
+    )
+    return redirect(_workspace_url(request))
+
+
+@require_GET
+def council_list_issued(request, pk):
+    """An issued council list, as stored."""
+    require_province_staff(request)
+    document = get_object_or_404(IssuedDocument, pk=pk, kind=services.COUNCIL_LIST_KIND)
+    return pdf_response(document_filename(document), "application/pdf", read_document(document))
 
 
 # --- Registries: bloc-year panel and overview column --------------------------------------
