@@ -99,10 +99,12 @@ _FONT_CSS = CSS(
 _RENDER_LOCK = threading.Lock()
 
 
-def html_to_pdf(html: str) -> bytes:
+def html_to_pdf(html: str, *, archival: bool = False) -> bytes:
     """PDF bytes for an HTML string, with the portal's fonts and the static-only fetcher.
 
     The text is normalised to NFC first: whatever form the data arrived in, the print is NFC.
+    `archival` writes PDF/A-2b (XMP identification, sRGB output intent), the form an issued
+    document is stored and filed in; a PAdES signature applied afterwards keeps it valid.
     """
     document = HTML(
         string=unicodedata.normalize("NFC", html), base_url=BASE_URL, url_fetcher=_FETCHER
@@ -110,7 +112,10 @@ def html_to_pdf(html: str) -> bytes:
     try:
         with _RENDER_LOCK:
             return document.write_pdf(
-                stylesheets=[_FONT_CSS], font_config=_FONT_CONFIG, pdf_identifier=None
+                stylesheets=[_FONT_CSS],
+                font_config=_FONT_CONFIG,
+                pdf_identifier=None,
+                pdf_variant="pdf/a-2b" if archival else None,
             )
     except FatalURLFetchingError as error:
         raise PdfRenderError(str(error.__cause__ or error)) from error.__cause__
@@ -145,7 +150,8 @@ def draft_mark_svg(text: str = "DỰ THẢO") -> str:
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
-    """Render a print template (extending "pdf/base.html") with `context` to PDF bytes.
+    """Render a print template (extending "pdf/base.html") with `context` to PDF bytes; with a
+    `stamp` (an issued document) as PDF/A-2b.
 
     `draft=True` marks every page DỰ THẢO (outlined watermark) and prints "DỰ THẢO" once above
     the document type.
@@ -163,7 +169,9 @@ def render_pdf(template_name: str, context: dict) -> bytes:
         context["draft_mark"] = draft_mark_svg()
     if context["doc_date"] is None and context["stamp"] is not None:
         context["doc_date"] = context["stamp"].dated
-    return html_to_pdf(render_to_string(template_name, context))
+    # An issued document (one with a stamp) is filed as PDF/A-2b.
+    archival = context["stamp"] is not None
+    return html_to_pdf(render_to_string(template_name, context), archival=archival)
 
 
 def pdf_response(filename: str, content_type: str, data: bytes, *, inline: bool = True):

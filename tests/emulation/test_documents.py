@@ -2,8 +2,10 @@
 
 import datetime
 import hashlib
+import io
 import threading
 
+import pikepdf
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -265,3 +267,35 @@ def test_two_threads_creating_the_first_counter_row_at_once_do_not_fail(province
         "03/BB-KTĐMOI",
         "04/BB-KTĐMOI",
     ]
+
+
+def test_an_issued_document_is_pdf_a_2b_with_its_output_intent(bloc_year, staff):
+    document = issued_document(
+        bloc_year,
+        actor=staff,
+        render=lambda stamp: render_pdf(
+            "pdf/sample_minutes.html",
+            {
+                "issuer_name": bloc_year.bloc.name,
+                "doc_type": "Biên bản",
+                "members": ["Sở Y tế"],
+                "blank_lines": range(2),
+                "signature_blocks": [],
+                "stamp": stamp,
+            },
+        ),
+    )
+    with pikepdf.open(io.BytesIO(read_document(document))) as pdf:
+        with pdf.open_metadata() as xmp:
+            assert xmp["pdfaid:part"] == "2" and xmp["pdfaid:conformance"] == "B"
+        intent = pdf.Root.OutputIntents[0]
+        assert intent.S == "/GTS_PDFA1" and "/DestOutputProfile" in intent
+
+
+def test_a_draft_is_not_marked_as_an_archival_pdf():
+    data = render_pdf(
+        "pdf/sample_minutes.html",
+        {"issuer_name": "Khối", "doc_type": "Biên bản", "members": [], "blank_lines": range(1)},
+    )
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert "/OutputIntents" not in pdf.Root
