@@ -29,6 +29,7 @@ from awards.models import (
 from awards.rules import KHOI, base_words, describe, for_unit, unit_of
 from awards.tally import TallyResult, format_percent, percent_of
 from blocs.models import Membership
+from emulation.documents import unnumbered
 from emulation.pdf import SignatureBlock, render_pdf
 from emulation.text import vn_slugify
 
@@ -343,7 +344,7 @@ def _issuer(session):
 
 
 def _number(session, stamp):
-    return None if stamp else f"      /BB-{session.bloc_year.bloc.code}"
+    return None if stamp else unnumbered("BB", session.bloc_year.bloc.code)
 
 
 def committee_columns(count: int) -> int:
@@ -673,7 +674,7 @@ def render_request_letter(bloc_year, proposals, *, stamp=None) -> bytes:
             "doc_date": stamp.dated if stamp else timezone.localdate(),
             "stamp": stamp,
             "draft": stamp is None,
-            "number": None if stamp else f"      /TTr-{bloc_year.bloc.code}",
+            "number": None if stamp else unnumbered("TTr", bloc_year.bloc.code),
             "bloc_year": bloc_year,
             "session": session if voted else None,
             "manual_count": len(proposals) - len(voted),
@@ -744,7 +745,7 @@ def council_list_pdf(year: int, award_type=None, *, quotas=(), stamp=None):
             "doc_date": stamp.dated if stamp else timezone.localdate(),
             "stamp": stamp,
             "draft": stamp is None,
-            "number": None if stamp else f"      /DS-{settings.PROVINCE_OFFICE_CODE}",
+            "number": None if stamp else unnumbered("DS", settings.PROVINCE_OFFICE_CODE),
             "year": year,
             "groups": [
                 (award, [(p, notes.get(p.pk, [])) for p in items])

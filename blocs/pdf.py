@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 
 from blocs.models import Covenant, CovenantSignature
 from blocs.services.covenants import members_of, registration_summary
+from emulation.documents import unnumbered
 from emulation.pdf import SignatureBlock, render_pdf
 from emulation.text import vn_slugify
 from emulation.uploads import read_private_file
@@ -53,7 +54,7 @@ def _context(covenant: Covenant, *, signed: bool, stamp=None) -> dict:
         "covenant": covenant,
         "bloc_year": bloc_year,
         "issuer_name": bloc_year.bloc.name,
-        "number": "" if stamp else f"      /GU-{bloc_year.bloc.code}",
+        "number": "" if stamp else unnumbered("GU", bloc_year.bloc.code),
         "doc_date": covenant.conference_date,
         "doc_type": covenant.title,
         "title": covenant.title,

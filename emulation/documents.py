@@ -64,6 +64,12 @@ def format_number(sequence: int, kind: str, issuer_code: str) -> str:
     return f"{document_number(sequence)}/{kind}-{issuer_code}"
 
 
+def unnumbered(kind: str, issuer_code: str) -> str:
+    """The number line of a paper not (yet) issued: room to write the number by hand,
+    "……/BB-KTĐVHXH" (spaces would collapse in print)."""
+    return f"……/{kind}-{issuer_code}"
+
+
 def new_verification_code() -> str:
     raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
@@ -322,8 +328,8 @@ def sample_minutes_pdf(bloc_year, *, on: date | None = None, blank_lines: int = 
             "bloc_year": bloc_year,
             "members": members,
             "issuer_name": bloc_year.bloc.name,
-            "number": f"      /BB-{bloc_year.bloc.code}",
-            "doc_date": on or timezone.localdate(),
+            "number": unnumbered("BB", bloc_year.bloc.code),
+            "doc_date": on,
             "doc_type": "Biên bản",
             "subject": f"Hội nghị {bloc_year.bloc.name} năm {bloc_year.year}",
             "blank_lines": range(blank_lines),

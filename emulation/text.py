@@ -82,7 +82,8 @@ def vn_sort_key(value: str) -> tuple:
 def document_date(value: datetime.date) -> str:
     """Decree 30 date: "ngày 05 tháng 02 năm 2024" (zero for days < 10 and months 1–2)."""
     if not value:
-        return "ngày     tháng     năm     "
+        # Spaces collapse in print: dots leave room to write the date by hand.
+        return "ngày …… tháng …… năm ……"
     month = f"{value.month:02d}" if value.month < 3 else str(value.month)
     return f"ngày {value.day:02d} tháng {month} năm {value.year}"
 

@@ -42,7 +42,7 @@ def text(data):
 def test_the_preview_is_a_numberless_draft(staff_client, two_flags):
     response = staff_client.get(reverse("awards:council_list_pdf") + "?year=2024")
     body = text(response.content)
-    assert "DỰ THẢO" in body and "Số: /DS-SNV" in body
+    assert "DỰ THẢO" in body and "Số: ……/DS-SNV" in body
     assert "SỞ NỘI VỤ" in body
     assert not IssuedDocument.objects.exists()
 

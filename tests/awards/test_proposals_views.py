@@ -239,7 +239,7 @@ def test_the_request_letter_preview_is_a_numberless_draft_of_the_chosen_proposal
     response = head_client.post(url("request_letter_preview", bloc_year), {"proposals": [other.pk]})
     assert response["Content-Type"] == "application/pdf"
     text = " ".join(pdf_text(response.content).split())
-    assert "DỰ THẢO" in text and "Số: /TTr-KTĐVHXH" in text
+    assert "DỰ THẢO" in text and "Số: ……/TTr-KTĐVHXH" in text
     listed = text.split("cụ thể như sau:")[1].split("Kính đề nghị Hội đồng")[0]
     assert other.recipient_label in listed and proposal.recipient_label not in listed
     assert not IssuedDocument.objects.exists()

@@ -353,3 +353,13 @@ def page_ink(data: bytes, page: int) -> float:
         image = Image.open(next(Path(folder).glob("p*.png"))).convert("L")
         pixels = image.tobytes()
     return sum(255 - value for value in pixels) / (255 * len(pixels))
+
+
+def test_the_sample_minutes_leave_the_date_and_number_to_be_written_by_hand(db):
+    """A blank form for a past year must not print today's date or collapse the number."""
+    bloc_year = bloc_year_with_members(3)
+    _name, _type, data = sample_minutes_pdf(bloc_year)
+    text = " ".join(pdf_text(data).split())
+    assert "Số: ……/BB-" in text
+    assert "ngày …… tháng …… năm ……" in text
+    assert f"năm {datetime.date.today().year}," not in text
