@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 from emulation import signing
 from emulation.audit import log_action
 from emulation.models import DocumentCounter, IssuedDocument
-from emulation.pdf import SignatureBlock, render_pdf
+from emulation.pdf import SignatureBlock, html_to_pdf, render_pdf
 from emulation.text import collapse_spaces, document_number, vn_slugify
 from emulation.uploads import discard_private_file, store_private_file
 
@@ -135,6 +136,35 @@ def merge_pdfs(data: bytes, extra: Iterable[bytes]) -> bytes:
     return output.getvalue()
 
 
+def _page_count(data: bytes) -> int:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
+
+
+def stamp_appended_pages(data: bytes, stamp: IssuedDocumentStamp, *, first: int) -> bytes:
+    """Print on every page from `first` on (attached copies, such as members' signed pages)
+    the page number and the footer the document's own pages carry, so a page taken out of
+    the file still says which document it belongs to."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        total = len(pdf.pages)
+        if first > total:
+            return data
+        overlay_html = render_to_string(
+            "pdf/appended_pages.html",
+            {"stamp": stamp, "numbers": range(first, total + 1)},
+        )
+        with pikepdf.open(io.BytesIO(html_to_pdf(overlay_html))) as overlay:
+            for index, page in enumerate(pdf.pages[first - 1 :]):
+                page.add_overlay(overlay.pages[index])
+            output = io.BytesIO()
+            pdf.save(output)
+    return output.getvalue()
+
+
 @transaction.atomic
 def issue_document(
     *,
@@ -181,7 +211,9 @@ def issue_document(
     data = render(stamp)
     if not data.startswith(b"%PDF-"):
         raise ValueError("render(stamp) must return PDF bytes.")
-    data = merge_pdfs(data, extra_pdfs)
+    if extra_pdfs:
+        own_pages = _page_count(data)
+        data = stamp_appended_pages(merge_pdfs(data, extra_pdfs), stamp, first=own_pages + 1)
     signed = signing.signing_configured()
     if signed:
         data = signing.sign_pdf(

@@ -174,6 +174,19 @@ def test_extra_pdfs_are_appended_after_the_rendered_pages(bloc_year, staff):
     assert entry.data["appended_files"] == 2
 
 
+def test_appended_pages_carry_the_page_number_and_the_documents_footer(bloc_year, staff):
+    """A signed page taken out of the file still says which document it belongs to."""
+    document = issued_document(bloc_year, actor=staff, append_pdfs=[tiny_pdf("a"), tiny_pdf("b")])
+    data = read_document(document)
+    for page in (2, 3):
+        text = " ".join(pdf_text(data, first=page, last=page).split())
+        assert text.startswith(str(page)) or f" {page} " in f" {text} "
+        assert f"Bản đính kèm văn bản số {document.number}" in text
+        assert document.verification_code in text
+    first = " ".join(pdf_text(data, first=1, last=1).split())
+    assert "Bản đính kèm" not in first
+
+
 def test_merging_a_broken_pdf_is_refused():
     with pytest.raises(ValidationError):
         merge_pdfs(tiny_pdf("a"), [b"%PDF-1.7\nnot really a pdf"])
