@@ -199,9 +199,13 @@ def covenant_issue(request, pk):
 
 
 def covenant_pdf_view(request, pk):
-    """The covenant as it stands (a draft is marked DỰ THẢO), for printing before the conference."""
+    """The covenant as it stands (a draft is marked DỰ THẢO), for printing before the conference;
+    once issued, only the issued document itself, so no unnumbered copy circulates."""
     bloc_year, _role = get_bloc_year_for_user(request, pk)
     covenant = _covenant_or_404(bloc_year)
+    document = covenant.document
+    if document is not None and not document.voided_at:
+        return pdf_response(document_filename(document), "application/pdf", read_document(document))
     return pdf_response(*covenant_pdf(covenant))
 
 

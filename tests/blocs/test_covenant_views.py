@@ -535,6 +535,9 @@ def test_the_head_records_paper_signatures_for_everyone_and_issues(
     download = head_client.get(_url("covenant_signed_pdf", bloc_year))
     assert download.status_code == 200 and download.content.startswith(b"%PDF-")
     assert "giao-uoc" in download["Content-Disposition"]
+    # Once issued, "In giao ước" serves the issued file, never an unnumbered copy.
+    printed = head_client.get(_url("covenant_pdf", bloc_year))
+    assert printed.content == download.content
 
 
 def test_reopening_an_issued_covenant_voids_its_document(staff_client, bloc_year, province_staff):
