@@ -367,6 +367,7 @@ def count_minutes_pdf(session: VotingSession, *, stamp=None):
     context = {
         **_issuer(session),
         "stamp": stamp,
+        "draft": stamp is None,
         "number": _number(session, stamp),
         "doc_date": timezone.localtime(session.held_at).date(),
         "doc_type": "Biên bản",
@@ -410,6 +411,7 @@ def conference_minutes_pdf(session: VotingSession, *, stamp=None):
     context = {
         **_issuer(session),
         "stamp": stamp,
+        "draft": stamp is None,
         "number": _number(session, stamp),
         "doc_date": timezone.localtime(session.held_at).date(),
         "doc_type": "Biên bản",

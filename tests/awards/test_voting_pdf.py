@@ -467,3 +467,16 @@ def test_the_held_at_time_is_the_local_time(conference):
     text = flat(pdf_text(count_minutes_pdf(session)[2]))
     held = timezone.localtime(session.held_at)
     assert f"vào hồi {held:%H} giờ {held:%M}" in text
+
+
+def test_a_minutes_preview_is_marked_draft_and_the_issued_minutes_are_not(conference):
+    from emulation.documents import read_document
+
+    session, _poll, _ids = conference
+    for render in (count_minutes_pdf, conference_minutes_pdf):
+        preview = " ".join(pdf_text(render(session)[2]).split())
+        assert "DỰ THẢO" in preview and "Số: ……/BB-" in preview
+    voting.finalize_session(session, actor=None)
+    session.refresh_from_db()
+    for document in (session.count_minutes, session.conference_minutes):
+        assert "DỰ THẢO" not in pdf_text(read_document(document))
