@@ -218,3 +218,37 @@ def flip_byte(data: bytes, index: int) -> bytes:
     changed = bytearray(data)
     changed[index] ^= 0x01
     return bytes(changed)
+
+
+def ink_in_margins(
+    data: bytes, *, left_mm: float, right_mm: float, dpi: int = 50, tolerance_mm: float = 1.0
+) -> list[str]:
+    """Where a document's ink enters its left or right margin: "page 3: right, 5.6 mm from
+    the edge", one entry per page and side (empty when every page keeps its margins)."""
+    from PIL import Image
+
+    found = []
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "doc.pdf"
+        source.write_bytes(data)
+        subprocess.run(
+            ["pdftoppm", "-gray", "-png", "-r", str(dpi), str(source), f"{folder}/p"],
+            check=True,
+            capture_output=True,
+        )
+        for number, png in enumerate(sorted(Path(folder).glob("p*.png")), start=1):
+            image = Image.open(png).convert("L")
+            width, height = image.size
+            px_per_mm = width / 210
+            dark = image.point(lambda value: 255 if value < 128 else 0)
+            left = dark.crop((0, 0, int((left_mm - tolerance_mm) * px_per_mm), height))
+            right_start = width - int((right_mm - tolerance_mm) * px_per_mm)
+            right = dark.crop((right_start, 0, width, height))
+            if left.getbbox():
+                box = left.getbbox()
+                found.append(f"page {number}: left, {box[0] / px_per_mm:.1f} mm from the edge")
+            if right.getbbox():
+                box = right.getbbox()
+                edge = (width - right_start - box[2]) / px_per_mm
+                found.append(f"page {number}: right, {edge:.1f} mm from the edge")
+    return found
