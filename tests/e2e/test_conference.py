@@ -1,18 +1,35 @@
-"""The whole 2024 conference of the demo "Khối thi đua Văn hóa - Xã hội", in a real browser.
+"""The whole 2024 conference of the demo "Khối thi đua Văn hóa - Xã hội", in a real browser, at
+1280 px and on a 375 px phone.
 
 The bloc head sets the conference up, takes attendance, creates polls for 1 Government Flag,
 2 Provincial Flags and 2 Certificates of Merit plus next year's head and deputy, enters the
 ballots with the keyboard only, settles a tie at the last seat by a runoff, finalizes, and
-downloads both minutes.
+downloads both minutes. Every field is asserted visible and on the screen before it is typed into
+(tests/e2e/test_conference_helpers.py).
 """
 
 import datetime
+import re
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from awards.models import AwardType, RuleSet
 from blocs.models import BlocYear
+from tests.e2e.test_conference_helpers import (
+    WIDTHS,
+    choose,
+    enter_ballot,
+    log_in,
+    on_screen,
+    press_button,
+    set_width,
+    tick,
+    type_datetime,
+    type_into,
+    type_time,
+)
 from tests.pdf_helpers import pdf_text
 
 pytestmark = pytest.mark.browser
@@ -50,80 +67,66 @@ def demo(transactional_db):
     return BlocYear.objects.get(bloc__code="KTĐVHXH", year=2024)
 
 
-def labels_on_ballot(page) -> list[str]:
-    texts = page.locator("[data-ballot-form] .form-check-label").all_inner_texts()
-    return [text.split(".", 1)[1].strip() for text in texts]
-
-
-def enter_ballot(page, marked: list[str], reason: str = ""):
-    """Tab/Space through the row of boxes and press Enter, as a counter would."""
-    labels = labels_on_ballot(page)
-    assert page.evaluate("document.activeElement.name") == "marks"
-    for index, label in enumerate(labels):
-        if label in marked:
-            page.keyboard.press("Space")
-        if index < len(labels) - 1:
-            page.keyboard.press("Tab")
-    if reason:
-        page.keyboard.press("Tab")
-        page.keyboard.type(reason)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+def required(label: str):
+    """A label as crispy-forms prints it: the words, then "*" when the field is required."""
+    return re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$")
 
 
 def create_poll(page, base, *, kind, award=None, seats=1, mode="ballots", candidates=()):
     page.goto(f"{base}polls/add/")
-    page.get_by_label("Loại cuộc bỏ phiếu").select_option(kind)
+    label = page.get_by_label
+    choose(page, label("Loại cuộc bỏ phiếu"), kind)
     if award:
-        page.get_by_label("Danh hiệu, hình thức khen thưởng").select_option(label=award)
-    page.get_by_label("Số đơn vị được chọn").fill(str(seats))
-    page.get_by_label("Cách nhập phiếu").select_option(mode)
+        choose(page, label("Danh hiệu, hình thức khen thưởng"), label=award)
+    type_into(page, label("Số đơn vị được chọn"), str(seats))
+    choose(page, label("Cách nhập phiếu"), mode)
     for name in candidates:
-        page.get_by_label(name, exact=True).check()
-    page.get_by_test_id("create-poll").click()
-    page.wait_for_load_state()
+        tick(page, label(name, exact=True))
+    press_button(page, page.get_by_test_id("create-poll"))
     return page.url
 
 
 def run_ballots(page, poll_url, ballots, shot=None):
     page.goto(poll_url)
-    page.get_by_test_id("open-poll").click()
-    page.get_by_test_id("enter-ballots").click()
+    press_button(page, page.get_by_test_id("open-poll"))
+    press_button(page, page.get_by_test_id("enter-ballots"))
     for number, marked in enumerate(ballots, start=1):
-        assert page.get_by_test_id("ballot-serial").inner_text() == f"Phiếu số {number}"
+        expect(page.get_by_test_id("ballot-serial")).to_have_text(f"Phiếu số {number}")
         if shot and number == 4:
             shot()
         enter_ballot(page, marked)
-        assert f"{number}/6 phiếu đã nhập" in page.get_by_test_id("progress").inner_text()
+        expect(page.get_by_test_id("progress")).to_contain_text(f"{number}/6 phiếu đã nhập")
     page.goto(poll_url)
-    page.get_by_test_id("count-poll").click()
-    page.wait_for_load_state()
+    press_button(page, page.get_by_test_id("count-poll"))
 
 
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 def test_a_whole_conference_with_keyboard_ballots_a_runoff_and_both_minutes(
-    demo, login, page, screenshot, live_server
+    demo, page, screenshot, live_server, width
 ):
-    login("truongkhoi", "thidua2024")
+    set_width(page, width)
+    tag = "" if width == WIDTHS["desktop"] else f"-{width}px"
+    log_in(page, live_server.url, "truongkhoi", "thidua2024")
     base = f"{live_server.url}/awards/bloc-years/{demo.pk}/conference/"
     page.goto(base)
-    page.get_by_test_id("create-conference").click()
-    page.get_by_label("Thời gian bắt đầu").fill("2024-12-20T08:00")
-    page.get_by_label("Địa điểm").fill("Hội trường Sở Y tế")
-    page.get_by_label("Chủ trì: họ và tên").fill("Nguyễn Thị Minh Hằng")
-    page.get_by_label("Chủ trì: chức vụ").fill("Giám đốc Sở Y tế, Trưởng khối")
-    page.get_by_label("Thư ký: họ và tên").fill("Lê Văn Thư")
-    page.get_by_label("Thời gian kết thúc").fill("11:30")
-    page.fill('[name="guests-0-name"]', "Trần Xuân Lộc")
-    page.fill('[name="guests-0-title"]', "Phó Chủ tịch UBND tỉnh")
-    page.fill('[name="committee-0-name"]', "Phạm Văn Hùng")
-    page.select_option('[name="committee-0-role"]', "Trưởng ban")
-    page.fill('[name="committee-1-name"]', "Lê Thị Thanh Tâm")
-    page.get_by_test_id("save-session").click()
-    page.wait_for_load_state()
+    press_button(page, page.get_by_test_id("create-conference"))
+    label = page.get_by_label
+    type_datetime(page, label("Thời gian bắt đầu"), 2024, 12, 20, 8, 0)
+    type_into(page, label("Địa điểm"), "Hội trường Sở Y tế")
+    type_into(page, label("Chủ trì: họ và tên"), "Nguyễn Thị Minh Hằng")
+    type_into(page, label("Chủ trì: chức vụ"), "Giám đốc Sở Y tế, Trưởng khối")
+    type_into(page, label("Thư ký: họ và tên"), "Lê Văn Thư")
+    type_time(page, label("Thời gian kết thúc"), 11, 30)
+    type_into(page, label("Khách mời 1: họ và tên"), "Trần Xuân Lộc")
+    type_into(page, label("Khách mời 1: chức vụ"), "Phó Chủ tịch UBND tỉnh")
+    type_into(page, label("Thành viên 1: họ và tên"), "Phạm Văn Hùng")
+    choose(page, label("Thành viên 1: nhiệm vụ"), "Trưởng ban")
+    type_into(page, label("Thành viên 2: họ và tên"), "Lê Thị Thanh Tâm")
+    press_button(page, page.get_by_test_id("save-session"))
     for name in PRESENT:
-        page.get_by_label(f"Có mặt: {name}", exact=True).check()
-    screenshot("conference-attendance")
-    page.get_by_test_id("save-attendance").click()
+        tick(page, label(f"Có mặt: {name}", exact=True))
+    screenshot(f"conference-attendance{tag}")
+    press_button(page, page.get_by_test_id("save-attendance"))
     assert page.get_by_test_id("present-count").inner_text().startswith("6/7")
 
     # 1 Government Flag among three registrants.
@@ -140,34 +143,24 @@ def test_a_whole_conference_with_keyboard_ballots_a_runoff_and_both_minutes(
     assert page.locator("[data-testid=result-row].table-success").count() == 1
 
     # 2 Provincial Flags: a tie at the 2nd seat between BHXH and the TV station.
-    flag_tinh = create_poll(
-        page,
-        base,
-        kind="award",
-        award="Cờ thi đua của UBND tỉnh",
-        seats=2,
-        candidates=[
-            "Sở Giáo dục và Đào tạo",
-            "Bảo hiểm xã hội tỉnh",
-            "Đài Phát thanh và Truyền hình tỉnh",
-        ],
-    )
     gd, bh, tv = (
         "Sở Giáo dục và Đào tạo",
         "Bảo hiểm xã hội tỉnh",
         "Đài Phát thanh và Truyền hình tỉnh",
     )
+    flag_tinh = create_poll(
+        page, base, kind="award", award="Cờ thi đua của UBND tỉnh", seats=2, candidates=[gd, bh, tv]
+    )
     run_ballots(
         page,
         flag_tinh,
         [[gd, bh], [gd, tv], [gd, bh], [gd, tv], [bh, tv], [gd, bh, tv]],
-        shot=lambda: screenshot("conference-ballot-entry"),
+        shot=lambda: screenshot(f"conference-ballot-entry{tag}"),
     )
     tie = page.get_by_test_id("tie").inner_text()
     assert bh in tie and tv in tie
-    screenshot("conference-tie")
-    page.get_by_test_id("resolve-tie").click()
-    page.wait_for_load_state()
+    screenshot(f"conference-tie{tag}")
+    press_button(page, page.get_by_test_id("resolve-tie"))
     runoff = page.url
     assert "Bỏ phiếu lại" in page.locator("h1").inner_text()
     run_ballots(page, runoff, [[bh], [tv], [bh], [bh], [tv], [bh]])
@@ -190,23 +183,28 @@ def test_a_whole_conference_with_keyboard_ballots_a_runoff_and_both_minutes(
         ],
     )
     page.goto(merit)
-    page.get_by_test_id("open-poll").click()
-    page.get_by_test_id("enter-aggregate").click()
-    for field, value in (("issued", 6), ("returned", 7), ("valid", 6), ("invalid", 0)):
-        page.fill(f'[name="{field}"]', str(value))
+    press_button(page, page.get_by_test_id("open-poll"))
+    press_button(page, page.get_by_test_id("enter-aggregate"))
+    for field, value in (
+        ("Số phiếu phát ra", 6),
+        ("Số phiếu thu vào", 7),
+        ("Số phiếu hợp lệ", 6),
+        ("Số phiếu không hợp lệ", 0),
+    ):
+        type_into(page, label(required(field)), str(value))
     for name, votes in (
         ("Sở Văn hóa, Thể thao và Du lịch", 5),
         ("Sở Lao động - Thương binh và Xã hội", 4),
         ("Sở Y tế", 2),
     ):
-        page.get_by_label(f"Số phiếu đồng ý: {name}").fill(str(votes))
-    page.get_by_test_id("save-aggregate").click()
-    assert "Số phiếu thu vào (7) lớn hơn số phiếu phát ra (6)." in page.content()
-    screenshot("conference-aggregate-refused")
-    page.fill('[name="returned"]', "6")
-    page.get_by_test_id("save-aggregate").click()
-    page.get_by_test_id("count-poll").click()
-    page.wait_for_load_state()
+        type_into(page, label(required(f"Số phiếu đồng ý của {name}")), str(votes))
+    press_button(page, page.get_by_test_id("save-aggregate"))
+    refusal = page.get_by_text("Số phiếu thu vào (7) lớn hơn số phiếu phát ra (6).")
+    on_screen(page, refusal)
+    screenshot(f"conference-aggregate-refused{tag}")
+    type_into(page, label(required("Số phiếu thu vào")), "6")
+    press_button(page, page.get_by_test_id("save-aggregate"))
+    press_button(page, page.get_by_test_id("count-poll"))
     assert page.locator("[data-testid=result-row].table-success").count() == 2
 
     head = create_poll(page, base, kind="next_head")
@@ -215,14 +213,13 @@ def test_a_whole_conference_with_keyboard_ballots_a_runoff_and_both_minutes(
     run_ballots(page, deputy, [["Sở Văn hóa, Thể thao và Du lịch"]] * 5 + [[gd]])
     page.goto(f"{deputy}room/")
     assert "83,33%" in page.get_by_test_id("room-results").inner_text()
-    screenshot("conference-room-screen")
+    screenshot(f"conference-room-screen{tag}")
 
     page.goto(base)
-    screenshot("conference-before-finalize")
-    page.get_by_test_id("finalize").click()
-    page.wait_for_load_state()
+    screenshot(f"conference-before-finalize{tag}")
+    press_button(page, page.get_by_test_id("finalize"))
     assert "Đã kết thúc" in page.get_by_test_id("session-state").inner_text()
-    screenshot("conference-finalized")
+    screenshot(f"conference-finalized{tag}")
     demo.refresh_from_db()
     assert demo.next_head.name == gd
     assert demo.next_deputy.name == "Sở Văn hóa, Thể thao và Du lịch"
