@@ -1,7 +1,8 @@
 """Official papers of the conference and the proposal stage: ballot papers, count minutes,
 conference minutes, the bloc's request letter (tờ trình) and the council's list of proposals.
 
-Each function returns (filename, "application/pdf", bytes). The numbers come from each poll's
+Each function returns (filename, "application/pdf", bytes); `renderer=render_docx` makes the
+Word copy of the same document from the same context. The numbers come from each poll's
 stored count (`Poll.result()`), the same data the pages show, and the rule is printed in words.
 Ballots are secret: the minutes group invalid ballots by reason and never print a serial.
 """
@@ -352,7 +353,7 @@ def committee_columns(count: int) -> int:
     return 2 if count <= 2 else 3
 
 
-def count_minutes_pdf(session: VotingSession, *, stamp=None):
+def count_minutes_pdf(session: VotingSession, *, stamp=None, renderer=render_pdf):
     """Biên bản kiểm phiếu: one section per poll, signed by the counting committee."""
     session = VotingSession.objects.select_related("bloc_year__bloc").get(pk=session.pk)
     committee = session.committee or []
@@ -378,7 +379,7 @@ def count_minutes_pdf(session: VotingSession, *, stamp=None):
         "signature_blocks": blocks,
         "signature_columns": committee_columns(len(blocks)),
     }
-    data = render_pdf("pdf/count_minutes.html", context)
+    data = renderer("pdf/count_minutes.html", context)
     name = f"bien-ban-kiem-phieu-{vn_slugify(session.bloc_year.bloc.name)}-{session.bloc_year.year}"
     return f"{name}.pdf", PDF, data
 
@@ -395,7 +396,7 @@ def guest_line(guest: dict) -> str:
     return ", ".join(part for part in (name, post) if part)
 
 
-def conference_minutes_pdf(session: VotingSession, *, stamp=None):
+def conference_minutes_pdf(session: VotingSession, *, stamp=None, renderer=render_pdf):
     """Biên bản hội nghị: attendance, agenda, narrative, every result in %, next year's leaders."""
     session = VotingSession.objects.select_related(
         "bloc_year__bloc", "bloc_year__next_head", "bloc_year__next_deputy", "chair_agency"
@@ -437,7 +438,7 @@ def conference_minutes_pdf(session: VotingSession, *, stamp=None):
             SignatureBlock(position="Chủ trì", name=session.chair_name, note="(Ký, ghi rõ họ tên)"),
         ],
     }
-    data = render_pdf("pdf/conference_minutes.html", context)
+    data = renderer("pdf/conference_minutes.html", context)
     name = f"bien-ban-hoi-nghi-{vn_slugify(session.bloc_year.bloc.name)}-{session.bloc_year.year}"
     return f"{name}.pdf", PDF, data
 
@@ -643,7 +644,7 @@ def proposal_result_text(proposal: AwardProposal, unit: str = KHOI) -> str:
     return f"Căn cứ: {basis}" if basis else "Không qua bỏ phiếu tại hội nghị tổng kết"
 
 
-def render_request_letter(bloc_year, proposals, *, stamp=None) -> bytes:
+def render_request_letter(bloc_year, proposals, *, stamp=None, renderer=render_pdf) -> bytes:
     """The bloc head's tờ trình for exactly the proposals it sends (`stamp` None: the DỰ THẢO
     preview). Voted proposals cite the conference; the others their own basis."""
     head = bloc_year.head
@@ -667,7 +668,7 @@ def render_request_letter(bloc_year, proposals, *, stamp=None) -> bytes:
         attachments.append("báo cáo thành tích của các tập thể, cá nhân được đề nghị")
     if ProposalDocument.Kind.INITIATIVE in kinds:
         attachments.append("giấy chứng nhận sáng kiến")
-    return render_pdf(
+    return renderer(
         "pdf/request_letter.html",
         {
             "issuer_name": bloc_year.bloc.name,
@@ -733,12 +734,12 @@ def council_list_notes(proposals, quotas) -> dict[int, list[str]]:
     return notes
 
 
-def council_list_pdf(year: int, award_type=None, *, quotas=(), stamp=None):
+def council_list_pdf(year: int, award_type=None, *, quotas=(), stamp=None, renderer=render_pdf):
     """The province's "Danh sách đề nghị khen thưởng" for the council's papers (Decree 30),
     issued by the province body in settings; without `stamp` a DỰ THẢO preview."""
     proposals = list(council_proposals(year, award_type))
     notes = council_list_notes(proposals, quotas)
-    data = render_pdf(
+    data = renderer(
         "pdf/council_list.html",
         {
             "issuer_name": settings.PROVINCE_OFFICE_NAME,

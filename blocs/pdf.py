@@ -99,11 +99,12 @@ def covenant_pdf(covenant: Covenant) -> tuple[str, str, bytes]:
     return covenant_filename(covenant), "application/pdf", data
 
 
-def signed_covenant_renderer(covenant: Covenant):
-    """The `render(stamp)` callable `issue_document` uses for the signed covenant."""
+def signed_covenant_renderer(covenant: Covenant, renderer=render_pdf):
+    """The `render(stamp)` callable `issue_document` uses for the signed covenant (its Word
+    copy with `renderer=render_docx`)."""
 
     def render(stamp) -> bytes:
-        return render_pdf(TEMPLATE, _context(covenant, signed=True, stamp=stamp))
+        return renderer(TEMPLATE, _context(covenant, signed=True, stamp=stamp))
 
     return render
 

@@ -179,6 +179,7 @@ def issue_document(
     source=None,
     actor,
     append_pdfs: Iterable[bytes] = (),
+    render_docx: Callable[[IssuedDocumentStamp], bytes] | None = None,
 ) -> IssuedDocument:
     """Number, render, append, sign (when configured), hash, store and audit one document.
 
@@ -186,7 +187,8 @@ def issue_document(
     document bears, so the series is `dated.year` (today when not given), whatever bloc-year the
     document concerns: minutes of a 2024 conference held on 08/01/2025 are numbered in 2025.
     `render(stamp)` returns the PDF bytes of the document printing `stamp.number` and the
-    verification footer (pass `stamp` to a template extending "pdf/base.html").
+    verification footer (pass `stamp` to a template extending "pdf/base.html");
+    `render_docx(stamp)`, when given, its Word copy, stored beside it.
     """
     issuer_code = (issuer_code or "").strip()
     title = collapse_spaces(title)
@@ -222,7 +224,9 @@ def issue_document(
             location=settings.DOCUMENT_PLACE,
         )
     digest = hashlib.sha256(data).hexdigest()
+    word = render_docx(stamp) if render_docx else b""
     stored = store_private_file(data, folder=f"issued/{year}")
+    stored_word = store_private_file(word, folder=f"issued/{year}", suffix=".docx") if word else ""
     try:
         document = IssuedDocument.objects.create(
             issuer_code=issuer_code,
@@ -236,6 +240,8 @@ def issue_document(
             sha256=digest,
             verification_code=stamp.verification_code,
             file=stored,
+            docx_file=stored_word,
+            docx_sha256=hashlib.sha256(word).hexdigest() if word else "",
             size=len(data),
             digitally_signed=signed,
             issued_by=actor if getattr(actor, "pk", None) else None,
@@ -257,6 +263,8 @@ def issue_document(
         )
     except Exception:
         discard_private_file(stored)
+        if stored_word:
+            discard_private_file(stored_word)
         raise
     return document
 
@@ -340,10 +348,18 @@ def read_document(document: IssuedDocument) -> bytes:
         return handle.read()
 
 
-def document_filename(document: IssuedDocument) -> str:
+def document_filename(document: IssuedDocument, extension: str = "pdf") -> str:
     """A readable file name: "05-bb-ktdvhxh-bien-ban-hoi-nghi.pdf"."""
     slug = vn_slugify(f"{document.number.replace('/', ' ')} {document.title}")[:120].strip("-")
-    return f"{slug or 'van-ban'}.pdf"
+    return f"{slug or 'van-ban'}.{extension}"
+
+
+def read_word_copy(document: IssuedDocument) -> bytes:
+    """The stored Word copy of an issued document (empty when it has none)."""
+    if not document.docx_file:
+        return b""
+    with document.docx_file.open("rb") as handle:
+        return handle.read()
 
 
 def sample_minutes_pdf(bloc_year, *, on: date | None = None, blank_lines: int = 12):

@@ -129,6 +129,9 @@ class IssuedDocument(models.Model):
         _("mã xác thực"), max_length=14, unique=True, default=_verification_code
     )
     file = models.FileField(_("tệp"), upload_to="issued/%Y/")
+    # The Word copy made from the same data at issue (QĐ 311/QĐ-BNV asks for Word and PDF).
+    docx_file = models.FileField(_("bản Word"), upload_to="issued/%Y/", blank=True)
+    docx_sha256 = models.CharField(_("mã băm SHA-256 bản Word"), max_length=64, blank=True)
     size = models.PositiveIntegerField(_("kích thước (byte)"))
     digitally_signed = models.BooleanField(_("có chữ ký số"), default=False)
     issued_at = models.DateTimeField(_("thời điểm phát hành"), auto_now_add=True)

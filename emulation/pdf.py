@@ -149,13 +149,9 @@ def draft_mark_svg(text: str = "DỰ THẢO") -> str:
     )
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
-    """Render a print template (extending "pdf/base.html") with `context` to PDF bytes; with a
-    `stamp` (an issued document) as PDF/A-2b.
-
-    `draft=True` marks every page DỰ THẢO (outlined watermark) and prints "DỰ THẢO" once above
-    the document type.
-    """
+def print_html(template_name: str, context: dict) -> str:
+    """The HTML of a print template with the province defaults filled in: what `render_pdf`
+    lays out, and what `emulation.docx.render_docx` turns into a Word copy."""
     context = {
         "superior_body": settings.PROVINCE_NAME and f"UBND tỉnh {settings.PROVINCE_NAME}",
         "place": settings.DOCUMENT_PLACE,
@@ -169,9 +165,19 @@ def render_pdf(template_name: str, context: dict) -> bytes:
         context["draft_mark"] = draft_mark_svg()
     if context["doc_date"] is None and context["stamp"] is not None:
         context["doc_date"] = context["stamp"].dated
+    return render_to_string(template_name, context)
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """Render a print template (extending "pdf/base.html") with `context` to PDF bytes; with a
+    `stamp` (an issued document) as PDF/A-2b.
+
+    `draft=True` marks every page DỰ THẢO (outlined watermark) and prints "DỰ THẢO" once above
+    the document type.
+    """
     # An issued document (one with a stamp) is filed as PDF/A-2b.
-    archival = context["stamp"] is not None
-    return html_to_pdf(render_to_string(template_name, context), archival=archival)
+    archival = context.get("stamp") is not None
+    return html_to_pdf(print_html(template_name, context), archival=archival)
 
 
 def pdf_response(filename: str, content_type: str, data: bytes, *, inline: bool = True):

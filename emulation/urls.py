@@ -22,6 +22,11 @@ urlpatterns = [
     path("verify/", views.verify, name="verify"),
     path("documents/sample/<int:bloc_year_pk>/", views.sample_document, name="sample_document"),
     path("documents/<int:bloc_year_pk>/<int:pk>/", views.issued_document, name="issued_document"),
+    path(
+        "documents/<int:bloc_year_pk>/<int:pk>.docx",
+        views.issued_document_word,
+        name="issued_document_word",
+    ),
     path("blocs/", include("blocs.urls")),
     path("awards/", include("awards.urls")),
     path("admin/", admin.site.urls),

@@ -10,8 +10,14 @@ from django.views.decorators.http import require_POST
 
 from blocs.panels import Panel
 from blocs.permissions import bloc_years_for_user, get_bloc_year_for_user, require_province_staff
-from emulation.documents import document_filename, read_document, sample_minutes_pdf
+from emulation.documents import (
+    document_filename,
+    read_document,
+    read_word_copy,
+    sample_minutes_pdf,
+)
 from emulation.documents import verify as verify_document
+from emulation.docx import DOCX
 from emulation.forms import ThrottledAuthenticationForm, VerifyDocumentForm
 from emulation.models import AuditEntry
 from emulation.pdf import pdf_response
@@ -100,6 +106,17 @@ def issued_document(request, bloc_year_pk, pk):
     except OSError:
         raise Http404 from None
     return pdf_response(document_filename(document), "application/pdf", data)
+
+
+def issued_document_word(request, bloc_year_pk, pk):
+    """The Word copy made at issue from the same data (404 for documents issued without one)."""
+    bloc_year, _role = get_bloc_year_for_user(request, bloc_year_pk)
+    document = get_object_or_404(bloc_year.issued_documents.exclude(docx_file=""), pk=pk)
+    try:
+        data = read_word_copy(document)
+    except OSError:
+        raise Http404 from None
+    return pdf_response(document_filename(document, "docx"), DOCX, data, inline=False)
 
 
 @never_cache

@@ -73,6 +73,20 @@ def issued_document_url(by):
     return reverse("issued_document", args=[by.pk, issued_document(by).pk])
 
 
+def word_copy_url(by):
+    """The Word copy of an issued document of the cast's bloc-year."""
+    from emulation.docx import render_docx
+    from tests.factories import issued_document
+
+    document = issued_document(
+        by,
+        render_docx=lambda stamp: render_docx(
+            "pdf/sample_minutes.html", {"doc_type": "Biên bản", "members": [], "stamp": stamp}
+        ),
+    )
+    return reverse("issued_document_word", args=[by.pk, document.pk])
+
+
 def covenant_in(by, status="draft"):
     """The cast bloc-year's covenant, created once and moved to `status`."""
     from blocs.models import Covenant
@@ -148,6 +162,7 @@ MATRIX = [
         bloc_year_readers(),
     ),
     ("issued_document", issued_document_url, bloc_year_readers()),
+    ("issued_document_word", word_copy_url, bloc_year_readers()),
     ("healthz", lambda by: reverse("healthz"), everyone(200, anonymous=200)),
     ("login", lambda by: reverse("login"), {**everyone(302), "anonymous": 200}),
     ("password_change", lambda by: reverse("password_change"), everyone(200)),

@@ -27,6 +27,7 @@ from awards.models import (
 )
 from blocs.models import Agency, AgencyChange
 from emulation.audit import diff, log_action, snapshot
+from emulation.docx import render_docx
 from emulation.models import IssuedDocument
 from emulation.text import collapse_spaces
 
@@ -533,6 +534,9 @@ def _issue_request_letter(bloc_year, proposals, *, actor):
         issuer_name=bloc_year.bloc.name,
         title=_("Tờ trình đề nghị khen thưởng năm %(year)s") % {"year": bloc_year.year},
         render=lambda stamp: render_request_letter(bloc_year, proposals, stamp=stamp),
+        render_docx=lambda stamp: render_request_letter(
+            bloc_year, proposals, stamp=stamp, renderer=render_docx
+        ),
         bloc_year=bloc_year,
         source=bloc_year,
         actor=actor,
@@ -598,6 +602,9 @@ def issue_council_list(year: int, award_type=None, *, actor) -> IssuedDocument:
         issuer_name=settings.PROVINCE_OFFICE_NAME,
         title=title,
         render=lambda stamp: council_list_pdf(year, award_type, quotas=quotas, stamp=stamp)[2],
+        render_docx=lambda stamp: council_list_pdf(
+            year, award_type, quotas=quotas, stamp=stamp, renderer=render_docx
+        )[2],
         actor=actor,
     )
     for old in earlier:

@@ -992,6 +992,7 @@ def finalize_session(session: VotingSession, *, actor) -> VotingSession:
     from blocs.models import Agency
     from blocs.services.structure import set_elected_leaders
     from emulation.documents import issue_document
+    from emulation.docx import render_docx
 
     session = (
         VotingSession.objects.select_for_update()
@@ -1031,6 +1032,7 @@ def finalize_session(session: VotingSession, *, actor) -> VotingSession:
         dated=timezone.localtime(session.held_at).date(),
         title=f"Biên bản kiểm phiếu hội nghị tổng kết {bloc.name} năm {bloc_year.year}",
         render=lambda stamp: count_minutes_pdf(session, stamp=stamp)[2],
+        render_docx=lambda stamp: count_minutes_pdf(session, stamp=stamp, renderer=render_docx)[2],
         bloc_year=bloc_year,
         source=session,
         actor=actor,
@@ -1043,6 +1045,9 @@ def finalize_session(session: VotingSession, *, actor) -> VotingSession:
         dated=timezone.localtime(session.held_at).date(),
         title=f"Biên bản hội nghị tổng kết {bloc.name} năm {bloc_year.year}",
         render=lambda stamp: conference_minutes_pdf(session, stamp=stamp)[2],
+        render_docx=lambda stamp: conference_minutes_pdf(
+            session, stamp=stamp, renderer=render_docx
+        )[2],
         bloc_year=bloc_year,
         source=session,
         actor=actor,

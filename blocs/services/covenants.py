@@ -513,6 +513,7 @@ def issue_covenant(covenant: Covenant, *, actor) -> Covenant:
     (PAdES-signed when the province configured a certificate)."""
     from blocs.pdf import signed_covenant_renderer, uploaded_pages
     from emulation.documents import issue_document
+    from emulation.docx import render_docx
 
     covenant = _locked(covenant)
     if not covenant.can_move_to(Covenant.Status.ISSUED):
@@ -526,6 +527,7 @@ def issue_covenant(covenant: Covenant, *, actor) -> Covenant:
         dated=covenant.conference_date,
         title=covenant.title,
         render=signed_covenant_renderer(covenant),
+        render_docx=signed_covenant_renderer(covenant, renderer=render_docx),
         bloc_year=bloc_year,
         source=covenant,
         actor=actor,
