@@ -64,6 +64,11 @@ urlpatterns = [
         proposal_views.proposal_detail,
         name="proposal_detail",
     ),
+    path(
+        "bloc-years/<int:pk>/proposals/<int:proposal_pk>/dossier.zip",
+        proposal_views.proposal_bundle,
+        name="proposal_bundle",
+    ),
     path("bloc-years/<int:pk>/proposals/add/", proposal_views.proposal_add, name="proposal_add"),
     path(
         "bloc-years/<int:pk>/proposals/upload/",

@@ -305,6 +305,11 @@ MATRIX = [
         {**bloc_year_runners(), "staff": 302, "head": 302, "deputy": 403},
     ),
     (
+        "proposal_bundle",
+        lambda by: reverse("awards:proposal_bundle", args=[by.pk, proposal_paper(by).proposal_id]),
+        bloc_year_readers(),
+    ),
+    (
         "proposal_detail",
         lambda by: reverse("awards:proposal_detail", args=[by.pk, proposal_paper(by).proposal_id]),
         bloc_year_readers(),

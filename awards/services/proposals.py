@@ -6,6 +6,10 @@ functions from data gathered here in a fixed number of queries.
 """
 
 import datetime
+import hashlib
+import io
+import json
+import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,7 +33,7 @@ from blocs.models import Agency, AgencyChange
 from emulation.audit import diff, log_action, snapshot
 from emulation.docx import render_docx
 from emulation.models import IssuedDocument
-from emulation.text import collapse_spaces
+from emulation.text import collapse_spaces, vn_slugify
 
 State = AwardProposal.State
 Kind = ProposalDocument.Kind
@@ -573,6 +577,54 @@ def _issue_request_letter(bloc_year, proposals, *, actor):
             data=facts(document=document.number),
         )
     return document
+
+
+def dossier_bundle(proposal: AwardProposal) -> tuple[str, str, bytes]:
+    """The proposal's dossier as one .zip: each paper (issued documents as PDF and their Word
+    copy, uploads as sent) and manifest.json with every file's SHA-256, for the ministry's
+    "paper original plus Word and PDF files" (QĐ 311/QĐ-BNV)."""
+    from emulation.documents import document_filename, read_document, read_word_copy
+    from emulation.uploads import read_private_file
+
+    files: list[tuple[str, bytes]] = []
+    for index, paper in enumerate(
+        proposal.documents.select_related("issued_document").order_by("kind", "pk"), start=1
+    ):
+        prefix = f"{index:02d}-{paper.kind}"
+        issued = paper.issued_document
+        if issued is not None:
+            files.append((f"{prefix}-{document_filename(issued)}", read_document(issued)))
+            word = read_word_copy(issued)
+            if word:
+                files.append((f"{prefix}-{document_filename(issued, 'docx')}", word))
+        elif paper.stored_name:
+            name = vn_slugify(paper.original_name.rsplit(".", 1)[0]) or "tai-lieu"
+            extension = (
+                paper.original_name.rsplit(".", 1)[-1].lower()
+                if "." in paper.original_name
+                else "bin"
+            )
+            files.append((f"{prefix}-{name}.{extension}", read_private_file(paper.stored_name)))
+    manifest = {
+        "proposal": proposal.recipient_label,
+        "award": str(proposal.award_type),
+        "year": proposal.year,
+        "files": [
+            {"name": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+            for name, data in files
+        ],
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files:
+            archive.writestr(name, data)
+        archive.writestr(
+            "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode()
+        )
+    label = vn_slugify(
+        f"ho so {proposal.recipient_label} {proposal.award_type.code} {proposal.year}"
+    )
+    return f"{label}.zip", "application/zip", buffer.getvalue()
 
 
 COUNCIL_LIST_KIND = "DS"

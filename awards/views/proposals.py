@@ -172,6 +172,14 @@ def proposal_detail(request, pk, proposal_pk):
     )
 
 
+def proposal_bundle(request, pk, proposal_pk):
+    """The proposal's whole dossier as a .zip with a SHA-256 manifest (readers of the year)."""
+    bloc_year, _role = get_bloc_year_for_user(request, pk)
+    proposal = get_object_or_404(bloc_year.proposals.with_related(), pk=proposal_pk)
+    filename, content_type, data = services.dossier_bundle(proposal)
+    return pdf_response(filename, content_type, data, inline=False)
+
+
 @require_POST
 def proposal_add(request, pk):
     bloc_year, _role = get_bloc_year_for_user(request, pk, capability="can_run_bloc_year")

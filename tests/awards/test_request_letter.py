@@ -133,3 +133,28 @@ def test_a_manual_proposal_cites_its_own_basis_not_the_conference(
     assert "Căn cứ: Biên bản họp bình xét của Khối ngày 15/12/2024" in text
     assert "tại Hội nghị tổng kết" not in text
     assert "phiếu, đạt" not in text
+
+
+def test_the_dossier_bundle_holds_each_paper_its_word_copy_and_a_hash_manifest(
+    bloc_year, finalized, bloc_head, head_client
+):
+    import hashlib
+    import io
+    import json
+    import zipfile
+
+    from django.urls import reverse
+
+    proposal = AwardProposal.objects.filter(bloc_year=bloc_year).order_by("pk").first()
+    complete(proposal)
+    services.submit_proposals(bloc_year, [proposal], actor=bloc_head)
+    response = head_client.get(reverse("awards:proposal_bundle", args=[bloc_year.pk, proposal.pk]))
+    assert response["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        names = archive.namelist()
+        manifest = json.loads(archive.read("manifest.json"))
+        for entry in manifest["files"]:
+            assert hashlib.sha256(archive.read(entry["name"])).hexdigest() == entry["sha256"]
+    assert any(name.endswith(".pdf") and "ttr" in name for name in names)
+    assert any(name.endswith(".docx") and "ttr" in name for name in names)
+    assert sum(name.endswith(".docx") for name in names) >= 3  # the letter and both minutes
