@@ -677,6 +677,8 @@ def rule_sets(request):
 def rule_set_edit(request, rule_pk=None):
     require_province_staff(request)
     instance = get_object_or_404(RuleSet, pk=rule_pk) if rule_pk else None
+    # The form edits `instance` in place and a used version is saved as a new row: keep the pk.
+    edited_pk = instance.pk if instance else None
     form = RuleSetForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
@@ -684,7 +686,7 @@ def rule_set_edit(request, rule_pk=None):
         except ValidationError as error:
             _show_errors(request, error, form)
         else:
-            if instance is not None and saved.pk != instance.pk:
+            if edited_pk is not None and saved.pk != edited_pk:
                 messages.success(
                     request,
                     _(

@@ -248,7 +248,7 @@ def test_editing_a_used_rule_on_its_page_saves_the_next_version(session, bloc_he
         "legal_basis": "Quy chế 2024",
     }
     response = staff_client.post(edit, data, follow=True)
-    assert "phiên bản 2" in response.content.decode()
+    assert "thay đổi được lưu thành phiên bản 2" in response.content.decode()
     rule.refresh_from_db()
     assert (rule.threshold_numerator, rule.version) == (1, 1)
     newest = RuleSet.objects.get(poll_kind="award", award_type=None, version=2)

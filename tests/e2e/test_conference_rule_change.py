@@ -185,9 +185,7 @@ def test_a_rule_changed_mid_conference_applies_to_drafts_and_resets_not_to_count
     type_into(page, label("Căn cứ quy định"), "Quy chế thi đua, khen thưởng sửa đổi năm 2024")
     screenshot(f"rule-change-edit-{tag}")
     press_button(page, page.get_by_role("button", name="Lưu"))
-    # (The message should say "…thay đổi được lưu thành phiên bản 2"; rule_set_edit compares
-    # the saved rule with the form's own instance, the same object, so it says only "Đã lưu".)
-    expect(page.locator(".alert-success")).to_contain_text("lưu")
+    expect(page.locator(".alert-success")).to_contain_text("thay đổi được lưu thành phiên bản 2")
     rows = (
         page.get_by_test_id("rule-sets").locator("tbody tr").filter(has_text="Bình chọn danh hiệu")
     )
