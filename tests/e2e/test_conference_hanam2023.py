@@ -20,8 +20,7 @@ from playwright.sync_api import expect
 from awards.models import RuleSet
 from blocs.models import Agency, BlocYear
 from emulation.models import User
-from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_conference_helpers import (
+from tests.e2e.conference_helpers import (
     WIDTHS,
     ballot_labels,
     choose,
@@ -40,6 +39,7 @@ from tests.e2e.test_conference_helpers import (
     type_into,
     type_time,
 )
+from tests.e2e.conftest import ARTIFACTS
 from tests.pdf_helpers import pdf_text
 
 pytestmark = pytest.mark.browser

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from awards.services import voting
 from blocs.models import BlocYear
 from emulation.models import User
-from tests.e2e.test_conference_helpers import (
+from tests.e2e.conference_helpers import (
     WIDTHS,
     choose,
     log_in,
