@@ -111,29 +111,22 @@ def _blocks(container, element, style) -> None:
         _run(paragraph, element.text, **_run_style(style))
     for child in element:
         if _skipped(child):
-            _tail(container, child, style, paragraph)
-            continue
-        child_style = _style(child, style)
-        if child.tag == "table":
-            _table(container, child, child_style)
+            pass
+        elif child.tag == "table":
+            _table(container, child, _style(child, style))
             paragraph = None
         elif child.tag in ("div", "p", "section", "ul", "ol", "li", "tbody", "thead"):
-            _blocks(container, child, child_style) if _has_blocks(child) else _inline_paragraph(
-                container, child, child_style
-            )
+            if _has_blocks(child):
+                _blocks(container, child, _style(child, style))
+            else:
+                _inline_paragraph(container, child, _style(child, style))
             paragraph = None
         else:
             paragraph = paragraph or _paragraph(container, style)
-            _inline(paragraph, child, child_style)
+            _inline(paragraph, child, _style(child, style))
         if child.tail and child.tail.strip():
             paragraph = paragraph or _paragraph(container, style)
             _run(paragraph, child.tail, **_run_style(style))
-
-
-def _tail(container, child, style, paragraph) -> None:
-    if child.tail and child.tail.strip():
-        paragraph = paragraph or _paragraph(container, style)
-        _run(paragraph, child.tail, **_run_style(style))
 
 
 def _has_blocks(element) -> bool:
@@ -156,14 +149,7 @@ def _paragraph(container, style):
 
 
 def _inline_paragraph(container, element, style) -> None:
-    paragraph = _paragraph(container, style)
-    if element.text:
-        _run(paragraph, element.text, **_run_style(style))
-    for child in element:
-        if not _skipped(child):
-            _inline(paragraph, child, _style(child, style))
-        if child.tail:
-            _run(paragraph, child.tail, **_run_style(style))
+    _inline(_paragraph(container, style), element, style)
 
 
 def _inline(paragraph, element, style) -> None:
@@ -200,8 +186,7 @@ def _run(paragraph, text, *, bold=False, italic=False, size=None):
 
 
 def _table(container, element, style) -> None:
-    rows = [row for row in element.iter("tr") if row.getparent().getparent() is element or True]
-    rows = [row for row in rows if _owning_table(row) is element]
+    rows = [row for row in element.iter("tr") if _owning_table(row) is element]
     if not rows:
         return
     columns = max(

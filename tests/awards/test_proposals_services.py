@@ -12,7 +12,7 @@ from awards.services import proposals as services
 from awards.services import voting
 from blocs.services.structure import merge_agency, rename_agency
 from emulation.models import AuditEntry
-from tests.awards.voting_fixtures import make_session, open_award_poll
+from tests.awards.voting_fixtures import counted, make_session
 from tests.factories import (
     AgencyFactory,
     AwardProposalFactory,
@@ -21,41 +21,6 @@ from tests.factories import (
     award_type,
     bloc_year_with_members,
 )
-
-
-def members(bloc_year):
-    return [m.agency for m in bloc_year.memberships.order_by("agency__sort_name")]
-
-
-def counted(session, code, votes, *, seats=1, actor=None):
-    """An award poll counted from paper totals: `votes` maps agency → votes."""
-    poll = open_award_poll(
-        session, code, seats=seats, mode="aggregate", ids=[a.pk for a in votes], actor=actor
-    )
-    present = session.attendance.filter(present=True).count()
-    voting.record_aggregate(
-        poll,
-        issued=present,
-        returned=present,
-        valid=present,
-        invalid=0,
-        votes={a.pk: n for a, n in votes.items()},
-        actor=actor,
-    )
-    return voting.count_poll(poll, actor=actor)
-
-
-@pytest.fixture
-def finalized(bloc_year, bloc_head):
-    """The cast's conference: Sở Y tế leads (CO_TINH), two units voted TTLDXS."""
-    session = make_session(bloc_year, bloc_head)
-    agencies = {a.name: a for a in members(bloc_year)}
-    head = agencies["Sở Y tế"]
-    education = agencies["Sở Giáo dục và Đào tạo"]
-    culture = agencies["Sở Văn hóa, Thể thao và Du lịch"]
-    counted(session, "CO_TINH", {head: 5, education: 0}, actor=bloc_head)
-    counted(session, "TTLDXS", {education: 5, culture: 4, head: 1}, seats=2, actor=bloc_head)
-    return voting.finalize_session(session, actor=bloc_head)
 
 
 def test_finalizing_a_conference_drafts_one_proposal_per_winner(bloc_year, finalized):

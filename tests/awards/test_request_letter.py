@@ -6,28 +6,12 @@ from django.core.exceptions import ValidationError
 
 from awards.models import AwardProposal, ProposalDocument
 from awards.services import proposals as services
-from awards.services import voting
 from emulation.documents import read_document
 from emulation.models import IssuedDocument
-from tests.awards.test_proposals_services import counted, members
-from tests.awards.voting_fixtures import make_session
 from tests.factories import award_type
 from tests.pdf_helpers import pdf_text
 
 Kind = ProposalDocument.Kind
-
-
-@pytest.fixture
-def finalized(bloc_year, bloc_head):
-    """Sở Y tế voted for the provincial flag 5 of 5; two units voted TTLDXS."""
-    session = make_session(bloc_year, bloc_head)
-    agencies = {a.name: a for a in members(bloc_year)}
-    head = agencies["Sở Y tế"]
-    education = agencies["Sở Giáo dục và Đào tạo"]
-    culture = agencies["Sở Văn hóa, Thể thao và Du lịch"]
-    counted(session, "CO_TINH", {head: 5, education: 0}, actor=bloc_head)
-    counted(session, "TTLDXS", {education: 5, culture: 4, head: 1}, seats=2, actor=bloc_head)
-    return voting.finalize_session(session, actor=bloc_head)
 
 
 def complete(proposal):

@@ -56,6 +56,28 @@ def agency_ids(poll):
     return list(poll.candidates.values_list("agency_id", flat=True))
 
 
+def members(bloc_year):
+    return [m.agency for m in bloc_year.memberships.order_by("agency__sort_name")]
+
+
+def counted(session, code, votes, *, seats=1, actor=None):
+    """An award poll counted from paper totals: `votes` maps agency → votes."""
+    poll = open_award_poll(
+        session, code, seats=seats, mode="aggregate", ids=[a.pk for a in votes], actor=actor
+    )
+    present = session.attendance.filter(present=True).count()
+    voting.record_aggregate(
+        poll,
+        issued=present,
+        returned=present,
+        valid=present,
+        invalid=0,
+        votes={a.pk: n for a, n in votes.items()},
+        actor=actor,
+    )
+    return voting.count_poll(poll, actor=actor)
+
+
 @pytest.fixture
 def session(bloc_year, bloc_head):
     return make_session(bloc_year, bloc_head)
