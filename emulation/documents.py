@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+import pikepdf
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -137,8 +138,6 @@ def merge_pdfs(data: bytes, extra: Iterable[bytes]) -> bytes:
 
 
 def _page_count(data: bytes) -> int:
-    import pikepdf
-
     with pikepdf.open(io.BytesIO(data)) as pdf:
         return len(pdf.pages)
 
@@ -147,8 +146,6 @@ def stamp_appended_pages(data: bytes, stamp: IssuedDocumentStamp, *, first: int)
     """Print on every page from `first` on (attached copies, such as members' signed pages)
     the page number and the footer the document's own pages carry, so a page taken out of
     the file still says which document it belongs to."""
-    import pikepdf
-
     with pikepdf.open(io.BytesIO(data)) as pdf:
         total = len(pdf.pages)
         if first > total:
