@@ -716,21 +716,24 @@ def council_proposals(year: int, award_type=None):
 
 
 def council_list_notes(proposals, quotas) -> dict[int, list[str]]:
-    """What the council list's "Ghi chú" says of each row: a proposal beyond its award's
-    quota (for the Government Flag: 20 % of the units leading their bloc), or one for a
-    quota award whose unit does not lead its bloc."""
+    """What the council list's "Ghi chú" says of each row: a proposal beyond its award's quota
+    (for the Government Flag 20 % of the units leading their bloc; rows are ranked leading
+    units first, then by the bloc's percentage, and those past the limit are marked), or one
+    for a quota award whose unit does not lead its bloc."""
     notes: dict[int, list[str]] = {}
     by_code = {quota.rule.award_code: quota for quota in quotas}
-    for proposal in proposals:
-        quota = by_code.get(proposal.award_type.code)
-        if quota is None:
-            continue
-        if quota.exceeded:
-            notes.setdefault(proposal.pk, []).append(
-                f"Vượt hạn mức: {quota.proposed} đề nghị, hạn mức {quota.limit}"
-            )
-        if not proposal.leads_bloc:
-            notes.setdefault(proposal.pk, []).append("Không phải đơn vị dẫn đầu khối")
+    for code, quota in by_code.items():
+        rows = sorted(
+            (p for p in proposals if p.award_type.code == code),
+            key=lambda p: (not p.leads_bloc, -(p.percent or 0), -(p.votes or 0), p.pk),
+        )
+        for rank, proposal in enumerate(rows, start=1):
+            if rank > quota.limit:
+                notes.setdefault(proposal.pk, []).append(
+                    f"Vượt hạn mức: thứ {rank}/{len(rows)}, hạn mức {quota.limit}"
+                )
+            if not proposal.leads_bloc:
+                notes.setdefault(proposal.pk, []).append("Không phải đơn vị dẫn đầu khối")
     return notes
 
 

@@ -170,14 +170,19 @@ def _run_style(style) -> dict:
 
 
 def _run(paragraph, text, *, bold=False, italic=False, size=None):
-    text = " ".join(text.replace("\n", " ").split(" "))
-    text = " ".join(part for part in text.split() if part) if text.strip() else ""
-    if not text:
+    """Add `text` with HTML's whitespace rules: runs of spaces and newlines are one space, kept
+    only where the source had whitespace ("Sở <b>Y tế</b>, ngày" keeps its comma tight)."""
+    words = text.split()
+    if not words:
+        if text and paragraph.runs and not paragraph.runs[-1].text.endswith(" "):
+            paragraph.runs[-1].text += " "
         return None
-    # Keep the space between inline pieces ("Số: " + "05/BB-…").
-    if paragraph.runs and not paragraph.runs[-1].text.endswith((" ", "\n")):
-        text = " " + text
-    run = paragraph.add_run(text)
+    content = " ".join(words)
+    if text[0].isspace() and paragraph.runs and not paragraph.runs[-1].text.endswith(" "):
+        content = " " + content
+    if text[-1].isspace():
+        content += " "
+    run = paragraph.add_run(content)
     run.bold, run.italic = bold or None, italic or None
     run.font.name = FONT
     if size:

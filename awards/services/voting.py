@@ -28,6 +28,7 @@ from awards.models import (
 from awards.rules import fraction_words, threshold_sentence
 from awards.services.proposals import create_proposals_for_session
 from awards.tally import InconsistentCounts, RuleSpec
+from blocs.services.structure import set_elected_leaders
 from emulation.audit import diff, log_action, snapshot
 
 SESSION_FIELDS = [
@@ -106,11 +107,9 @@ def _to_validation_error(error: InconsistentCounts) -> ValidationError:
 
 
 def rule_set_in_use(rule_set: RuleSet) -> bool:
-    """Whether a counted poll was decided under this version (it may then never change)."""
-    return (
-        rule_set.pk is not None
-        and rule_set.polls.filter(state__in=[Poll.State.COUNTED, Poll.State.FINALIZED]).exists()
-    )
+    """Whether a poll has opened under this version (its copy is frozen and the minutes will
+    cite it): such a version never changes."""
+    return rule_set.pk is not None and rule_set.polls.exclude(state=Poll.State.DRAFT).exists()
 
 
 @transaction.atomic
@@ -128,6 +127,23 @@ def save_rule_set(rule_set: RuleSet, *, actor) -> RuleSet:
         changes = diff(before, snapshot(rule_set, RULE_FIELDS))
         if not changes:
             return RuleSet.objects.get(pk=rule_set.pk)
+        stored = RuleSet.objects.get(pk=rule_set.pk)
+        newer = (
+            RuleSet.objects.filter(
+                poll_kind=stored.poll_kind,
+                award_type=stored.award_type,
+                effective_from=stored.effective_from,
+                version__gt=stored.version,
+            )
+            .order_by("-version")
+            .first()
+        )
+        if newer is not None:
+            # Building on an old version would silently undo the newer one.
+            _refuse(
+                _("Đã có phiên bản %(version)s mới hơn của quy tắc này: hãy sửa phiên bản đó."),
+                version=newer.version,
+            )
         previous_pk = rule_set.pk
         rule_set.pk = None
         rule_set._state.adding = True
@@ -990,7 +1006,6 @@ def finalize_session(session: VotingSession, *, actor) -> VotingSession:
     """Lock the conference, issue both minutes, elect next year's leaders, create proposals."""
     from awards.pdf import conference_minutes_pdf, count_minutes_pdf
     from blocs.models import Agency
-    from blocs.services.structure import set_elected_leaders
     from emulation.documents import issue_document
     from emulation.docx import render_docx
 
@@ -1065,6 +1080,8 @@ def finalize_session(session: VotingSession, *, actor) -> VotingSession:
         data=_facts(
             count_minutes=session.count_minutes.number,
             conference_minutes=session.conference_minutes.number,
+            closed_at=session.closed_at.isoformat(timespec="minutes"),
+            count_closed_at=session.count_closed_at.isoformat(timespec="minutes"),
         ),
     )
     create_proposals_for_session(session, actor=actor)
@@ -1086,6 +1103,10 @@ def reopen_session(session: VotingSession, *, reason: str, actor) -> VotingSessi
     for document in (session.count_minutes, session.conference_minutes):
         if document is not None and not document.voided_at:
             void_document(document, reason=f"Mở lại hội nghị: {reason}", actor=actor)
+    # The election is recorded again when the conference is finalized again; until then an
+    # old result must not be applied to next year.
+    if session.polls.filter(kind__in=[PollKind.NEXT_HEAD, PollKind.NEXT_DEPUTY]).exists():
+        set_elected_leaders(session.bloc_year, next_head=None, next_deputy=None, actor=actor)
     session.state = VotingSession.State.DRAFT
     session.finalized_at = None
     session.count_minutes = session.conference_minutes = None

@@ -31,7 +31,7 @@ from awards.forms.voting import (
     rows_of,
 )
 from awards.models import Poll, PollKind, RuleSet, VotingSession
-from awards.rules import BASE_WORDS, describe
+from awards.rules import BASE_WORDS, describe, tie_sentence
 from awards.services import voting as services
 from blocs.overview import OverviewColumn
 from blocs.panels import Panel
@@ -341,7 +341,7 @@ def poll_detail(request, pk, poll_pk):
         context["tied_names"] = [names.get(i, "") for i in result.tie.candidate_ids]
     if can_run and result is not None and result.has_open_tie:
         context["tie_form"] = _tie_form(poll, result, candidates)
-        context["tie_rule_sentence"] = context["rule_sentences"][-1]
+        context["tie_rule_sentence"] = tie_sentence(spec)
     if can_run and poll.state in (Poll.State.OPEN, Poll.State.COUNTED) and not poll.parent_id:
         current = services.rule_set_in_force(poll)
         if current is not None and current.spec().to_dict() != poll.rule:
@@ -663,11 +663,7 @@ def rule_sets(request):
     require_province_staff(request)
     rules = (
         RuleSet.objects.select_related("award_type")
-        .annotate(
-            counted_polls=Count(
-                "polls", filter=Q(polls__state__in=[Poll.State.COUNTED, Poll.State.FINALIZED])
-            )
-        )
+        .annotate(counted_polls=Count("polls", filter=~Q(polls__state=Poll.State.DRAFT)))
         .order_by("poll_kind", "award_type__order", "-effective_from", "-version")
     )
     rows = [(rule, describe(rule.spec())[0]) for rule in rules]

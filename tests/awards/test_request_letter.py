@@ -3,6 +3,7 @@ its counts and percentages; re-sending supersedes the earlier letter."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from awards.models import AwardProposal, ProposalDocument
 from awards.services import proposals as services
@@ -41,13 +42,14 @@ def test_submitting_issues_one_letter_listing_exactly_the_proposals_sent(
     services.submit_proposals(bloc_year, sent, actor=bloc_head)
     letter = letter_of(sent[0])
     # Dated today, so numbered in this calendar year's series (the minutes are in 2024's).
-    assert letter == letter_of(sent[1]) and letter.number == "01/TTr-KTĐVHXH"
+    expected = "03" if timezone.localdate().year == 2024 else "01"
+    assert letter == letter_of(sent[1]) and letter.number == f"{expected}/TTr-KTĐVHXH"
     assert not kept.documents.filter(kind=Kind.REQUEST_LETTER).exists()
     text = text_of(letter)
     listed = text.split("cụ thể như sau:")[1].split("Kính đề nghị Hội đồng")[0]
     for proposal in sent:
         assert proposal.agency.name in listed
-    assert kept.agency.name not in listed or kept.award_type_id == sent[0].award_type_id
+    assert kept.agency.name not in listed
     # One base for the count and the percentage: 5 of the 5 members' votes for the flag.
     assert "5/5 phiếu, đạt 100% tổng số thành viên của Khối" in text
     assert "bỏ phiếu kín" in text and "DỰ THẢO" not in text

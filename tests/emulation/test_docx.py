@@ -85,3 +85,10 @@ def test_members_download_the_word_copy_from_the_documents_panel(finalized, memb
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
     assert all_text(opened(response.content))
+
+
+def test_inline_bold_and_italic_keep_the_spacing_of_the_source():
+    data = html_to_docx(
+        "<html><body><p>Sở <b>Y tế</b>, ngày <i>05</i>/12 và <b>x</b> y</p></body></html>"
+    )
+    assert opened(data).paragraphs[0].text == "Sở Y tế, ngày 05/12 và x y"
