@@ -31,7 +31,7 @@ from awards.forms.voting import (
     rows_of,
 )
 from awards.models import Poll, PollKind, RuleSet, VotingSession
-from awards.rules import BASE_WORDS, describe, tie_sentence
+from awards.rules import base_words, describe, tie_sentence, unit_of
 from awards.services import voting as services
 from blocs.overview import OverviewColumn
 from blocs.panels import Panel
@@ -305,6 +305,7 @@ def poll_detail(request, pk, poll_pk):
     can_run = role.can_run_bloc_year and not poll.session.is_finalized
     entered = poll.ballots.count() if poll.entry_mode == Poll.EntryMode.BALLOTS else None
     rule_set, spec = services.rule_in_force(poll)
+    unit = unit_of(bloc_year.bloc)
     context = {
         "bloc_year": bloc_year,
         "role": role,
@@ -316,11 +317,8 @@ def poll_detail(request, pk, poll_pk):
         "can_run": can_run,
         "entered": entered,
         "rule_set": rule_set,
-        "rule_changed": rule_set is not None
-        and poll.state == Poll.State.DRAFT
-        and spec.to_dict() != poll.rule,
-        "rule_sentences": describe(spec, kind=poll.kind, seats=poll.seats),
-        "base_words": BASE_WORDS[spec.base],
+        "rule_sentences": describe(spec, kind=poll.kind, seats=poll.seats, unit=unit),
+        "base_words": base_words(spec.base, unit),
         "history": AuditEntry.objects.for_object(poll)[:50],
         "reason_form": ResetForm(),
         "tie_breaks": list(poll.tie_breaks.all()),
@@ -341,13 +339,13 @@ def poll_detail(request, pk, poll_pk):
         context["tied_names"] = [names.get(i, "") for i in result.tie.candidate_ids]
     if can_run and result is not None and result.has_open_tie:
         context["tie_form"] = _tie_form(poll, result, candidates)
-        context["tie_rule_sentence"] = tie_sentence(spec)
+        context["tie_rule_sentence"] = tie_sentence(spec, unit=unit)
     if can_run and poll.state in (Poll.State.OPEN, Poll.State.COUNTED) and not poll.parent_id:
         current = services.rule_set_in_force(poll)
         if current is not None and current.spec().to_dict() != poll.rule:
             context["rule_in_force_differs"] = True
             context["rule_in_force_sentence"] = (
-                " ".join(describe(current.spec(), kind=poll.kind, seats=poll.seats)[:1])
+                " ".join(describe(current.spec(), kind=poll.kind, seats=poll.seats, unit=unit)[:1])
                 + f" ({current})"
             )
     return render(request, "awards/voting/poll_detail.html", context)
@@ -649,8 +647,10 @@ def poll_room(request, pk, poll_pk):
             "winners": [names.get(w, "") for w in result.winners] if result else [],
             "live": [(c.agency.name, live.get(c.agency_id, 0)) for c in candidates] if live else [],
             "live_invalid": invalid,
-            "rule_sentences": describe(spec, kind=poll.kind, seats=poll.seats)[:2],
-            "base_words": BASE_WORDS[spec.base],
+            "rule_sentences": describe(
+                spec, kind=poll.kind, seats=poll.seats, unit=unit_of(bloc_year.bloc)
+            )[:2],
+            "base_words": base_words(spec.base, unit_of(bloc_year.bloc)),
             "refresh_seconds": 0 if poll.state in (Poll.State.COUNTED, Poll.State.FINALIZED) else 4,
         },
     )

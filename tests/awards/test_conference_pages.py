@@ -253,3 +253,14 @@ def test_editing_a_used_rule_on_its_page_saves_the_next_version(session, bloc_he
     assert (rule.threshold_numerator, rule.version) == (1, 1)
     newest = RuleSet.objects.get(poll_kind="award", award_type=None, version=2)
     assert (newest.max_rounds, newest.fallback_rule) == (2, "leaders")
+
+
+def test_a_cums_poll_page_and_room_screen_speak_of_the_cum(session, bloc_head, head_client):
+    bloc = session.bloc_year.bloc
+    bloc.kind = "cum"
+    bloc.save()
+    poll = open_award_poll(session, actor=bloc_head)
+    for name, testid in (("poll_detail", "rule"), ("poll_room", "room-rule")):
+        html = head_client.get(poll_url(name, poll)).content.decode()
+        rule = html.split(f'data-testid="{testid}"')[1].split("</ul>")[0]
+        assert "tổng số thành viên của Cụm" in rule and "của Khối" not in rule
