@@ -12,38 +12,15 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from awards.models import AwardProposal, AwardType
+from awards.models import AwardProposal
 from awards.services import voting
 from blocs.models import Agency, BlocYear
 from emulation.management.commands.seed_demo import DEMO_PASSWORD
 from emulation.models import User
+from tests.awards.voting_fixtures import counted
 from tests.pdf_helpers import tiny_pdf
 
 pytestmark = pytest.mark.browser
-
-
-def _counted(session, code, votes, *, seats, actor):
-    poll = voting.create_poll(
-        session,
-        kind="award",
-        award_type=AwardType.objects.get(code=code),
-        seats=seats,
-        entry_mode="aggregate",
-        candidate_ids=[agency.pk for agency in votes],
-        actor=actor,
-    )
-    voting.open_poll(poll, actor=actor)
-    present = session.attendance.filter(present=True).count()
-    voting.record_aggregate(
-        poll,
-        issued=present,
-        returned=present,
-        valid=present,
-        invalid=0,
-        votes={agency.pk: n for agency, n in votes.items()},
-        actor=actor,
-    )
-    voting.count_poll(poll, actor=actor)
 
 
 @pytest.fixture
@@ -68,8 +45,8 @@ def demo_conference(transactional_db):
         [{"agency_id": a.agency_id, "present": True} for a in session.attendance.all()],
         actor=head_user,
     )
-    _counted(session, "CO_TINH", {agency["Sở Y tế"]: 7}, seats=1, actor=head_user)
-    _counted(
+    counted(session, "CO_TINH", {agency["Sở Y tế"]: 7}, seats=1, actor=head_user)
+    counted(
         session,
         "TTLDXS",
         {
