@@ -28,11 +28,11 @@ from awards.models import (
     VotingSession,
 )
 from awards.rules import KHOI, base_words, describe, for_unit, unit_of
-from awards.tally import TallyResult, format_percent, percent_of
+from awards.tally import TallyResult, percent_of
 from blocs.models import Membership
 from emulation.documents import unnumbered
 from emulation.pdf import SignatureBlock, render_pdf
-from emulation.text import vn_slugify
+from emulation.text import format_percent, vn_slugify
 
 PDF = "application/pdf"
 
@@ -48,10 +48,6 @@ METHOD_WORDS = {
 _OVER_MARKED = re.compile(r"^Phiếu đánh dấu \d+ đơn vị, vượt quá số tối đa (\d+)$")
 
 
-def two_digits(value: int) -> str:
-    return f"{int(value):02d}"
-
-
 def _clause(text: str) -> str:
     """A sentence as a clause inside another: no final stop, no dangling separator."""
     return (text or "").strip().rstrip(".;,: ").strip()
@@ -62,7 +58,7 @@ def _lower_first(text: str) -> str:
 
 
 def reason_phrase(reason: str) -> str:
-    """What follows "01 phiếu …" for an invalid paper's reason: "đánh dấu quá 2 đơn vị",
+    """What follows "1 phiếu …" for an invalid paper's reason: "đánh dấu quá 2 đơn vị",
     "rách". Papers with the same phrase are counted together."""
     reason = _clause(unicodedata.normalize("NFC", reason or ""))
     over = _OVER_MARKED.match(reason)
@@ -147,16 +143,16 @@ class PollReport:
 
     @property
     def invalid_detail(self) -> str:
-        """ "01 phiếu đánh dấu quá 2 đơn vị; 01 phiếu rách" (or empty)."""
-        return "; ".join(f"{two_digits(n)} phiếu {reason}" for n, reason in self.invalid_reasons)
+        """ "1 phiếu đánh dấu quá 2 đơn vị; 1 phiếu rách" (or empty)."""
+        return "; ".join(f"{n} phiếu {reason}" for n, reason in self.invalid_reasons)
 
     @property
     def counts_text(self) -> str:
         """The four counts as one clause (conference minutes, a runoff inline)."""
         r = self.result
         text = (
-            f"phát ra {two_digits(r.issued)} phiếu, thu vào {two_digits(r.returned)} phiếu, "
-            f"hợp lệ {two_digits(r.valid)} phiếu, không hợp lệ {two_digits(r.invalid)} phiếu"
+            f"phát ra {r.issued} phiếu, thu vào {r.returned} phiếu, "
+            f"hợp lệ {r.valid} phiếu, không hợp lệ {r.invalid} phiếu"
         )
         return text + (f" ({self.invalid_detail})" if self.invalid_detail else "")
 
@@ -182,10 +178,10 @@ class PollReport:
         return [{"c": c, "status": self.status(c)} for c in self.result.candidates]
 
     def vote_text(self, candidate) -> str:
-        """ "Sở Y tế: 05/07 phiếu, đạt 71,43% tổng số thành viên của Khối"."""
+        """ "Sở Y tế: 5/7 phiếu, đạt 71,43 % tổng số thành viên của Khối"."""
         return (
-            f"{candidate.name}: {two_digits(candidate.votes)}/"
-            f"{two_digits(self.result.base_count)} phiếu, đạt {candidate.percent_text} "
+            f"{candidate.name}: {candidate.votes}/"
+            f"{self.result.base_count} phiếu, đạt {candidate.percent_text} "
             f"{self.base_words}"
         )
 
@@ -199,7 +195,7 @@ class PollReport:
         rows = self.winner_rows
         if rows:
             return "; ".join(
-                f"{c.name} ({two_digits(c.votes)}/{two_digits(self.result.base_count)} phiếu, "
+                f"{c.name} ({c.votes}/{self.result.base_count} phiếu, "
                 f"đạt {c.percent_text} {self.base_words})"
                 for c in rows
             )
@@ -340,7 +336,7 @@ def _issuer(session):
         "session": session,
         "unit": unit_of(bloc_year.bloc),
         "held_at": timezone.localtime(session.held_at),
-        "copies": two_digits(session.copies or 1),
+        "copies": session.copies or 1,
     }
 
 
@@ -630,7 +626,7 @@ def _grouped(proposals):
 
 def proposal_result_text(proposal: AwardProposal, unit: str = KHOI) -> str:
     """What the tờ trình says about how the bloc chose a proposal, with one base for the count
-    and the percentage: "4/7 phiếu, đạt 57,14% tổng số thành viên của Khối". A proposal
+    and the percentage: "4/7 phiếu, đạt 57,14 % tổng số thành viên của Khối". A proposal
     entered by hand was not voted at the conference and cites its own basis instead."""
     evidence = proposal.evidence or {}
     base_count = evidence.get("base_count")

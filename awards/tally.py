@@ -19,6 +19,8 @@ from fractions import Fraction
 
 from django.utils.translation import gettext as _
 
+from emulation.text import format_percent
+
 BASES = ("all_members", "present", "returned", "valid")
 COMPARATORS = ("gt", "ge")
 TIE_RULES = ("runoff", "chair", "lot", "leaders")
@@ -264,14 +266,6 @@ class InconsistentCounts(ValueError):
     def __init__(self, errors: dict[str, list[str]]):
         self.errors = errors
         super().__init__("; ".join(m for messages in errors.values() for m in messages))
-
-
-def format_percent(value: Decimal) -> str:
-    """Vietnamese percentage: Decimal("66.67") → "66,67%", Decimal("50.00") → "50%"."""
-    text = f"{value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP):f}"
-    if text.endswith(".00"):
-        text = text[:-3]
-    return text.replace(".", ",") + "%"
 
 
 def percent_of(votes: int, base_count: int) -> Decimal:

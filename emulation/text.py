@@ -8,8 +8,11 @@ import datetime
 import functools
 import re
 import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.text import slugify
+
+NBSP = "\u00a0"
 
 _SPACES = re.compile(r"\s+")
 # Characters NFD does not decompose into a base letter plus marks.
@@ -93,6 +96,13 @@ def document_number(sequence: int) -> str:
     return f"{sequence:02d}"
 
 
+def format_percent(value) -> str:
+    """The one percentage format of every page and document: two decimals, a decimal comma and a
+    no-break space before the sign (Decimal("57.142") → "57,14 %", 50 → "50,00 %")."""
+    amount = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{amount:f}".replace(".", ",") + NBSP + "%"
+
+
 def upper_vn(value: str) -> str:
     """Upper-case that stays NFC (document headers are printed in capitals)."""
     return unicodedata.normalize("NFC", (value or "").upper())
@@ -108,8 +118,6 @@ def collation_key(value: str) -> str:
     # "!" sorts below every digit, so a name sorts before its own extensions ("Sở Y" < "Sở Y tế").
     return "".join(codes) + "!" + "".join(str(tone) for tone in tones)
 
-
-NBSP = "\u00a0"
 _PUNCTUATION = ",.;:!?()“”\"'/"
 
 

@@ -2,6 +2,7 @@
 
 from django import template
 
+from emulation import text
 from emulation.text import document_date, upper_vn
 
 register = template.Library()
@@ -19,11 +20,13 @@ def upper_nfc(value):
 
 
 @register.filter
-def two_digits(value):
-    """Counts in official text: 3 → "03" ("03 đơn vị đăng ký …")."""
+def percent(value):
+    """A stored percentage in the one format (see `text.format_percent`); blank stays blank."""
+    if value in (None, ""):
+        return ""
     try:
-        return f"{int(value):02d}"
-    except (TypeError, ValueError):
+        return text.format_percent(value)
+    except (TypeError, ValueError, ArithmeticError):
         return value
 
 

@@ -1,5 +1,6 @@
 """The pure count: hand-computed cases for every base and comparator, ties, refusals, properties."""
 
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -15,6 +16,7 @@ from awards.tally import (
     RuleSpec,
     TallyResult,
     format_percent,
+    percent_of,
     tally,
 )
 
@@ -282,9 +284,18 @@ def test_quorum_is_a_fraction_of_all_members():
 
 
 def test_percent_prints_the_vietnamese_way():
-    assert format_percent(Decimal("66.67")) == "66,67%"
-    assert format_percent(Decimal("50.00")) == "50%"
-    assert format_percent(Decimal("57.1")) == "57,10%"
+    assert format_percent(Decimal("66.67")) == "66,67\u00a0%"
+    assert format_percent(Decimal("50.00")) == "50,00\u00a0%"
+    assert format_percent(Decimal("57.1")) == "57,10\u00a0%"
+    assert format_percent(0) == "0,00\u00a0%"
+
+
+@given(votes=st.integers(0, 500), base=st.integers(1, 500))
+def test_every_percentage_has_two_decimals_and_reads_back_as_the_rounded_share(votes, base):
+    text = format_percent(percent_of(votes, base))
+    number, sign = text.split("\u00a0")
+    assert sign == "%" and re.fullmatch(r"\d+,\d\d", number)
+    assert abs(Decimal(number.replace(",", ".")) - Decimal(votes) * 100 / base) <= Decimal("0.005")
 
 
 def test_the_result_survives_a_round_trip_through_json():

@@ -136,11 +136,11 @@ def test_count_minutes_show_every_number_the_rule_and_the_tie(conference):
     text = flat(pdf_text(data))
     assert "BIÊN BẢN" in text
     assert "Số phiếu phát ra: 14; số phiếu thu vào: 14; số phiếu hợp lệ: 13;" in text
-    assert "số phiếu không hợp lệ: 01 (01 phiếu đánh dấu quá 2 đơn vị)" in text
+    assert "số phiếu không hợp lệ: 1 (1 phiếu đánh dấu quá 2 đơn vị)" in text
     assert "trên 50% số thành viên có mặt đồng ý" in text
-    # a: 10 of 14 present = 71,43%; b and c: 8 each = 57,14%, tied for the 2nd seat; lot: c.
-    assert "71,43%" in text and "57,14%" in text
-    assert "(10/14 phiếu, đạt 71,43% số thành viên có mặt)" in text  # the base named
+    # a: 10 of 14 present = 71,43 %; b and c: 8 each = 57,14 %, tied for the 2nd seat; lot: c.
+    assert "71,43 %" in text and "57,14 %" in text
+    assert "(10/14 phiếu, đạt 71,43 % số thành viên có mặt)" in text  # the base named
     assert "có số phiếu bằng nhau (8 phiếu) ở vị trí thứ 2" in text
     assert "giải quyết bằng cách bốc thăm (Trưởng ban kiểm phiếu, lúc" in text
     assert "Trần Văn Kiểm" in text and "BAN KIỂM PHIẾU" in text
@@ -153,7 +153,7 @@ def test_the_count_minutes_say_the_vote_was_secret_and_group_invalid_papers_by_r
     text = flat(pdf_text(count_minutes_pdf(session)[2]))
     assert "hình thức: bỏ phiếu kín" in text
     # The leaders' polls: 12 valid papers and a torn one, its serial nowhere.
-    assert "số phiếu không hợp lệ: 01 (01 phiếu rách)" in text
+    assert "số phiếu không hợp lệ: 1 (1 phiếu rách)" in text
     assert "Phiếu số" not in text
 
 
@@ -175,7 +175,7 @@ def test_equal_reasons_are_counted_together(db):
     a, b = agency_ids(poll)[:2]
     count_poll_with(poll, [[a]] * 3 + [[a, b]] * 2, invalid=["Phiếu rách"])
     text = flat(pdf_text(count_minutes_pdf(session)[2]))
-    assert "số phiếu không hợp lệ: 03 (02 phiếu đánh dấu quá 1 đơn vị; 01 phiếu rách)" in text
+    assert "số phiếu không hợp lệ: 3 (2 phiếu đánh dấu quá 1 đơn vị; 1 phiếu rách)" in text
 
 
 def test_a_tie_and_its_lot_are_written_into_the_count_minutes(db):
@@ -218,14 +218,14 @@ def test_a_runoff_has_its_own_section_with_its_own_figures_in_the_count_minutes(
     assert "1.1. BỎ PHIẾU LẠI: CỜ THI ĐUA" in text
     parent, runoff_section = text.split("1.1. BỎ PHIẾU LẠI", 1)
     assert "kết quả tại mục 1.1" in parent
-    assert "không hợp lệ: 01 (01 phiếu đánh dấu quá 1 đơn vị)" in parent
+    assert "không hợp lệ: 1 (1 phiếu đánh dấu quá 1 đơn vị)" in parent
     # The runoff: 7 papers, 6 valid (one torn); 4 and 2 of 6 valid.
     runoff_section = runoff_section.split("2. BẰNG KHEN", 1)[0]
     assert (
-        "Số phiếu phát ra: 07; số phiếu thu vào: 07; số phiếu hợp lệ: 06; "
-        "số phiếu không hợp lệ: 01 (01 phiếu rách)"
+        "Số phiếu phát ra: 7; số phiếu thu vào: 7; số phiếu hợp lệ: 6; "
+        "số phiếu không hợp lệ: 1 (1 phiếu rách)"
     ) in runoff_section
-    assert "66,67%" in runoff_section and "33,33%" in runoff_section
+    assert "66,67 %" in runoff_section and "33,33 %" in runoff_section
     assert "Trúng" in runoff_section and "Không trúng" in runoff_section
     assert "Đạt tỷ lệ" not in runoff_section and "Không đạt" not in runoff_section
 
@@ -238,11 +238,11 @@ def test_the_conference_minutes_print_the_runoffs_figures_in_the_polls_paragraph
     assert "kết quả tại mục" not in text
     assert "hình thức bỏ phiếu kín" in text
     first = text.split("1. Cờ thi đua", 1)[1].split("2. Bằng khen", 1)[0]
-    assert "phát ra 07 phiếu, thu vào 07 phiếu, hợp lệ 06 phiếu, không hợp lệ 01 phiếu" in first
-    assert "(01 phiếu đánh dấu quá 1 đơn vị)" in first  # the first round
-    assert "(01 phiếu rách)" in first  # the runoff
-    assert "04/06 phiếu, đạt 66,67% số phiếu hợp lệ" in first  # the runoff's votes
-    assert "03/06 phiếu, đạt 50% số phiếu hợp lệ" in first  # the first round's
+    assert "phát ra 7 phiếu, thu vào 7 phiếu, hợp lệ 6 phiếu, không hợp lệ 1 phiếu" in first
+    assert "(1 phiếu đánh dấu quá 1 đơn vị)" in first  # the first round
+    assert "(1 phiếu rách)" in first  # the runoff
+    assert "4/6 phiếu, đạt 66,67 % số phiếu hợp lệ" in first  # the runoff's votes
+    assert "3/6 phiếu, đạt 50,00 % số phiếu hợp lệ" in first  # the first round's
     assert "Quy tắc: Đơn vị được đề nghị phải đạt từ 50% số phiếu hợp lệ trở lên đồng ý" in first
     assert ", ." not in text
 
@@ -302,9 +302,9 @@ def test_the_conference_minutes_name_the_committee_list_guests_and_the_copies(ru
     assert "Lê Văn Đếm, Chuyên viên – Thành viên" in text
     assert "- Trần Văn Liên, Phó Chủ tịch UBND tỉnh;" in text
     assert "- Phó Giám đốc Sở Nội vụ." in text  # a guest invited by title alone
-    assert "Biên bản được lập thành 03 bản" in text
+    assert "Biên bản được lập thành 3 bản" in text
     count_text = flat(pdf_text(count_minutes_pdf(session)[2]))
-    assert "Biên bản được lập thành 03 bản" in count_text
+    assert "Biên bản được lập thành 3 bản" in count_text
 
 
 def test_closing_times_are_dots_in_a_draft_and_filled_once_finalized(conference):
@@ -338,9 +338,9 @@ def test_a_cum_says_members_of_the_cum(db):
     count_poll_with(leader, [[ids[2]]] * 5)
     count_text = flat(pdf_text(count_minutes_pdf(session)[2]))
     conference_text = flat(pdf_text(conference_minutes_pdf(session)[2]))
-    assert "Tổng số thành viên của Cụm: 05" in count_text
+    assert "Tổng số thành viên của Cụm: 5" in count_text
     assert "tổng số thành viên của Cụm đồng ý" in count_text
-    assert "04/05 phiếu, đạt 80% tổng số thành viên của Cụm" in conference_text
+    assert "4/5 phiếu, đạt 80,00 % tổng số thành viên của Cụm" in conference_text
     assert "Trưởng cụm năm 2025" in conference_text
     for text in (count_text, conference_text):
         assert "của Khối" not in text
@@ -418,7 +418,7 @@ def test_a_polls_heading_and_its_table_start_on_the_same_page(db, n_polls):
         page = next(p for p in pages if heading in p)
         after = page.split(heading, 1)[1]
         assert "Số phiếu phát ra:" in after, (number, n_polls)
-        assert "STT" in after and re.search(r"\b01 Sở Thử nghiệm", after), (number, n_polls)
+        assert "STT" in after and re.search(r"\b1 Sở Thử nghiệm", after), (number, n_polls)
 
 
 @pytest.mark.parametrize("n_polls", [1, 2, 3, 4, 5, 6, 7])
@@ -431,7 +431,7 @@ def test_the_signatures_never_stand_alone_on_a_page(db, n_polls):
         pages = page_texts(render(session)[2])
         signing = [p for p in pages if SIGNING_NOTE in p]
         assert len(signing) == 1, render.__name__
-        assert last_lines in signing[0] and "Biên bản được lập thành 02 bản" in signing[0]
+        assert last_lines in signing[0] and "Biên bản được lập thành 2 bản" in signing[0]
 
 
 def test_conference_minutes_show_attendance_results_and_next_years_leaders(conference):
@@ -443,9 +443,9 @@ def test_conference_minutes_show_attendance_results_and_next_years_leaders(confe
     assert "Trần Văn Liên" in text
     assert "Hội nghị nghe báo cáo tổng kết" in text
     assert "Trưởng khối năm 2025:" in text and "chưa bầu" not in text
-    assert "12/14 phiếu, đạt 85,71% số thành viên có mặt" in text  # next head
-    assert "10/14 phiếu, đạt 71,43% số thành viên có mặt" in text
-    assert "không hợp lệ 01 phiếu (01 phiếu đánh dấu quá 2 đơn vị)" in text
+    assert "12/14 phiếu, đạt 85,71 % số thành viên có mặt" in text  # next head
+    assert "10/14 phiếu, đạt 71,43 % số thành viên có mặt" in text
+    assert "không hợp lệ 1 phiếu (1 phiếu đánh dấu quá 2 đơn vị)" in text
     assert "bốc thăm (Trưởng ban kiểm phiếu, lúc" in text
     assert "11 giờ 30" in text
     assert "THƯ KÝ" in text and "CHỦ TRÌ" in text

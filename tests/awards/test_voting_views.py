@@ -244,7 +244,7 @@ def test_a_poll_page_shows_the_rule_in_words_and_members_see_results_only_once_c
     voting.record_ballot(poll, agency_ids(poll)[:1], actor=bloc_head)
     voting.count_poll(poll, actor=bloc_head)
     html = member_client.get(url("poll_detail", poll)).content.decode()
-    assert "20%" in html
+    assert "20,00\u00a0%" in html
 
 
 def test_the_tie_form_starts_a_runoff_and_redirects_to_it(session, bloc_head, head_client):
@@ -276,7 +276,7 @@ def test_ballot_papers_are_a_pdf_with_one_paper_per_member_present(poll, head_cl
     text = pdf_text(response.content)
     assert text.count("PHIẾU BẦU") == 5  # one paper per member present
     assert "Phiếu số" not in text  # no serial that could link a paper to its voter
-    assert "tối đa 01 đơn vị" in text
+    assert "tối đa 1 đơn vị" in text
 
 
 def add_polls(session, actor, count):

@@ -83,8 +83,8 @@ def test_the_draft_pdf_has_the_decree_30_header_every_member_and_every_clause(bl
         "DỰ THẢO",
         "/GU-KTĐVHXH",
         "(Ký, ghi rõ họ tên, đóng dấu)",
-        "01 đơn vị đăng ký Cờ thi đua của Chính phủ: Sở Văn hóa, Thể thao và Du lịch",
-        "04 đơn vị chưa đăng ký",
+        "1 đơn vị đăng ký Cờ thi đua của Chính phủ: Sở Văn hóa, Thể thao và Du lịch",
+        "4 đơn vị chưa đăng ký",
         "PHỤ LỤC",
         "Doanh thu: 1.200 tỷ đồng",
     ):
@@ -205,7 +205,7 @@ def test_a_partly_signed_covenant_says_how_many_have_signed(bloc_year, bloc_head
         covenant, [first], signed_on=covenant.opened_at.date(), actor=bloc_head
     )
     text = _flat(covenant_pdf(covenant)[2])
-    assert "Đến thời điểm in, 01/05 cơ quan, đơn vị thành viên đã ký kết" in text
+    assert "Đến thời điểm in, 1/5 cơ quan, đơn vị thành viên đã ký kết" in text
     assert text.count("Đã ký trực tiếp ngày") == 1
 
 

@@ -568,8 +568,8 @@ def test_the_bloc_year_page_shows_the_summary_and_progress(head_client, bloc_yea
     services.submit_registration(registration, actor=member)
     page = head_client.get(reverse("blocs:bloc_year_detail", args=[bloc_year.pk])).content.decode()
     assert "1/5 đã ký" in page
-    assert "01 đơn vị đăng ký Cờ thi đua của Chính phủ" in page
-    assert "04 đơn vị chưa đăng ký" in page
+    assert "1 đơn vị đăng ký Cờ thi đua của Chính phủ" in page
+    assert "4 đơn vị chưa đăng ký" in page
 
 
 def test_the_overview_columns_show_signing_and_registrations(staff_client, bloc_year, member):

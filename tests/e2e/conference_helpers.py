@@ -248,6 +248,6 @@ def flat(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
-def loose_number(value: int) -> str:
-    """A regex for 6 written as "6" or "06" (the minutes give numbers below 10 a leading zero)."""
-    return rf"(?<![\d,])0?{value}(?![\d,])"
+def count_pattern(value: int) -> str:
+    """A regex for the count 6 written as "6": counts are never zero-padded ("06" fails)."""
+    return rf"(?<![\d,]){value}(?![\d,])"

@@ -56,7 +56,7 @@ def test_register_accept_draft_open_sign_and_download_the_signed_covenant(
     # The member registers a title and a target, then submits.
     login("thanhvien", DEMO_PASSWORD)
     panel = page.get_by_test_id("covenant-panel")
-    assert "07 đơn vị chưa đăng ký" in panel.inner_text()
+    assert "7 đơn vị chưa đăng ký" in panel.inner_text()
     panel.get_by_role("link", name="Đăng ký thi đua").click()
     page.get_by_label("Cờ thi đua của UBND tỉnh").check()
     page.locator("#id_targets-0-indicator").fill("Tổ chức sự kiện văn hóa, thể thao cấp tỉnh")
@@ -75,7 +75,7 @@ def test_register_accept_draft_open_sign_and_download_the_signed_covenant(
     page.get_by_role("button", name="Chấp thuận").click()
     assert "Đã chấp thuận bản đăng ký" in page.content()
     summary = page.get_by_test_id("registration-summary").inner_text()
-    assert "01 đơn vị đăng ký Cờ thi đua của UBND tỉnh" in summary
+    assert "1 đơn vị đăng ký Cờ thi đua của UBND tỉnh" in summary
     screenshot("covenant-03-head-accepted")
 
     # The head drafts the covenant from the template and opens it for signing.

@@ -2,6 +2,7 @@
 
 import datetime
 import unicodedata
+from decimal import Decimal
 
 import pytest
 from django.template import Context, Template
@@ -193,9 +194,19 @@ def test_docdate_filter_prints_the_decree_30_date():
     assert render("{{ day|docdate }}", day=datetime.date(2024, 2, 5)) == "ngày 05 tháng 02 năm 2024"
 
 
-@pytest.mark.parametrize(("value", "text"), [(3, "03"), ("7", "07"), (12, "12"), ("", "")])
-def test_two_digits_filter_pads_counts_below_ten(value, text):
-    assert render("{{ value|two_digits }}", value=value) == text
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("57.142857"), "57,14\u00a0%"),
+        ("50", "50,00\u00a0%"),
+        (0, "0,00\u00a0%"),
+        (None, ""),
+        ("", ""),
+        ("n/a", "n/a"),
+    ],
+)
+def test_percent_filter_prints_the_one_percentage_format(value, text):
+    assert render("{{ value|percent }}", value=value) == text
 
 
 @pytest.mark.parametrize(
