@@ -24,7 +24,7 @@ class RoleName(StrEnum):
 
 
 ROLE_LABELS = {
-    RoleName.STAFF: "Ban Thi đua - Khen thưởng",
+    RoleName.STAFF: "Cán bộ thi đua, khen thưởng tỉnh",
     RoleName.HEAD: "Trưởng khối",
     RoleName.DEPUTY: "Phó khối",
     RoleName.MEMBER: "Thành viên",

@@ -33,7 +33,8 @@ class ThrottledAuthenticationForm(NFCFormMixin, AuthenticationForm):
         ),
         "locked_out": _(
             "Tài khoản tạm thời bị khóa đăng nhập %(minutes)s phút do nhập sai mật khẩu "
-            "%(limit)s lần liên tiếp. Vui lòng thử lại sau hoặc liên hệ Ban Thi đua - Khen thưởng."
+            "%(limit)s lần liên tiếp. Vui lòng thử lại sau hoặc liên hệ cán bộ thi đua, khen "
+            "thưởng của tỉnh."
         ),
     }
 

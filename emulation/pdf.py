@@ -156,6 +156,7 @@ def print_html(template_name: str, context: dict) -> str:
         "superior_body": settings.PROVINCE_NAME and f"UBND tỉnh {settings.PROVINCE_NAME}",
         "place": settings.DOCUMENT_PLACE,
         "site_url": settings.SITE_URL,
+        "emulation_office": settings.EMULATION_OFFICE_NAME,
         "stamp": None,
         "doc_date": None,
         "draft": False,

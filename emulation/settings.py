@@ -77,6 +77,11 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # ("Sở Nội vụ", "05/DS-SNV"), and who signs the list of proposals for the council.
 PROVINCE_OFFICE_NAME = env_str("PROVINCE_OFFICE_NAME", "Sở Nội vụ")
 PROVINCE_OFFICE_CODE = env_str("PROVINCE_OFFICE_CODE", "SNV")
+# The office of the province staff who run emulation and commendation (since the 2025
+# reorganisation a "Phòng" of Sở Nội vụ; earlier a "Ban"): named on pages, in messages and in the
+# covenant's copies clause, with a short form for the staff badge.
+EMULATION_OFFICE_NAME = env_str("EMULATION_OFFICE_NAME", "Phòng Thi đua - Khen thưởng, Sở Nội vụ")
+EMULATION_OFFICE_SHORT = env_str("EMULATION_OFFICE_SHORT", "Phòng TĐKT")
 COUNCIL_LIST_SIGNER_AUTHORITY = env_str("COUNCIL_LIST_SIGNER_AUTHORITY", "KT. GIÁM ĐỐC")
 COUNCIL_LIST_SIGNER_TITLE = env_str("COUNCIL_LIST_SIGNER_TITLE", "PHÓ GIÁM ĐỐC")
 COUNCIL_LIST_SIGNER_NAME = env_str("COUNCIL_LIST_SIGNER_NAME", "")

@@ -171,7 +171,7 @@ def issued_document(bloc_year=None, *, actor=None, title="Biên bản hội ngh�
         kind=kind,
         kind_label=kwargs.pop("kind_label", "Biên bản"),
         issuer_code=kwargs.pop("issuer_code", issuer_code),
-        issuer_name=kwargs.pop("issuer_name", bloc_year.bloc.name if bloc_year else "Ban TĐKT"),
+        issuer_name=kwargs.pop("issuer_name", bloc_year.bloc.name if bloc_year else "Phòng TĐKT"),
         dated=kwargs.pop("dated", datetime.date(bloc_year.year if bloc_year else 2024, 12, 20)),
         title=title,
         render=kwargs.pop(

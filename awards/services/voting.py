@@ -7,6 +7,7 @@ its audit entry in the same transaction. Numbers are computed by the pure `award
 from dataclasses import replace
 from fractions import Fraction
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
@@ -307,10 +308,11 @@ def _rule_snapshot(kind: str, award_type, on_date) -> tuple[RuleSet, dict]:
     if rule_set is None:
         _refuse(
             _(
-                "Chưa có quy tắc bỏ phiếu áp dụng cho ngày %(date)s: Ban Thi đua - Khen thưởng cần "
-                "thiết lập quy tắc trước."
+                "Chưa có quy tắc bỏ phiếu áp dụng cho ngày %(date)s: %(office)s cần thiết lập quy "
+                "tắc trước."
             ),
             date=f"{on_date:%d/%m/%Y}",
+            office=settings.EMULATION_OFFICE_NAME,
         )
     return rule_set, rule_set.spec().to_dict()
 

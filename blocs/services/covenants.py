@@ -9,6 +9,7 @@ message a view can show as is. Permission checks (who may act for which agency) 
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -375,9 +376,9 @@ def update_covenant(
         raise ValidationError(
             _(
                 "Giao ước đang ở trạng thái “%(status)s”: nội dung đã khóa, không sửa được. Chỉ "
-                "Ban Thi đua - Khen thưởng mở lại được giao ước (có ghi lý do)."
+                "%(office)s mở lại được giao ước (có ghi lý do)."
             )
-            % {"status": covenant.get_status_display()}
+            % {"status": covenant.get_status_display(), "office": settings.EMULATION_OFFICE_NAME}
         )
     clauses = _clean_lines(clauses)
     title = collapse_spaces(title)
@@ -627,9 +628,10 @@ def void_signature(covenant: Covenant, signature: CovenantSignature, *, reason: 
     if covenant.status == Covenant.Status.ISSUED:
         raise ValidationError(
             _(
-                "Giao ước đã phát hành thành văn bản; chỉ Ban Thi đua - Khen thưởng mở lại được "
-                "giao ước (mọi chữ ký sẽ bị hủy)."
+                "Giao ước đã phát hành thành văn bản; chỉ %(office)s mở lại được giao ước (mọi "
+                "chữ ký sẽ bị hủy)."
             )
+            % {"office": settings.EMULATION_OFFICE_NAME}
         )
     signature = _live_signatures(covenant).select_related("agency").filter(pk=signature.pk).first()
     if signature is None:

@@ -8,6 +8,7 @@ Vietnamese message a view can show as is.
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
@@ -666,10 +667,10 @@ def apply_election_to_next_year(
     if plan.needs_staff and not (staff_confirmed and getattr(actor, "is_province_staff", False)):
         _refuse(
             _(
-                "Giao ước năm %(year)s đã mở ký kết: chỉ cán bộ Ban Thi đua - Khen thưởng xác nhận "
-                "mới thay đổi được Trưởng khối, Phó khối năm này."
+                "Giao ước năm %(year)s đã mở ký kết: chỉ cán bộ %(office)s xác nhận mới thay đổi "
+                "được Trưởng khối, Phó khối năm này."
             )
-            % {"year": plan.target.year}
+            % {"year": plan.target.year, "office": settings.EMULATION_OFFICE_NAME}
         )
     if not plan.changes:
         _refuse(

@@ -307,7 +307,7 @@ def test_an_issued_covenants_signature_cannot_be_voided_alone(bloc_year, bloc_he
     covenant = covenant_for(bloc_year, status="signed", actor=bloc_head)
     covenant = services.issue_covenant(covenant, actor=bloc_head)
     signature = covenant.signatures.first()
-    with pytest.raises(ValidationError, match="chỉ Ban Thi đua - Khen thưởng mở lại"):
+    with pytest.raises(ValidationError, match="chỉ Phòng Thi đua - Khen thưởng, Sở Nội vụ mở lại"):
         services.void_signature(covenant, signature, reason="Sai", actor=bloc_head)
     signature.refresh_from_db()
     assert signature.voided_at is None

@@ -36,7 +36,7 @@ def test_the_province_staff_demo_user_lands_on_the_year_overview(
 ):
     login("canbo", DEMO_PASSWORD)
     assert page.url == f"{live_server.url}/blocs/years/"
-    assert "Ban TĐKT" in page.get_by_test_id("whoami").inner_text()
+    assert "Phòng TĐKT" in page.get_by_test_id("whoami").inner_text()
     assert page.get_by_text("Khối thi đua Văn hóa - Xã hội").first.is_visible()
     screenshot("demo-canbo")
 

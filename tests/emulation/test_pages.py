@@ -41,13 +41,13 @@ def test_every_page_has_a_phone_viewport_and_the_province(staff_client, settings
 
 def test_the_header_shows_province_staff_their_role(staff_client):
     response = staff_client.get(reverse("blocs:year_overview"))
-    assert whoami(response) == "Lê Thị Cán Bộ · Ban TĐKT"
+    assert whoami(response) == "Lê Thị Cán Bộ · Phòng TĐKT"
 
 
 def test_the_header_shows_a_bloc_user_their_agency(head_client, bloc_year):
     response = head_client.get(reverse("blocs:bloc_year_detail", args=[bloc_year.pk]))
     assert "Sở Y tế" in whoami(response)
-    assert "Ban TĐKT" not in whoami(response)
+    assert "Phòng TĐKT" not in whoami(response)
 
 
 def test_the_bloc_year_page_shows_the_users_role_in_that_bloc(
@@ -104,3 +104,13 @@ def test_a_forged_language_cookie_falls_back_to_vietnamese(anonymous_client):
     response = anonymous_client.get(reverse("login"))
     assert '<html lang="vi">' in response.content.decode()
     assert response["Content-Language"] == "vi"
+
+
+def test_the_emulation_office_is_named_from_settings_on_pages_and_messages(
+    staff_client, settings
+):
+    settings.EMULATION_OFFICE_NAME = "Ban Thi đua - Khen thưởng, Sở Nội vụ"
+    settings.EMULATION_OFFICE_SHORT = "Ban TĐKT"
+    content = staff_client.get(reverse("blocs:year_overview")).content.decode()
+    assert "Ban Thi đua - Khen thưởng, Sở Nội vụ tỉnh" in content
+    assert whoami(staff_client.get(reverse("blocs:year_overview"))).endswith("· Ban TĐKT")

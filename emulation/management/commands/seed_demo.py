@@ -115,7 +115,7 @@ MERGER_DATE = datetime.date(2025, 3, 1)
 
 # username, full name, position, agency (None: province staff)
 USERS = [
-    ("canbo", "Nguyễn Thị Thu Hà", "Chuyên viên Ban Thi đua - Khen thưởng", None),
+    ("canbo", "Nguyễn Thị Thu Hà", "Chuyên viên Phòng Thi đua - Khen thưởng", None),
     ("truongkhoi", "Nguyễn Thị Minh Hằng", "Giám đốc Sở Y tế", "Sở Y tế"),
     ("phokhoi", "Phạm Văn Hùng", "Giám đốc Sở Giáo dục và Đào tạo", "Sở Giáo dục và Đào tạo"),
     (
@@ -127,7 +127,7 @@ USERS = [
 ]
 
 DEMO_LOGINS = [
-    ("canbo", "Ban Thi đua - Khen thưởng (Sở Nội vụ)"),
+    ("canbo", "Phòng Thi đua - Khen thưởng (Sở Nội vụ)"),
     ("truongkhoi", "Trưởng khối Văn hóa - Xã hội 2024 (Sở Y tế)"),
     ("phokhoi", "Phó khối Văn hóa - Xã hội 2024 (Sở Giáo dục và Đào tạo)"),
     ("thanhvien", "Thành viên khối Văn hóa - Xã hội (Sở Văn hóa, Thể thao và Du lịch)"),
