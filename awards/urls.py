@@ -69,6 +69,17 @@ urlpatterns = [
         proposal_views.proposal_bundle,
         name="proposal_bundle",
     ),
+    path(
+        "bloc-years/<int:pk>/proposals/<int:proposal_pk>/achievement-report.pdf",
+        proposal_views.achievement_report,
+        name="achievement_report_pdf",
+    ),
+    path(
+        "bloc-years/<int:pk>/proposals/<int:proposal_pk>/achievement-report.docx",
+        proposal_views.achievement_report,
+        {"word": True},
+        name="achievement_report_word",
+    ),
     path("bloc-years/<int:pk>/proposals/add/", proposal_views.proposal_add, name="proposal_add"),
     path(
         "bloc-years/<int:pk>/proposals/upload/",

@@ -25,7 +25,10 @@ from emulation.text import nfc
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FONT = "Times New Roman"
 SKIPPED = {"style", "script", "head", "title", "svg"}
-SKIPPED_CLASSES = {"draft-watermark", "stamp-footer", "subject-rule", "rule", "dots"}
+SKIPPED_CLASSES = {"draft-watermark", "stamp-footer", "subject-rule", "rule"}
+# A blank line to fill in (`.dots`, drawn by CSS in the PDF): a line of dots across the 165 mm
+# text width at 14 pt Times New Roman.
+DOT_LINE = "." * 128
 CENTRED = {"doc-type", "subject", "center", "annex-title", "annex-subtitle", "draft-label"}
 BOLD = {"doc-type", "subject", "section", "issuer", "nation", "motto", "organisation"}
 BOLD |= {"authority", "position", "name", "annex-title", "label"}
@@ -114,6 +117,9 @@ def _blocks(container, element, style) -> None:
             pass
         elif child.tag == "table":
             _table(container, child, _style(child, style))
+            paragraph = None
+        elif "dots" in _classes(child):
+            _run(_paragraph(container, style), DOT_LINE, **_run_style(style))
             paragraph = None
         elif child.tag in ("div", "p", "section", "ul", "ol", "li", "tbody", "thead"):
             if _has_blocks(child):

@@ -37,6 +37,15 @@ def pdf_text(data: bytes, *, first: int | None = None, last: int | None = None) 
     return _run(args, data).replace("\u00a0", " ")
 
 
+def drawing_order_text(data: bytes) -> str:
+    """The PDF's text in drawing order (pdftotext -raw: cell by cell, so neither the two header
+    columns nor the signature blocks of a row interleave), page-number lines dropped and
+    whitespace collapsed, for `in` checks."""
+    raw = _run(["pdftotext", "-raw", "-enc", "UTF-8"], data)
+    lines = [line for line in raw.splitlines() if not re.fullmatch(r"\s*\d+\s*", line)]
+    return " ".join(" ".join(lines).split())
+
+
 def pdf_fonts(data: bytes) -> list[dict]:
     """One dict per font from pdffonts: name (subset prefix removed), raw_name, type,
     embedded, subset, unicode (booleans)."""

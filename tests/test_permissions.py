@@ -310,6 +310,20 @@ MATRIX = [
         bloc_year_readers(),
     ),
     (
+        "achievement_report_pdf",
+        lambda by: reverse(
+            "awards:achievement_report_pdf", args=[by.pk, proposal_paper(by).proposal_id]
+        ),
+        bloc_year_readers(),
+    ),
+    (
+        "achievement_report_word",
+        lambda by: reverse(
+            "awards:achievement_report_word", args=[by.pk, proposal_paper(by).proposal_id]
+        ),
+        bloc_year_readers(),
+    ),
+    (
         "proposal_detail",
         lambda by: reverse("awards:proposal_detail", args=[by.pk, proposal_paper(by).proposal_id]),
         bloc_year_readers(),

@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from awards.achievement_report import achievement_report as report_for
 from awards.exports import CouncilListExporter
 from awards.forms.proposals import (
     CouncilOutcomeForm,
@@ -178,6 +179,18 @@ def proposal_bundle(request, pk, proposal_pk):
     proposal = get_object_or_404(bloc_year.proposals.with_related(), pk=proposal_pk)
     filename, content_type, data = services.dossier_bundle(proposal)
     return pdf_response(filename, content_type, data, inline=False)
+
+
+@require_GET
+def achievement_report(request, pk, proposal_pk, word=False):
+    """The proposal's báo cáo thành tích prefilled from the year's data, for its unit to finish
+    and sign (readers of the year): a DỰ THẢO PDF, or the Word copy to edit."""
+    bloc_year, _role = get_bloc_year_for_user(request, pk)
+    proposal = get_object_or_404(
+        bloc_year.proposals.with_related().select_related("source_poll__session"), pk=proposal_pk
+    )
+    filename, content_type, data = report_for(proposal, word=word)
+    return pdf_response(filename, content_type, data, inline=not word)
 
 
 @require_POST

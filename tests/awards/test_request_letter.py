@@ -51,7 +51,7 @@ def test_submitting_issues_one_letter_listing_exactly_the_proposals_sent(
         assert proposal.agency.name in listed
     assert kept.agency.name not in listed
     # One base for the count and the percentage: 5 of the 5 members' votes for the flag.
-    assert "5/5 phiếu, đạt 100% tổng số thành viên của Khối" in text
+    assert "5/5 phiếu, đạt 100,00 % tổng số thành viên của Khối" in text
     assert "bỏ phiếu kín" in text and "DỰ THẢO" not in text
 
 

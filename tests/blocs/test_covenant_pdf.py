@@ -1,8 +1,6 @@
 """The covenant PDF: Decree-30 text, every member and clause, fonts, the signed and issued copy."""
 
 import re
-import subprocess
-import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from emulation.documents import read_document
 from emulation.uploads import check_pdf
 from tests.factories import covenant_for, minimal_pdf
 from tests.pdf_helpers import (
+    drawing_order_text,
     flip_byte,
     is_a4_portrait,
     make_pkcs12,
@@ -33,19 +32,6 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 @pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def _flat(data: bytes) -> str:
-    """The PDF's text in drawing order (pdftotext -raw: cell by cell, so neither the two header
-    columns nor three signature blocks in a row interleave), page-number lines dropped and
-    whitespace collapsed, for `in` checks."""
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-        handle.write(data)
-        handle.flush()
-        command = ["pdftotext", "-raw", "-enc", "UTF-8", handle.name, "-"]
-        raw = subprocess.run(command, capture_output=True, check=True).stdout.decode()
-    lines = [line for line in raw.splitlines() if not re.fullmatch(r"\s*\d+\s*", line)]
-    return re.sub(r"\s+", " ", " ".join(lines))
 
 
 def _register(bloc_year, name, codes, targets, actor):
@@ -73,7 +59,7 @@ def test_the_draft_pdf_has_the_decree_30_header_every_member_and_every_clause(bl
     assert filename == "giao-uoc-thi-dua-khoi-van-hoa-xa-hoi-2024.pdf"
     assert content_type == "application/pdf"
     assert is_a4_portrait(data)
-    text = _flat(data)
+    text = drawing_order_text(data)
     # The issuer wraps after "VĂN HÓA -", and pdftotext joins a line-final hyphen away.
     assert re.search(r"KHỐI THI ĐUA VĂN HÓA -? ?XÃ HỘI", text)
     for expected in (
@@ -87,6 +73,7 @@ def test_the_draft_pdf_has_the_decree_30_header_every_member_and_every_clause(bl
         "4 đơn vị chưa đăng ký",
         "PHỤ LỤC",
         "Doanh thu: 1.200 tỷ đồng",
+        "giữ 1 bản, 1 bản gửi Phòng Thi đua - Khen thưởng, Sở Nội vụ để theo dõi",
     ):
         assert expected in text, expected
     for membership in bloc_year.memberships.select_related("agency"):
@@ -113,7 +100,7 @@ def test_nfd_input_prints_as_nfc(bloc_year, bloc_head):
         clauses=[unicodedata.normalize("NFD", clause)],
         actor=bloc_head,
     )
-    text = _flat(covenant_pdf(covenant)[2])
+    text = drawing_order_text(covenant_pdf(covenant)[2])
     assert unicodedata.is_normalized("NFC", text)
     assert clause in text and "Hội trường Sở Y tế" in text
 
@@ -188,7 +175,7 @@ def test_sixteen_members_with_targets_fit_five_pages_and_all_appear(db):
     covenant = covenant_for(bloc_year, status="signed")
     data = covenant_pdf(covenant)[2]
     assert pdf_page_count(data) == 5
-    text = _flat(data)
+    text = drawing_order_text(data)
     for membership in bloc_year.memberships.select_related("agency"):
         assert membership.agency.name.upper() in text
         assert membership.agency.name in text  # the annex row
@@ -204,7 +191,7 @@ def test_a_partly_signed_covenant_says_how_many_have_signed(bloc_year, bloc_head
     services.record_paper_signatures(
         covenant, [first], signed_on=covenant.opened_at.date(), actor=bloc_head
     )
-    text = _flat(covenant_pdf(covenant)[2])
+    text = drawing_order_text(covenant_pdf(covenant)[2])
     assert "Đến thời điểm in, 1/5 cơ quan, đơn vị thành viên đã ký kết" in text
     assert text.count("Đã ký trực tiếp ngày") == 1
 
@@ -259,7 +246,7 @@ def test_the_signed_covenant_is_issued_with_the_uploaded_pages_and_validates(
     document = covenant.document
     assert document.kind == "GU" and document.digitally_signed
     data = read_document(document)
-    text = _flat(data)
+    text = drawing_order_text(data)
     assert f"Số: {document.number}" in text
     assert document.verification_code in text
     assert "XÁC NHẬN KÝ KẾT" in text and "Trần Quốc Bảo" in text

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from awards.achievement_report import achievement_report
 from awards.models import AwardProposal, AwardType, ProposalDocument
 from awards.pdf import ballot_papers_pdf, council_list_pdf
 from awards.services import proposals as proposal_services
@@ -40,6 +41,12 @@ RULES = {
         "Decree-30 header; DỰ THẢO drawn as a watermark outside the text layer and once as a "
         "label; members' signature blocks three to a row past eight; the annex of registered "
         "titles and targets inside the margins.",
+    ),
+    "covenant_issued": (
+        "Giao ước thi đua (đã phát hành)",
+        "Numbered in the calendar year of the conference date; each member's signature with its "
+        "form and date; the verification footer on every page (appended signed pages included); "
+        "PDF/A-2b.",
     ),
     "ballot_papers": (
         "Phiếu bầu",
@@ -68,6 +75,13 @@ RULES = {
         "Danh sách đề nghị khen thưởng (dự thảo)",
         "Issued by the province body in settings with its signer; rows beyond the Government "
         "Flag quota flagged in Ghi chú.",
+    ),
+    "achievement_report": (
+        "Báo cáo thành tích (dự thảo điền sẵn)",
+        "The collective and individual forms of Decree 152/2025's appendix, prefilled with the "
+        "targets registered in the covenant, the conference result on its base and earlier "
+        "awards from the ledger with their decisions; no number, the date left to the signer, "
+        "lines to fill in; always a DỰ THẢO, with a Word copy to edit.",
     ),
     "sample_minutes": (
         "Biên bản (mẫu để trống)",
@@ -128,7 +142,18 @@ class Command(BaseCommand):
             agencies.append(agency)
         bloc_year.head, bloc_year.deputy = agencies[0], agencies[1]
         bloc_year.save()
-        documents = {"covenant": covenant_pdf(covenants.create_covenant(bloc_year, actor=None))[2]}
+        covenant = covenants.create_covenant(bloc_year, actor=None)
+        covenant.conference_date = datetime.date(2024, 1, 12)
+        covenant.save(update_fields=["conference_date"])
+        documents = {"covenant": covenant_pdf(covenant)[2]}
+        covenant = covenants.open_covenant(covenant, actor=None)
+        covenants.record_paper_signatures(
+            covenant, agencies, signed_on=datetime.date(2024, 1, 12), actor=None
+        )
+        covenant.refresh_from_db()
+        documents["covenant_issued"] = read_document(
+            covenants.issue_covenant(covenant, actor=None).document
+        )
         session = voting.create_session(
             bloc_year,
             held_at=timezone.make_aware(datetime.datetime(2024, 12, 20, 8, 0)),
@@ -185,6 +210,7 @@ class Command(BaseCommand):
             state=AwardProposal.State.ACCEPTED
         )
         documents["council_list"] = council_list_pdf(2024)[2]
+        documents["achievement_report"] = achievement_report(proposals[0])[2]
         documents["sample_minutes"] = sample_minutes_pdf(bloc_year)[2]
         return documents
 
