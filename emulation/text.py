@@ -118,6 +118,7 @@ def collation_key(value: str) -> str:
     # "!" sorts below every digit, so a name sorts before its own extensions ("Sở Y" < "Sở Y tế").
     return "".join(codes) + "!" + "".join(str(tone) for tone in tones)
 
+
 _PUNCTUATION = ",.;:!?()“”\"'/"
 
 

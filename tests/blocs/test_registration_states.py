@@ -203,9 +203,7 @@ def test_after_the_deadline_only_the_head_changes_a_registration_with_a_reason(
     assert entry.first().data["reason"] == "Đơn vị gửi văn bản giấy đúng hạn"
 
 
-def test_the_summary_counts_titles_and_lists_who_has_not_registered(
-    bloc_year, bloc_head
-):
+def test_the_summary_counts_titles_and_lists_who_has_not_registered(bloc_year, bloc_head):
     names = ["Sở Y tế", "Sở Giáo dục và Đào tạo", "Bảo hiểm xã hội tỉnh"]
     for name in names:
         registration = _registration(bloc_year, bloc_head, agency=_agency(bloc_year, name))
