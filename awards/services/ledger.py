@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from awards.models import AwardProposal, AwardRecord, AwardType, Decision
 from awards.services import proposals as proposal_services
 from emulation.audit import log_action
-from emulation.text import document_number
 
 
 def get_or_create_decision(
@@ -188,15 +187,15 @@ def award_statistics(years=None) -> list[StatisticsRow]:
 
 
 def statistics_sentence(rows: list[StatisticsRow]) -> str:
-    """One year's awards as a report sentence: "08 tập thể được tặng Cờ thi đua của Chính phủ;
-    06 tập thể, 03 cá nhân Huân chương Lao động hạng Ba"."""
+    """One year's awards as a report sentence: "8 tập thể được tặng Cờ thi đua của Chính phủ;
+    6 tập thể, 3 cá nhân Huân chương Lao động hạng Ba" (counts are never zero-padded)."""
     parts = []
     for row in rows:
         counts = []
         if row.collectives:
-            counts.append(_("%(n)s tập thể") % {"n": document_number(row.collectives)})
+            counts.append(_("%(n)s tập thể") % {"n": row.collectives})
         if row.individuals:
-            counts.append(_("%(n)s cá nhân") % {"n": document_number(row.individuals)})
+            counts.append(_("%(n)s cá nhân") % {"n": row.individuals})
         if not counts:
             continue
         verb = _("được tặng") if not parts else ""

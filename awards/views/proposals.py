@@ -26,7 +26,8 @@ from awards.forms.proposals import (
     ReturnForm,
 )
 from awards.models import AwardProposal, AwardType, EligibilityRule, ProposalDocument
-from awards.pdf import council_list_pdf
+from awards.pdf import council_list_pdf, proposal_result_text
+from awards.rules import unit_of
 from awards.services import ledger as ledger_services
 from awards.services import proposals as services
 from blocs.models import Bloc, BlocYear
@@ -155,7 +156,9 @@ def proposal_detail(request, pk, proposal_pk):
     """One proposal: evidence, dossier, findings and its history."""
     bloc_year, role = get_bloc_year_for_user(request, pk)
     proposal = get_object_or_404(
-        bloc_year.proposals.with_related().prefetch_related("documents__issued_document"),
+        bloc_year.proposals.with_related()
+        .select_related("source_poll")
+        .prefetch_related("documents__issued_document"),
         pk=proposal_pk,
     )
     row = _dossier_rows([proposal])[0]
@@ -168,6 +171,7 @@ def proposal_detail(request, pk, proposal_pk):
             "role": role,
             "row": row,
             "proposal": proposal,
+            "result_text": proposal_result_text(proposal, unit_of(bloc_year.bloc)),
             "history": AuditEntry.objects.for_object(proposal)[:50],
         },
     )

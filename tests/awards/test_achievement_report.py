@@ -159,9 +159,13 @@ def test_readers_of_the_year_download_both_copies_in_few_queries(
         assert f".{kind}" in response["Content-Disposition"]
 
 
-def test_the_dossier_page_offers_the_prefilled_report(voted, head_client):
-    page = head_client.get(
-        reverse("awards:proposal_detail", args=[voted.bloc_year_id, voted.pk])
-    ).content.decode()
+def test_the_dossier_page_offers_the_prefilled_report_and_names_the_base(
+    voted, head_client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(20):
+        page = head_client.get(
+            reverse("awards:proposal_detail", args=[voted.bloc_year_id, voted.pk])
+        ).content.decode()
+    assert "5/5 phiếu, đạt 100,00\u00a0% tổng số thành viên của Khối" in page
     assert 'data-testid="achievement-report-word"' in page
     assert reverse("awards:achievement_report_word", args=[voted.bloc_year_id, voted.pk]) in page

@@ -116,8 +116,8 @@ def test_statistics_count_collectives_and_individuals_per_award_and_year(db):
     revoked.save()
     rows = award_statistics([2024])
     assert statistics_sentence(rows) == (
-        "08 tập thể được tặng Cờ thi đua của Chính phủ; "
-        "06 tập thể, 03 cá nhân Huân chương Lao động hạng Ba."
+        "8 tập thể được tặng Cờ thi đua của Chính phủ; "
+        "6 tập thể, 3 cá nhân Huân chương Lao động hạng Ba."
     )
 
 
@@ -136,5 +136,5 @@ def test_the_statistics_export_reopens_with_the_same_numbers(staff_client, db):
 def test_the_statistics_page_shows_the_sentence_and_the_chart(staff_client, db):
     AwardRecordFactory(award_type=award_type("CO_TINH"), year=2023)
     text = staff_client.get(reverse("awards:award_statistics")).content.decode()
-    assert "01 tập thể được tặng Cờ thi đua của Ủy ban nhân dân tỉnh." in text
+    assert "1 tập thể được tặng Cờ thi đua của Ủy ban nhân dân tỉnh." in text
     assert 'data-testid="chart"' in text

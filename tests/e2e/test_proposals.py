@@ -188,8 +188,8 @@ def test_proposals_go_from_the_conference_to_the_agency_page(
     # The statistics page sums the year up in a sentence and a chart.
     page.goto(f"{base}/awards/ledger/statistics/")
     assert page.get_by_test_id("sentence").first.inner_text() == (
-        "01 tập thể được tặng Cờ thi đua của Ủy ban nhân dân tỉnh; "
-        "02 tập thể Tập thể lao động xuất sắc."
+        "1 tập thể được tặng Cờ thi đua của Ủy ban nhân dân tỉnh; "
+        "2 tập thể Tập thể lao động xuất sắc."
     )
     assert page.get_by_test_id("chart").is_visible()
     screenshot("proposals-statistics")
