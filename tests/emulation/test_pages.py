@@ -106,9 +106,7 @@ def test_a_forged_language_cookie_falls_back_to_vietnamese(anonymous_client):
     assert response["Content-Language"] == "vi"
 
 
-def test_the_emulation_office_is_named_from_settings_on_pages_and_messages(
-    staff_client, settings
-):
+def test_the_emulation_office_is_named_from_settings_on_pages_and_messages(staff_client, settings):
     settings.EMULATION_OFFICE_NAME = "Ban Thi đua - Khen thưởng, Sở Nội vụ"
     settings.EMULATION_OFFICE_SHORT = "Ban TĐKT"
     content = staff_client.get(reverse("blocs:year_overview")).content.decode()
