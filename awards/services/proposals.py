@@ -524,7 +524,7 @@ def request_letter_preview(bloc_year, proposals) -> tuple[str, str, bytes]:
     return f"du-thao-to-trinh-{bloc_year.bloc.code}-{bloc_year.year}.pdf", "application/pdf", data
 
 
-def _issue_request_letter(bloc_year, proposals, *, actor):
+def issue_request_letter(bloc_year, proposals, *, actor):
     """Issue the tờ trình (kind "TTr") for exactly the proposals being sent, attach it to each,
     and supersede an earlier letter whose every proposal this one now carries."""
     from awards.pdf import render_request_letter
@@ -711,7 +711,7 @@ def submit_proposals(bloc_year, proposals, *, actor) -> list[AwardProposal]:
         ]
     if problems:
         raise ValidationError(problems)
-    _issue_request_letter(bloc_year, locked, actor=actor)
+    issue_request_letter(bloc_year, locked, actor=actor)
     now = timezone.now()
     for proposal in locked:
         _transition(

@@ -1,5 +1,5 @@
-"""Measurements beyond pages: PDFs, a 40-member conference, the tally, the Excel import, the
-council export.
+"""Measurements beyond pages: PDFs, their Word and PDF/A copies, dossier bundles, a 40-member
+conference, the tally, the Excel import, the council export.
 
 Each entry names its figure, unit and budget, the feature modules it needs and the function that
 measures it (`measure(province, extra, options) -> list[Figure]`). An entry whose feature is not
@@ -87,6 +87,30 @@ EXTRAS = [
         None,
         ("awards.pdf:render_request_letter",),
         "emulation.bench.documents.measure_request_letter",
+        "proposals",
+    ),
+    Extra(
+        "docx.slowest.median_s",
+        "s",
+        report.DOCX_S,
+        ("emulation.docx:render_docx", "awards.achievement_report:achievement_report"),
+        "emulation.bench.copies.measure_word_copies",
+        "proposals",
+    ),
+    Extra(
+        "pdfa.worst.overhead_ratio",
+        "x",
+        report.PDFA_RATIO,
+        ("emulation.pdf:html_to_pdf",),
+        "emulation.bench.copies.measure_archival_overhead",
+        "proposals",
+    ),
+    Extra(
+        "bundle.bloc_5_proposals.seconds",
+        "s",
+        report.BUNDLE_S,
+        ("awards.services.proposals:dossier_bundle",),
+        "emulation.bench.copies.measure_bundles",
         "proposals",
     ),
     Extra(

@@ -21,6 +21,9 @@ TALLY_MS = 20  # a poll with 100 ballots x 20 candidates
 IMPORT_S = 10  # Excel import of 1,000 agencies, preview + commit
 COUNCIL_EXPORT_S = 2  # council export of 300 proposals
 BALLOT_PAPERS_S = 3  # ballot papers, 200 papers x 40 candidates
+DOCX_S = 0.5  # each Word copy
+PDFA_RATIO = 1.2  # PDF/A-2b render time over the plain PDF of the same HTML
+BUNDLE_S = 3  # the dossier bundles of a bloc's 5 proposals
 
 
 @dataclass

@@ -54,6 +54,13 @@ def test_the_bench_prints_every_figure_as_json_in_a_throwaway_database(django_db
     papers = figures["pdf.ballot_papers_200x40.median_s"]
     assert papers["budget"] == 3 and papers["value"] > 0
     assert 0 < figures["pdf.ballot_papers_200x40.pages"]["value"] <= 200
+    for kind in ("covenant", "count_minutes", "conference_minutes", "achievement_report"):
+        assert figures[f"docx.{kind}.median_s"]["value"] > 0, kind
+        assert figures[f"docx.{kind}.median_s"]["budget"] == 0.5, kind
+        assert figures[f"pdfa.{kind}.overhead_ratio"]["value"] > 0, kind
+    assert figures["pdfa.worst.overhead_ratio"]["budget"] == 1.2
+    bundle = figures["bundle.bloc_5_proposals.seconds"]
+    assert bundle["budget"] == 3 and bundle["value"] > 0 and bundle["note"] == "5 proposals"
     assert figures["page.conference40.p95_max_ms"]["budget"] == 100
     for page in ("conference", "poll_results", "poll_entry"):
         for role in ("staff", "head"):
