@@ -6,6 +6,7 @@ same number and a failed render leaves no gap. Once issued, a document never cha
 only be voided with a reason.
 """
 
+import base64
 import hashlib
 import io
 import logging
@@ -142,24 +143,52 @@ def _page_count(data: bytes) -> int:
         return len(pdf.pages)
 
 
-def stamp_appended_pages(data: bytes, stamp: IssuedDocumentStamp, *, first: int) -> bytes:
-    """Print on every page from `first` on (attached copies, such as members' signed pages)
-    the page number and the footer the document's own pages carry, so a page taken out of
-    the file still says which document it belongs to."""
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        total = len(pdf.pages)
-        if first > total:
-            return data
-        overlay_html = render_to_string(
-            "pdf/appended_pages.html",
-            {"stamp": stamp, "numbers": range(first, total + 1)},
-        )
-        with pikepdf.open(io.BytesIO(html_to_pdf(overlay_html))) as overlay:
-            for index, page in enumerate(pdf.pages[first - 1 :]):
-                page.add_overlay(overlay.pages[index])
-            output = io.BytesIO()
-            pdf.save(output)
-    return output.getvalue()
+# Attached copies are printed from page images at this resolution (a scan's own is usually 150-300).
+ATTACHED_PAGE_DPI = 150
+
+
+def _page_images(pdfs: Iterable[bytes]) -> list[str]:
+    """Every page of `pdfs` as a JPEG data URI (white background, RGB), in order."""
+    import pypdfium2
+
+    uris = []
+    for item in pdfs:
+        try:
+            with pikepdf.open(io.BytesIO(item)) as checked:
+                if checked.is_encrypted:
+                    raise ValidationError(_("Không ghép được tệp PDF đã mã hóa vào văn bản."))
+            document = pypdfium2.PdfDocument(item)
+        except ValidationError:
+            raise
+        except Exception as error:
+            raise ValidationError(
+                _("Không đọc được tệp PDF cần ghép vào văn bản: %(error)s") % {"error": error}
+            ) from error
+        try:
+            for page in document:
+                image = page.render(scale=ATTACHED_PAGE_DPI / 72, fill_color=(255, 255, 255, 255))
+                buffer = io.BytesIO()
+                image.to_pil().convert("RGB").save(buffer, "JPEG", quality=80, optimize=True)
+                uris.append(
+                    "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()
+                )
+        finally:
+            document.close()
+    return uris
+
+
+def attached_pages_pdf(pdfs: Iterable[bytes], stamp: IssuedDocumentStamp, *, first: int) -> bytes:
+    """The attached copies (members' signed pages) as pages of the issued document: each page
+    printed as an image under the page number and the footer the document's own pages carry, so
+    a page taken out of the file still says which document it belongs to, and rendered PDF/A-2b
+    like the rest, so the whole file keeps its archival claim whatever the uploads contained
+    (fonts not embedded, CMYK, scripts). The copies' own text layer is not kept."""
+    images = _page_images(pdfs)
+    html = render_to_string(
+        "pdf/appended_pages.html",
+        {"stamp": stamp, "pages": list(enumerate(images, start=first))},
+    )
+    return html_to_pdf(html, archival=True)
 
 
 @transaction.atomic
@@ -211,8 +240,8 @@ def issue_document(
     if not data.startswith(b"%PDF-"):
         raise ValueError("render(stamp) must return PDF bytes.")
     if extra_pdfs:
-        own_pages = _page_count(data)
-        data = stamp_appended_pages(merge_pdfs(data, extra_pdfs), stamp, first=own_pages + 1)
+        attached = attached_pages_pdf(extra_pdfs, stamp, first=_page_count(data) + 1)
+        data = merge_pdfs(data, [attached])
     signed = signing.signing_configured()
     if signed:
         data = signing.sign_pdf(

@@ -5,6 +5,7 @@ project's static/ directory: any other file, any network address and any path es
 is refused and the render fails, so a template can never leak a server file into a document.
 """
 
+import base64
 import functools
 import threading
 import unicodedata
@@ -58,8 +59,12 @@ class PdfRenderError(RuntimeError):
     """Rendering stopped, usually because a resource was refused (see `ResourceRefused`)."""
 
 
+_IMAGE_DATA = ("data:image/jpeg;base64,", "data:image/png;base64,")
+
+
 class StaticOnlyURLFetcher(URLFetcher):
-    """Serves files under static/ and refuses everything else, without any network access.
+    """Serves files under static/ (and JPEG or PNG data URIs) and refuses everything else,
+    without any network access.
 
     Failures are fatal so a template that points elsewhere breaks loudly instead of printing a
     document with a hole in it.
@@ -83,6 +88,12 @@ class StaticOnlyURLFetcher(URLFetcher):
         return path
 
     def fetch(self, url, headers=None):
+        if url.startswith(_IMAGE_DATA):
+            # Page images of attached copies, made by the portal itself (no file, no network).
+            kind = url[len("data:") : url.index(";")]
+            return URLFetcherResponse(
+                url[:64], base64.b64decode(url.split(",", 1)[1]), headers={"Content-Type": kind}
+            )
         path = self.resolve(url)
         content_type = _CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
         return URLFetcherResponse(

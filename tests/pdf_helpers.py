@@ -230,6 +230,43 @@ def flip_byte(data: bytes, index: int) -> bytes:
     return bytes(changed)
 
 
+def page_ink(data: bytes, page: int, *, dpi: int = 40, top_mm: float = 16, bottom_mm: float = 25):
+    """The dark pixels of one page as a set of (x, y), leaving out the strips at the top and the
+    bottom where page numbers and footers go: what a reader sees of the page's own content."""
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "doc.pdf"
+        source.write_bytes(data)
+        subprocess.run(
+            ["pdftoppm", "-gray", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page)]
+            + ["-singlefile", str(source), f"{folder}/p"],
+            check=True,
+            capture_output=True,
+        )
+        image = Image.open(f"{folder}/p.png").convert("L")
+    width, height = image.size
+    px_per_mm = width / 210
+    top, bottom = int(top_mm * px_per_mm), height - int(bottom_mm * px_per_mm)
+    pixels = image.load()
+    return {(x, y) for y in range(top, bottom) for x in range(width) if pixels[x, y] < 128}
+
+
+def pages_look_alike(a: bytes, a_page: int, b: bytes, b_page: int) -> bool:
+    """Whether two pages carry the same content to the eye: at 72 dpi at most 10 % of either
+    page's ink has no ink of the other within a pixel (anti-aliasing, a scan's resampling and
+    faint dotted lines do not count; another page's text differs by far more)."""
+    first, second = page_ink(a, a_page, dpi=72), page_ink(b, b_page, dpi=72)
+    if not first or not second:
+        return first == second
+
+    def missing(ink, other):
+        near = {(x + dx, y + dy) for x, y in other for dx in (-1, 0, 1) for dy in (-1, 0, 1)}
+        return len(ink - near)
+
+    return max(missing(first, second) / len(first), missing(second, first) / len(second)) <= 0.1
+
+
 def ink_in_margins(
     data: bytes, *, left_mm: float, right_mm: float, dpi: int = 50, tolerance_mm: float = 1.0
 ) -> list[str]:

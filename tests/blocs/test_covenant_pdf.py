@@ -250,7 +250,7 @@ def test_the_signed_covenant_is_issued_with_the_uploaded_pages_and_validates(
     assert f"Số: {document.number}" in text
     assert document.verification_code in text
     assert "XÁC NHẬN KÝ KẾT" in text and "Trần Quốc Bảo" in text
-    assert "Trang ky cua So VHTTDL" in text  # the uploaded page is appended
+    assert f"Bản đính kèm văn bản số {document.number}" in text  # the uploaded page
     assert "DỰ THẢO" not in text
     response = client.post(reverse("verify"), {"file": SimpleUploadedFile("gu.pdf", data)})
     page = response.content.decode()

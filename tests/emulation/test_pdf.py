@@ -213,12 +213,19 @@ def test_the_sample_for_sixteen_members_lists_every_member(db):
         f"{BASE_URL}does-not-exist.png",
         "ftp://example.com/x",
         "data:text/plain,secret",
+        "data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=",
+        "data:text/html;base64,PGgxPng8L2gxPg==",
         "file://remote-host/etc/passwd",
     ],
 )
 def test_the_fetcher_refuses_anything_but_a_static_file(url):
     with pytest.raises(ResourceRefused):
         StaticOnlyURLFetcher().fetch(url)
+
+
+def test_the_fetcher_serves_an_image_data_uri_of_an_attached_page():
+    response = StaticOnlyURLFetcher().fetch("data:image/jpeg;base64,/9j/4AAQ")
+    assert response.read() == b"\xff\xd8\xff\xe0\x00\x10"
 
 
 def test_the_fetcher_serves_a_static_font():
