@@ -76,7 +76,8 @@ def measure_word_copies(province, extra, options) -> list[Figure]:
 
 
 def measure_archival_overhead(province, extra, options) -> list[Figure]:
-    """PDF/A-2b over plain PDF, per kind, on the same captured HTML; and the worst ratio."""
+    """PDF/A-2b over plain PDF, per kind, on the same captured HTML (fastest run over fastest
+    run); and the worst ratio."""
     figures = []
     for kind, (render, _render_word) in _kinds(province).items():
         html = capture_html(render)
@@ -84,14 +85,15 @@ def measure_archival_overhead(province, extra, options) -> list[Figure]:
         for _ in range(options.pdf_runs):
             plain += timed(lambda: pdf.html_to_pdf(html), 1)  # noqa: B023 (called at once)
             archival += timed(lambda: pdf.html_to_pdf(html, archival=True), 1)  # noqa: B023
-        ratio = report.median(archival) / report.median(plain)
+        # The fastest of each: on a shared machine the slower runs measure the neighbours.
+        ratio = min(archival) / min(plain)
         figures.append(
             Figure(
                 f"pdfa.{kind}.overhead_ratio",
                 round(ratio, 3),
                 "x",
                 extra.budget,
-                note=f"plain {report.median(plain):.3f} s, PDF/A {report.median(archival):.3f} s",
+                note=f"fastest plain {min(plain):.3f} s, PDF/A {min(archival):.3f} s",
             )
         )
     worst = max(figures, key=lambda figure: figure.value)
