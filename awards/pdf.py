@@ -30,9 +30,10 @@ from awards.models import (
 from awards.rules import KHOI, base_words, describe, for_unit, unit_of
 from awards.tally import TallyResult, percent_of
 from blocs.models import Membership
+from blocs.models.structure import dated_agency
 from emulation.documents import unnumbered
 from emulation.pdf import SignatureBlock, render_pdf
-from emulation.text import format_percent, vn_slugify
+from emulation.text import format_percent, vn_slugify, vn_sort_key
 
 PDF = "application/pdf"
 
@@ -397,7 +398,8 @@ def conference_minutes_pdf(session: VotingSession, *, stamp=None, renderer=rende
     session = VotingSession.objects.select_related(
         "bloc_year__bloc", "bloc_year__next_head", "bloc_year__next_deputy", "chair_agency"
     ).get(pk=session.pk)
-    attendance = list(session.attendance.select_related("agency").order_by("agency__sort_name"))
+    attendance = list(dated_agency(session.attendance.all(), year="session__bloc_year__year"))
+    attendance.sort(key=lambda row: vn_sort_key(row.agency.name))
     reports = poll_reports(session)
     elected = {
         report.poll.kind: report.winners[0]

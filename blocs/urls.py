@@ -106,6 +106,11 @@ urlpatterns = [
     path("agencies/<int:pk>/edit/", structure.agency_edit, name="agency_edit"),
     path("agencies/<int:pk>/rename/", structure.agency_rename, name="agency_rename"),
     path("agencies/<int:pk>/merge/", structure.agency_merge, name="agency_merge"),
+    path(
+        "agencies/<int:pk>/changes/<int:change_pk>/cancel/",
+        structure.agency_change_cancel,
+        name="agency_change_cancel",
+    ),
     path("agencies/<int:pk>/dissolve/", structure.agency_dissolve, name="agency_dissolve"),
     path("list/", structure.bloc_list, name="bloc_list"),
     path("list/new/", structure.bloc_create, name="bloc_create"),

@@ -29,7 +29,7 @@ from emulation import signing
 from emulation.audit import log_action
 from emulation.models import DocumentCounter, IssuedDocument
 from emulation.pdf import SignatureBlock, html_to_pdf, render_pdf
-from emulation.text import collapse_spaces, document_number, vn_slugify
+from emulation.text import collapse_spaces, document_number, vn_slugify, vn_sort_key
 from emulation.uploads import discard_private_file, store_private_file
 
 logger = logging.getLogger(__name__)
@@ -390,12 +390,10 @@ def read_word_copy(document: IssuedDocument) -> bytes:
 
 def sample_minutes_pdf(bloc_year, *, on: date | None = None, blank_lines: int = 12):
     """An empty BIÊN BẢN for a bloc-year, to print and fill in by hand (not issued)."""
-    members = [
-        membership.agency.name
-        for membership in bloc_year.memberships.select_related("agency").order_by(
-            "agency__sort_name", "pk"
-        )
-    ]
+    members = sorted(
+        (membership.agency.name for membership in bloc_year.memberships.as_of_year()),
+        key=vn_sort_key,
+    )
     data = render_pdf(
         "pdf/sample_minutes.html",
         {

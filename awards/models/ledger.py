@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from awards import eligibility
 from awards.models.types import AwardType
+from blocs.models.structure import dated_agency
 from emulation.fields import NFCCharField, NFCTextField
 
 
@@ -178,6 +179,10 @@ class AwardRecordQuerySet(models.QuerySet):
 
     def with_related(self):
         return self.select_related("agency", "award_type", "decision", "revoked_by")
+
+    def as_of_year(self):
+        """Records whose agencies read as they stood in the award's year (`dated_agency`)."""
+        return dated_agency(self)
 
 
 class AwardRecord(models.Model):

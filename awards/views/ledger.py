@@ -26,8 +26,10 @@ IMPORT_SESSION_KEY = "awards_decision_import"
 def ledger(request):
     """The award ledger with filters by year, award type and status (staff)."""
     require_province_staff(request)
-    records = AwardRecord.objects.with_related().order_by(
-        "-year", "award_type__order", "agency__sort_name", "pk"
+    records = (
+        AwardRecord.objects.with_related()
+        .as_of_year()
+        .order_by("-year", "award_type__order", "agency__sort_name", "pk")
     )
     year = request.GET.get("year", "")
     award_id = request.GET.get("award_type", "")

@@ -95,8 +95,29 @@ class AgencyChangeForm(PortalForm):
 
 class RenameAgencyForm(AgencyChangeForm):
     new_name = forms.CharField(label=_("Tên mới"), max_length=300)
+    new_short_name = forms.CharField(label=_("Tên viết tắt mới"), max_length=100, required=False)
+    new_kind = forms.ChoiceField(
+        label=_("Loại hình từ ngày hiệu lực"), choices=Agency.Kind.choices, required=False
+    )
     submit_label = _("Đổi tên")
-    field_order = ["new_name", "effective_on", "decision_ref", "reason"]
+    field_order = [
+        "new_name",
+        "new_short_name",
+        "new_kind",
+        "effective_on",
+        "decision_ref",
+        "reason",
+    ]
+
+    def __init__(self, *args, agency: Agency, **kwargs):
+        kwargs.setdefault("initial", {"new_short_name": agency.short_name, "new_kind": agency.kind})
+        super().__init__(*args, agency=agency, **kwargs)
+
+    def clean_new_short_name(self):
+        """A form sent without the field (not the page's) keeps the short name."""
+        if "new_short_name" not in self.data:
+            return None
+        return self.cleaned_data["new_short_name"]
 
     def clean_new_name(self):
         value = self.cleaned_data["new_name"]
@@ -112,10 +133,12 @@ class MergeAgencyForm(AgencyChangeForm):
 
     def __init__(self, *args, agency: Agency, **kwargs):
         super().__init__(*args, agency=agency, **kwargs)
-        # The agency itself stays in the list so a wrong pick gets a clear message.
-        self.fields["into"].queryset = Agency.objects.filter(
-            status=Agency.Status.ACTIVE
-        ).in_vietnamese_order()
+        # Only valid targets: active agencies other than this one.
+        self.fields["into"].queryset = (
+            Agency.objects.filter(status=Agency.Status.ACTIVE)
+            .exclude(pk=agency.pk)
+            .in_vietnamese_order()
+        )
         self.fields["into"].error_messages["invalid_choice"] = _(
             "Đơn vị tiếp nhận phải là một đơn vị đang hoạt động."
         )
@@ -200,11 +223,14 @@ class LeadersForm(PortalForm):
     deputy = AgencyChoiceField(label=_("Phó khối"), queryset=Agency.objects.none(), required=False)
     submit_label = _("Phân công")
 
-    def __init__(self, *args, bloc_year, **kwargs):
+    def __init__(self, *args, bloc_year, names=None, **kwargs):
+        """`names`: {agency id: name as it stood in the bloc-year}, from the page's members."""
         super().__init__(*args, **kwargs)
         members = Agency.objects.filter(memberships__bloc_year=bloc_year).in_vietnamese_order()
+        names = names or {}
         for name in ("head", "deputy"):
             self.fields[name].queryset = members
+            self.fields[name].label_from_instance = lambda agency: names.get(agency.pk, agency.name)
             self.fields[name].error_messages["invalid_choice"] = _(
                 "Hãy chọn một thành viên của khối năm %(year)s."
             ) % {"year": bloc_year.year}

@@ -3,7 +3,10 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.db.models.query import ModelIterable
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from emulation.fields import NFCCharField, NFCTextField
@@ -95,9 +98,26 @@ class Agency(NamedModel):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if getattr(self, "as_of_year", None) is not None:
+            raise RuntimeError("An agency read as it stood in a past year is not saved.")
+        super().save(*args, **kwargs)
+
+    def status_on(self, day) -> str:
+        """The status on `day`: a merger or dissolution recorded ahead takes effect on its date
+        (the day after `ended_on`); until then the agency is active."""
+        if self.status != self.Status.ACTIVE and self.ended_on and self.ended_on >= day:
+            return self.Status.ACTIVE
+        return self.status
+
     @property
     def is_active(self) -> bool:
-        return self.status == self.Status.ACTIVE
+        return self.status_on(timezone.localdate()) == self.Status.ACTIVE
+
+    @property
+    def scheduled_end(self) -> bool:
+        """A merger or dissolution is recorded but its date has not come."""
+        return self.status != self.Status.ACTIVE and self.is_active
 
     def active_in_year(self, year: int) -> bool:
         """Whether the agency exists for any part of `year` (it may join that year's bloc)."""
@@ -148,6 +168,11 @@ class AgencyChange(models.Model):
     effective_on = models.DateField(_("ngày hiệu lực"))
     old_name = NFCCharField(_("tên cũ"), max_length=300, blank=True)
     new_name = NFCCharField(_("tên mới"), max_length=300, blank=True)
+    # A rename carries the whole identity: what the short name and kind were and became.
+    old_short_name = NFCCharField(_("tên viết tắt cũ"), max_length=100, blank=True)
+    new_short_name = NFCCharField(_("tên viết tắt mới"), max_length=100, blank=True)
+    old_kind = models.CharField(_("loại hình cũ"), max_length=20, blank=True)
+    new_kind = models.CharField(_("loại hình mới"), max_length=20, blank=True)
     related_agency = models.ForeignKey(
         Agency,
         verbose_name=_("đơn vị liên quan"),
@@ -288,6 +313,51 @@ class BlocYear(models.Model):
                     )
 
 
+class DatedAgencyIterable(ModelIterable):
+    """Rows whose `agency` reads as it stood in the row's year (see `dated_agency`)."""
+
+    def __iter__(self):
+        for row in super().__iter__():
+            agency = row.agency
+            agency.name = row.agency_name_then
+            agency.short_name = row.agency_short_name_then
+            agency.kind = row.agency_kind_then
+            agency.as_of_year = row.agency_year_then
+            yield row
+
+
+def dated_agency(queryset, year: str = "year"):
+    """`queryset` (of a model with an `agency` and a year at the field path `year`) with each
+    row's agency read as it stood that year: the name, short name and kind of the last rename
+    in force on 31 December of the year, or today when the year is not over (a rename dated
+    later waits for its date), else the old values of the first rename after, else the
+    agency's own. Subqueries of the same query, so a page of rows makes no extra query; the
+    agencies so read are never saved."""
+    today = timezone.localdate()
+    renames = AgencyChange.objects.filter(agency=OuterRef("agency"), kind=AgencyChange.Kind.RENAME)
+    in_force = Q(effective_on__year__lte=OuterRef(year), effective_on__lte=today)
+    last = renames.filter(in_force).order_by("-effective_on", "-pk")
+    upcoming = renames.exclude(in_force).order_by("effective_on", "pk")
+
+    def then(new, old, own):
+        return Coalesce(Subquery(last.values(new)[:1]), Subquery(upcoming.values(old)[:1]), F(own))
+
+    queryset = queryset.select_related("agency").annotate(
+        agency_year_then=F(year),
+        agency_name_then=then("new_name", "old_name", "agency__name"),
+        agency_short_name_then=then("new_short_name", "old_short_name", "agency__short_name"),
+        agency_kind_then=then("new_kind", "old_kind", "agency__kind"),
+    )
+    queryset._iterable_class = DatedAgencyIterable
+    return queryset
+
+
+class MembershipQuerySet(models.QuerySet):
+    def as_of_year(self):
+        """Memberships whose agencies read as they stood in the bloc-year (`dated_agency`)."""
+        return dated_agency(self)
+
+
 class Membership(models.Model):
     """An agency's membership of a bloc-year, with the leader who signs for it that year."""
 
@@ -298,6 +368,8 @@ class Membership(models.Model):
     signatory_name = NFCCharField(_("người ký"), max_length=150, blank=True)
     signatory_title = NFCCharField(_("chức vụ người ký"), max_length=200, blank=True)
     joined_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("thành viên khối")

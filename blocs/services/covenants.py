@@ -76,7 +76,7 @@ class RegistrationSummary:
 
 def members_of(bloc_year: BlocYear) -> list[Membership]:
     """The bloc-year's memberships with their agencies, in Vietnamese name order."""
-    memberships = list(bloc_year.memberships.select_related("agency"))
+    memberships = list(bloc_year.memberships.as_of_year())
     memberships.sort(key=lambda membership: vn_sort_key(membership.agency.name))
     return memberships
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,7 @@ from blocs.models import (
     Registration,
 )
 from emulation.audit import diff, log_action, snapshot
-from emulation.text import collapse_spaces
+from emulation.text import collapse_spaces, fold, nfc
 
 AGENCY_UPDATABLE = ("short_name", "kind", "notes", "established_on", "ended_on")
 BLOC_UPDATABLE = ("name", "code", "kind", "description", "active")
@@ -60,9 +61,33 @@ def _ended_label(agency: Agency) -> str:
 # Agencies ----------------------------------------------------------------------------------------
 
 
+def same_name_agency(name: str, *, exclude: Agency | None = None) -> Agency | None:
+    """The active agency whose name reads the same as `name` once NFC-normalised and folded
+    ("Sở Y tế" typed in NFD, "SỞ Y TẾ", "Sở  Y tế"), if any."""
+    folded = fold(collapse_spaces(nfc(name)))
+    candidates = Agency.objects.filter(
+        status=Agency.Status.ACTIVE, search_name__startswith=folded
+    ).only("pk", "name", "status")
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude.pk)
+    return next((agency for agency in candidates if fold(agency.name) == folded), None)
+
+
+def _check_unique_name(name: str, *, exclude: Agency | None = None, field="name") -> None:
+    existing = same_name_agency(name, exclude=exclude)
+    if existing is not None:
+        _refuse(
+            _("Đã có đơn vị đang hoạt động tên “%(name)s” (mã %(pk)s): không tạo trùng.")
+            % {"name": existing.name, "pk": existing.pk},
+            field,
+        )
+
+
 @transaction.atomic
 def create_agency(*, name, short_name="", kind, established_on=None, notes="", actor) -> Agency:
-    """Register a new agency (cơ quan, đơn vị) in the province's registry."""
+    """Register a new agency (cơ quan, đơn vị) in the province's registry; its name may not
+    read the same as an active agency's."""
+    _check_unique_name(name)
     agency = Agency(
         name=collapse_spaces(name),
         short_name=collapse_spaces(short_name),
@@ -135,9 +160,19 @@ def _record_change(agency, kind, *, effective_on, decision_ref, reason, actor, *
 
 @transaction.atomic
 def rename_agency(
-    agency: Agency, *, new_name, effective_on, decision_ref="", reason="", actor
+    agency: Agency,
+    *,
+    new_name,
+    effective_on,
+    new_short_name=None,
+    new_kind=None,
+    decision_ref="",
+    reason="",
+    actor,
 ) -> Agency:
-    """Give an agency a new official name from `effective_on`; the old one stays in its history."""
+    """Give an agency a new official name (and short name and kind, kept when None) from
+    `effective_on`. The record is the agency's identity from then on; pages and documents of
+    earlier years read the old one from the rename (`dated_agency`)."""
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
     _check_active(agency, _("đổi tên"))
     new_name = collapse_spaces(new_name)
@@ -145,9 +180,15 @@ def rename_agency(
         _refuse(_("Hãy nhập tên mới."), "new_name")
     if new_name == agency.name:
         _refuse(_("Tên mới trùng với tên hiện tại."), "new_name")
+    _check_unique_name(new_name, exclude=agency, field="new_name")
     _check_effective_date(agency, effective_on)
-    old_name = agency.name
+    fields = ["name", "short_name", "kind"]
+    before = snapshot(agency, fields)
     agency.name = new_name
+    if new_short_name is not None:
+        agency.short_name = collapse_spaces(new_short_name)
+    if new_kind:
+        agency.kind = new_kind
     agency.full_clean(exclude=[*_DERIVED, "successor"])
     agency.save()
     _record_change(
@@ -157,14 +198,18 @@ def rename_agency(
         decision_ref=decision_ref,
         reason=reason,
         actor=actor,
-        old_name=old_name,
-        new_name=new_name,
+        old_name=before["name"],
+        new_name=agency.name,
+        old_short_name=before["short_name"],
+        new_short_name=agency.short_name,
+        old_kind=before["kind"],
+        new_kind=agency.kind,
     )
     log_action(
         "blocs.agency.renamed",
         agency,
         actor=actor,
-        data={**diff({"name": old_name}, {"name": new_name}), "effective_on": [effective_on]},
+        data={**diff(before, snapshot(agency, fields)), "effective_on": [effective_on]},
     )
     return agency
 
@@ -262,6 +307,44 @@ def dissolve_agency(agency: Agency, *, effective_on, decision_ref="", reason="",
             "effective_on": [effective_on],
         },
     )
+    return agency
+
+
+@transaction.atomic
+def cancel_agency_change(change: AgencyChange, *, reason, actor) -> Agency:
+    """Withdraw a rename, merger or dissolution recorded ahead of its date: the agency is as it
+    was before the change, the change leaves its history, and the audit keeps what it was."""
+    agency = Agency.objects.select_for_update().get(pk=change.agency_id)
+    reason = collapse_spaces(reason or "")
+    if not reason:
+        _refuse(_("Hãy ghi lý do hủy."), "reason")
+    if change.effective_on <= timezone.localdate():
+        _refuse(
+            _("Thay đổi đã có hiệu lực từ %(day)s: không hủy được.")
+            % {"day": _day(change.effective_on)}
+        )
+    latest = agency.changes.order_by("-effective_on", "-pk").first()
+    if latest is None or latest.pk != change.pk:
+        _refuse(_("Chỉ hủy được thay đổi sau cùng của đơn vị; hãy hủy các thay đổi sau nó trước."))
+    if change.kind == AgencyChange.Kind.RENAME:
+        agency.name, agency.short_name = change.old_name, change.old_short_name
+        agency.kind = change.old_kind or agency.kind
+    elif change.kind in (AgencyChange.Kind.MERGE_INTO, AgencyChange.Kind.DISSOLVE):
+        agency.status, agency.successor, agency.ended_on = Agency.Status.ACTIVE, None, None
+    else:
+        _refuse(_("Loại thay đổi này không hủy được."))
+    agency.save()
+    facts = {
+        "kind": change.kind,
+        "effective_on": _day(change.effective_on),
+        "old_name": change.old_name,
+        "new_name": change.new_name,
+        "related_agency": change.related_agency.name if change.related_agency_id else "",
+        "decision_ref": change.decision_ref,
+        "reason": reason,
+    }
+    change.delete()
+    log_action("blocs.agency.change_cancelled", agency, actor=actor, data=facts)
     return agency
 
 
@@ -790,6 +873,9 @@ def plan_rollover(year: int) -> RolloverPlan:
     dropped; next year's head and deputy come from this year's election when one was recorded.
     Plain members are placed before successors, so a successor never displaces a member.
     """
+    # Mergers and dissolutions count once in force: on the new year's first day, or today when
+    # the year is opened late (a merger of 01/03 is applied by a rollover made after it).
+    first_day = max(datetime.date(year + 1, 1, 1), timezone.localdate())
     next_year = year + 1
     plan = RolloverPlan(year=year)
     sources = list(
@@ -825,9 +911,9 @@ def plan_rollover(year: int) -> RolloverPlan:
             continue
         for membership in source.memberships.all():
             agency = membership.agency
-            if agency.status == Agency.Status.DISSOLVED:
+            if agency.status_on(first_day) == Agency.Status.DISSOLVED:
                 item.dropped.append(DroppedMember(agency, _("Đã giải thể: không chuyển sang.")))
-            elif agency.status == Agency.Status.ACTIVE and agency.pk in placed:
+            elif agency.status_on(first_day) == Agency.Status.ACTIVE and agency.pk in placed:
                 item.dropped.append(
                     DroppedMember(
                         agency,
@@ -835,7 +921,7 @@ def plan_rollover(year: int) -> RolloverPlan:
                         % {"bloc": placed[agency.pk], "year": next_year},
                     )
                 )
-            elif agency.status == Agency.Status.ACTIVE:
+            elif agency.status_on(first_day) == Agency.Status.ACTIVE:
                 placed[agency.pk] = source.bloc.name
                 item.members.append(
                     PlannedMember(
@@ -846,10 +932,10 @@ def plan_rollover(year: int) -> RolloverPlan:
         member_ids = {planned.agency.pk for planned in item.members}
         for membership in item.source.memberships.all():
             agency = membership.agency
-            if agency.status != Agency.Status.MERGED:
+            if agency.status_on(first_day) != Agency.Status.MERGED:
                 continue
             successor = successors.get(agency.pk)
-            if successor is None or successor.status != Agency.Status.ACTIVE:
+            if successor is None or successor.status_on(first_day) != Agency.Status.ACTIVE:
                 item.dropped.append(
                     DroppedMember(agency, _("Đã hợp nhất, không có đơn vị kế thừa đang hoạt động."))
                 )
@@ -896,8 +982,10 @@ def _plan_leaders(item: PlannedBloc, successors, member_ids: set[int], next_year
                 % {"role": labels[role], "year": next_year}
             )
             continue
-        agency = successors.get(agency.pk, agency)
-        if agency.pk in member_ids and agency.status == Agency.Status.ACTIVE:
+        first_day = max(datetime.date(next_year, 1, 1), timezone.localdate())
+        if agency.status_on(first_day) == Agency.Status.MERGED:
+            agency = successors.get(agency.pk, agency)
+        if agency.pk in member_ids and agency.status_on(first_day) == Agency.Status.ACTIVE:
             setattr(item, role, agency)
         else:
             item.notes.append(

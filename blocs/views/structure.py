@@ -40,6 +40,7 @@ from blocs.panels import agency_panels, bloc_year_panels, render_panels
 from blocs.permissions import bloc_years_for_user, get_bloc_year_for_user, require_province_staff
 from blocs.services import structure as services
 from emulation.models import AuditEntry
+from emulation.text import vn_sort_key
 
 AGENCIES_PER_PAGE = 50
 
@@ -190,6 +191,7 @@ def agency_detail(request, pk):
             "agency": agency,
             "names": names_over_time(agency, renames),
             "changes": changes,
+            "today": timezone.localdate(),
             "predecessors": predecessors + split_from,
             "memberships": memberships,
             "panels": render_panels(request, agency_panels(request, agency)),
@@ -270,6 +272,22 @@ def agency_merge(request, pk):
         _("Hợp nhất, sáp nhập đơn vị"),
         _("Đã ghi nhận việc hợp nhất %(name)s."),
     )
+
+
+@require_POST
+def agency_change_cancel(request, pk, change_pk):
+    """Withdraw a change recorded ahead of its date (staff, with a reason)."""
+    require_province_staff(request)
+    change = get_object_or_404(AgencyChange.objects.filter(agency_id=pk), pk=change_pk)
+    try:
+        services.cancel_agency_change(
+            change, reason=request.POST.get("reason", ""), actor=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã hủy thay đổi dự kiến."))
+    return redirect("blocs:agency_detail", pk=pk)
 
 
 def agency_dissolve(request, pk):
@@ -413,7 +431,9 @@ def year_switcher(request, bloc_year) -> list[tuple[int, int, str]]:
 
 
 def _bloc_year_page(request, bloc_year, role, *, add_form=None, leaders_form=None, status=200):
-    memberships = bloc_year.memberships.select_related("agency").order_by("agency__sort_name", "pk")
+    memberships = sorted(
+        bloc_year.memberships.as_of_year(), key=lambda m: vn_sort_key(m.agency.name)
+    )
     context = {
         "bloc_year": bloc_year,
         "role": role,
@@ -427,6 +447,7 @@ def _bloc_year_page(request, bloc_year, role, *, add_form=None, leaders_form=Non
         context["leaders_form"] = leaders_form or LeadersForm(
             bloc_year=bloc_year,
             initial={"head": bloc_year.head_id, "deputy": bloc_year.deputy_id},
+            names={m.agency_id: m.agency.name for m in memberships},
         )
     return render(request, "blocs/bloc_year_detail.html", context, status=status)
 
