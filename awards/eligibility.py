@@ -139,6 +139,14 @@ def quota_limit(leader_count: int, percent: Decimal, rounding: str = ROUNDING_FL
     return math.floor(exact)
 
 
+def quota_ranks(rows) -> dict[int, int]:
+    """{pk: rank} of one award's proposals in the order the quota admits them: units leading
+    their bloc first, then by the bloc's percentage, then votes, then the earlier proposal.
+    `rows` are (pk, leads_bloc, percent or None, votes or None)."""
+    ordered = sorted(rows, key=lambda row: (not row[1], -(row[2] or 0), -(row[3] or 0), row[0]))
+    return {row[0]: rank for rank, row in enumerate(ordered, start=1)}
+
+
 @dataclass(frozen=True)
 class QuotaStatus:
     """The quota's state for one award type and year across all blocs."""

@@ -22,6 +22,16 @@ COUNCIL_HEADERS = [
 ]
 
 
+QUOTA_HEADERS = [
+    "Danh hiệu",
+    "Quy định",
+    "Số đơn vị dẫn đầu khối",
+    "Hạn mức",
+    "Đã đề nghị",
+    "Kết quả",
+]
+
+
 class CouncilListExporter(Exporter):
     """The council's list of proposals for a year: one sheet per award type."""
 
@@ -34,7 +44,8 @@ class CouncilListExporter(Exporter):
 
     def sheets(self) -> list[Sheet]:
         proposals = list(council_proposals(self.year, self.award_type))
-        notes = council_list_notes(proposals, year_eligibility(self.year, []).quotas)
+        quotas = year_eligibility(self.year, []).quotas
+        notes = council_list_notes(proposals, quotas)
         sheets = []
         for award, items in groupby(proposals, key=lambda p: p.award_type):
             rows = [
@@ -54,7 +65,26 @@ class CouncilListExporter(Exporter):
                 for index, p in enumerate(items, start=1)
             ]
             sheets.append(Sheet(_sheet_title(award), COUNCIL_HEADERS, rows))
-        return sheets or [Sheet(self.title, COUNCIL_HEADERS, [])]
+        sheets = sheets or [Sheet(self.title, COUNCIL_HEADERS, [])]
+        if quotas:
+            sheets.append(
+                Sheet(
+                    "Hạn mức",
+                    QUOTA_HEADERS,
+                    [
+                        [
+                            quota.rule.award_label or quota.rule.award_code,
+                            quota.rule_text,
+                            quota.leader_count,
+                            quota.limit,
+                            quota.proposed,
+                            "Vượt hạn mức" if quota.exceeded else "Trong hạn mức",
+                        ]
+                        for quota in quotas
+                    ],
+                )
+            )
+        return sheets
 
 
 def _sheet_title(award) -> str:

@@ -19,6 +19,7 @@ import pikepdf
 from django.conf import settings
 from django.utils import timezone
 
+from awards import eligibility
 from awards.models import (
     AwardProposal,
     Poll,
@@ -714,24 +715,24 @@ def council_proposals(year: int, award_type=None):
 
 
 def council_list_notes(proposals, quotas) -> dict[int, list[str]]:
-    """What the council list's "Ghi chú" says of each row: a proposal beyond its award's quota
-    (for the Government Flag 20 % of the units leading their bloc; rows are ranked leading
-    units first, then by the bloc's percentage, and those past the limit are marked), or one
-    for a quota award whose unit does not lead its bloc."""
+    """What the council list's "Ghi chú" says of each row: the bloc a quota award's unit leads
+    (DOMAIN.md), a proposal beyond its award's quota (ranked by `eligibility.quota_ranks`), or
+    one for a quota award whose unit does not lead its bloc."""
     notes: dict[int, list[str]] = {}
-    by_code = {quota.rule.award_code: quota for quota in quotas}
-    for code, quota in by_code.items():
-        rows = sorted(
-            (p for p in proposals if p.award_type.code == code),
-            key=lambda p: (not p.leads_bloc, -(p.percent or 0), -(p.votes or 0), p.pk),
-        )
-        for rank, proposal in enumerate(rows, start=1):
-            if rank > quota.limit:
-                notes.setdefault(proposal.pk, []).append(
-                    f"Vượt hạn mức: thứ {rank}/{len(rows)}, hạn mức {quota.limit}"
+    for quota in quotas:
+        rows = [p for p in proposals if p.award_type.code == quota.rule.award_code]
+        ranks = eligibility.quota_ranks([(p.pk, p.leads_bloc, p.percent, p.votes) for p in rows])
+        for proposal in rows:
+            lines = notes.setdefault(proposal.pk, [])
+            if proposal.leads_bloc:
+                lines.append(f"Dẫn đầu {proposal.bloc_year.bloc.name} năm {proposal.year}")
+            else:
+                lines.append("Không phải đơn vị dẫn đầu khối")
+            if ranks[proposal.pk] > quota.limit:
+                lines.append(
+                    f"Vượt hạn mức: thứ {ranks[proposal.pk]}/{len(rows)}, hạn mức {quota.limit} "
+                    f"trên {quota.leader_count} đơn vị dẫn đầu khối"
                 )
-            if not proposal.leads_bloc:
-                notes.setdefault(proposal.pk, []).append("Không phải đơn vị dẫn đầu khối")
     return notes
 
 

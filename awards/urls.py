@@ -118,9 +118,9 @@ urlpatterns = [
     path("proposals/forward/", proposal_views.proposals_forward, name="proposals_forward"),
     path("proposals/decision/", proposal_views.decision_record, name="decision_record"),
     path(
-        "proposals/<int:proposal_pk>/leading/",
-        proposal_views.proposal_leading,
-        name="proposal_leading",
+        "bloc-years/<int:pk>/proposals/leading-units/",
+        proposal_views.leading_units,
+        name="leading_units",
     ),
     path(
         "proposals/council-list.xlsx",

@@ -85,6 +85,8 @@ EMULATION_OFFICE_SHORT = env_str("EMULATION_OFFICE_SHORT", "Phòng TĐKT")
 COUNCIL_LIST_SIGNER_AUTHORITY = env_str("COUNCIL_LIST_SIGNER_AUTHORITY", "KT. GIÁM ĐỐC")
 COUNCIL_LIST_SIGNER_TITLE = env_str("COUNCIL_LIST_SIGNER_TITLE", "PHÓ GIÁM ĐỐC")
 COUNCIL_LIST_SIGNER_NAME = env_str("COUNCIL_LIST_SIGNER_NAME", "")
+# How many units may lead one bloc in a year (the Government Flag quota counts them).
+LEADING_UNITS_PER_BLOC = env_int("LEADING_UNITS_PER_BLOC", 1)
 # Print a number ("Phiếu số: 01") on each ballot paper. Off: the papers are identical, as most
 # provinces print them, and the PDF repeats one rendered page (fast); on: every page is rendered.
 BALLOT_PAPER_SERIALS = env_bool("BALLOT_PAPER_SERIALS", False)

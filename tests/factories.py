@@ -85,11 +85,23 @@ class AwardProposalFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = "awards.AwardProposal"
+        skip_postgeneration_save = True
 
     bloc_year = factory.SubFactory(BlocYearFactory)
     agency = factory.LazyAttribute(lambda o: MembershipFactory(bloc_year=o.bloc_year).agency)
     award_type = factory.LazyFunction(lambda: award_type("CO_TINH"))
     year = factory.LazyAttribute(lambda o: o.bloc_year.year)
+
+    @factory.post_generation
+    def lead(proposal, create, extracted, **kwargs):
+        """`leads_bloc=True` makes the unit one of its bloc-year's leading units, as the flag
+        vote or the head would."""
+        if create and proposal.leads_bloc and not proposal.person_name:
+            from awards.models import LeadingUnit
+
+            LeadingUnit.objects.get_or_create(
+                bloc_year=proposal.bloc_year, agency=proposal.agency, defaults={"source": "vote"}
+            )
 
 
 class DecisionFactory(factory.django.DjangoModelFactory):

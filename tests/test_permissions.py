@@ -499,7 +499,7 @@ POST_ONLY: list[str] = [
     "proposal_council_outcome",
     "proposals_forward",
     "decision_record",
-    "proposal_leading",
+    "leading_units",
     "decision_import_commit",
     # voting (tests/awards/test_voting_views.py)
     "conference_finalize",

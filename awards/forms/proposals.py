@@ -167,9 +167,6 @@ class ManualProposalForm(NFCFormMixin, forms.Form):
         decimal_places=2,
         required=False,
     )
-    leads_bloc = forms.BooleanField(
-        label=gettext_lazy("Đơn vị được bình chọn dẫn đầu khối"), required=False
-    )
     basis = forms.CharField(
         label=gettext_lazy("Căn cứ đề nghị"),
         max_length=300,
@@ -301,3 +298,28 @@ class DecisionImportForm(forms.Form):
         label=gettext_lazy("Tệp Excel (.xlsx)"),
         help_text=gettext_lazy("Theo tệp mẫu; mỗi dòng một khen thưởng."),
     )
+
+
+class LeadingUnitsForm(forms.Form):
+    """The head names the bloc-year's leading units, with the basis."""
+
+    agencies = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Đơn vị dẫn đầu khối"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Căn cứ"),
+        max_length=1000,
+        help_text=gettext_lazy("Ví dụ: “Biên bản hội nghị tổng kết ngày 20/12/2024”."),
+    )
+
+    def __init__(self, *args, bloc_year, **kwargs):
+        super().__init__(*args, **kwargs)
+        from blocs.models import Agency
+
+        self.fields["agencies"].queryset = Agency.objects.filter(
+            memberships__bloc_year=bloc_year
+        ).in_vietnamese_order()
+        self.fields["agencies"].label_from_instance = lambda agency: agency.name

@@ -1,5 +1,5 @@
 from awards.models.ledger import AwardRecord, Decision, EligibilityRule
-from awards.models.proposals import AwardProposal, ProposalDocument
+from awards.models.proposals import AwardProposal, LeadingUnit, ProposalDocument
 from awards.models.types import AwardType
 from awards.models.voting import (
     AggregateEntry,
@@ -19,6 +19,7 @@ __all__ = [
     "AwardRecord",
     "Decision",
     "EligibilityRule",
+    "LeadingUnit",
     "ProposalDocument",
     "AggregateEntry",
     "Attendance",

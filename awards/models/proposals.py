@@ -234,3 +234,35 @@ class ProposalDocument(models.Model):
         if self.issued_document_id:
             return self.issued_document.number
         return self.original_name
+
+
+class LeadingUnit(models.Model):
+    """A unit that leads its bloc in a year (đơn vị dẫn đầu khối): a fact of the bloc-year, set
+    from its vote on the provincial flag or by the head with a reason. The Government Flag
+    quota counts these, at most `LEADING_UNITS_PER_BLOC` per bloc-year."""
+
+    class Source(models.TextChoices):
+        VOTE = "vote", _("Kết quả bỏ phiếu Cờ thi đua của tỉnh")
+        HEAD = "head", _("Trưởng khối xác định")
+
+    bloc_year = models.ForeignKey(
+        "blocs.BlocYear", on_delete=models.CASCADE, related_name="leading_units"
+    )
+    agency = models.ForeignKey("blocs.Agency", on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("căn cứ"), max_length=10, choices=Source)
+    reason = NFCTextField(_("lý do"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("đơn vị dẫn đầu khối")
+        verbose_name_plural = _("đơn vị dẫn đầu khối")
+        ordering = ["bloc_year", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["bloc_year", "agency"], name="leading_unit_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.agency} – {self.bloc_year}"

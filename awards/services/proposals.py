@@ -27,6 +27,7 @@ from awards.models import (
     AwardRecord,
     AwardType,
     EligibilityRule,
+    LeadingUnit,
     ProposalDocument,
 )
 from blocs.models import Agency, AgencyChange
@@ -165,12 +166,23 @@ def year_eligibility(year: int, proposals) -> YearEligibility:
     live = list(
         AwardProposal.objects.live()
         .filter(year=year)
-        .values_list("pk", "agency_id", "award_type__code", "person_name", "leads_bloc")
+        .values_list(
+            "pk", "agency_id", "award_type__code", "person_name", "leads_bloc", "percent", "votes"
+        )
     )
-    leaders = {agency for _pk, agency, _code, person, leads in live if leads and not person}
+    leading = defaultdict(set)
+    for bloc_year_id, agency_id in LeadingUnit.objects.filter(bloc_year__year=year).values_list(
+        "bloc_year_id", "agency_id"
+    ):
+        leading[bloc_year_id].add(agency_id)
+    # The quota counts the bloc-years' leading units, at most the province's number per bloc.
+    leader_count = sum(
+        min(len(agencies), settings.LEADING_UNITS_PER_BLOC) for agencies in leading.values()
+    )
+    leaders = set().union(*leading.values()) if leading else set()
     keys_by_pk = {
         pk: eligibility.ProposalKey(agency, code, year, eligibility.person_key(person))
-        for pk, agency, code, person, _leads in live
+        for pk, agency, code, person, *_rest in live
     }
     awarded_keys = {
         eligibility.ProposalKey(agency, code, year, eligibility.person_key(person))
@@ -193,9 +205,19 @@ def year_eligibility(year: int, proposals) -> YearEligibility:
             .values_list("agency_id", "year", "award_type__code")
         ):
             history[agency_id].append((award_year, code))
-    proposed = Counter(code for _pk, _agency, code, _person, _leads in live)
-    quotas = eligibility.quota_statuses(rules, len(leaders), proposed)
+    proposed = Counter(code for _pk, _agency, code, *_rest in live)
+    quotas = eligibility.quota_statuses(rules, leader_count, proposed)
     exceeded = {status.rule.award_code: status for status in quotas if status.exceeded}
+    ranks = {
+        code: eligibility.quota_ranks(
+            [
+                (pk, leads, percent, votes)
+                for pk, _a, c, _p, leads, percent, votes in live
+                if c == code
+            ]
+        )
+        for code in exceeded
+    }
     key_counts = Counter(keys_by_pk.values())
     findings = {}
     for proposal in proposals:
@@ -209,8 +231,9 @@ def year_eligibility(year: int, proposals) -> YearEligibility:
             other_keys={own_key} if duplicate else set(), history=lineage_history
         )
         found = eligibility.check_candidate(_candidate(proposal, leaders), context, rules)
-        if proposal.award_type.code in exceeded:
-            status = exceeded[proposal.award_type.code]
+        code = proposal.award_type.code
+        if code in exceeded and ranks[code].get(proposal.pk, 0) > exceeded[code].limit:
+            status = exceeded[code]
             found.append(eligibility.Finding("quota", f"{status.message} {status.rule_text}"))
         findings[proposal.pk] = found
     return YearEligibility(findings, quotas, rules)
@@ -297,7 +320,8 @@ def _poll_evidence(poll, result, agency_id) -> tuple[int | None, Decimal | None,
 @transaction.atomic
 def create_proposals_for_session(session, *, actor) -> list[AwardProposal]:
     """One draft per winner of each award poll of a finalized session; running it again
-    creates nothing twice. Winners of the leading-title poll are marked as leading the bloc."""
+    creates nothing twice. Winners of the leading-title poll become the bloc-year's leading
+    units (unless the head named them), up to the province's number per bloc."""
     bloc_year = session.bloc_year
     award_polls = [
         poll
@@ -309,12 +333,13 @@ def create_proposals_for_session(session, *, actor) -> list[AwardProposal]:
         result = poll.result()
         if result is not None:
             winners.append((poll, result, list(result.winners)))
-    leaders = {
+    voted_leaders = [
         agency_id
         for poll, _result, agency_ids in winners
         if poll.award_type.code == LEADING_AWARD_CODE
         for agency_id in agency_ids
-    }
+    ]
+    leaders = record_voted_leaders(bloc_year, voted_leaders, actor=actor)
     agencies = Agency.objects.in_bulk({a for _p, _r, agency_ids in winners for a in agency_ids})
     created, skipped = [], []
     for poll, result, agency_ids in winners:
@@ -379,13 +404,13 @@ def add_manual_proposal(
     award_type: AwardType,
     person_name: str = "",
     person_title: str = "",
-    leads_bloc: bool = False,
     votes: int | None = None,
     percent: Decimal | None = None,
     basis: str = "",
     actor,
 ) -> AwardProposal:
-    """A proposal entered by hand (individuals, imported history, or a bloc without a session).
+    """A proposal entered by hand (individuals, imported history, or a bloc without a session);
+    it leads the bloc when its unit is one of the bloc-year's leading units.
 
     It was not voted at the conference, so its dossier does not get the conference minutes as
     its biên bản bình xét, and the tờ trình cites its own `basis`.
@@ -408,7 +433,7 @@ def add_manual_proposal(
         year=bloc_year.year,
         person_name=person_name,
         person_title=person_title,
-        leads_bloc=leads_bloc and not person_name,
+        leads_bloc=not person_name and agency.pk in leading_agency_ids(bloc_year),
         votes=votes,
         percent=percent,
         basis=collapse_spaces(basis),
@@ -426,21 +451,96 @@ def add_manual_proposal(
     return proposal
 
 
-@transaction.atomic
-def set_leads_bloc(proposal: AwardProposal, *, leads_bloc: bool, actor) -> AwardProposal:
-    """Mark a collective proposal as leading its bloc (for history entered without a poll)."""
-    if proposal.is_individual:
-        raise ValidationError(_("Chỉ tập thể mới có thể là đơn vị dẫn đầu khối."))
-    before = snapshot(proposal, ["leads_bloc"])
-    proposal.leads_bloc = leads_bloc
-    proposal.save(update_fields=["leads_bloc"])
-    log_action(
-        "awards.proposal.leading_set",
-        proposal,
-        actor=actor,
-        data=diff(before, snapshot(proposal, ["leads_bloc"])),
+def leading_agency_ids(bloc_year) -> set[int]:
+    return set(bloc_year.leading_units.values_list("agency_id", flat=True))
+
+
+def _sync_leads_bloc(bloc_year) -> None:
+    """Each collective proposal of the bloc-year says whether its unit leads the bloc."""
+    leaders = leading_agency_ids(bloc_year)
+    collective = AwardProposal.objects.filter(bloc_year=bloc_year, person_name="")
+    collective.filter(agency_id__in=leaders).update(leads_bloc=True)
+    collective.exclude(agency_id__in=leaders).update(leads_bloc=False)
+    AwardProposal.objects.filter(bloc_year=bloc_year).exclude(person_name="").update(
+        leads_bloc=False
     )
-    return proposal
+
+
+def record_voted_leaders(bloc_year, agency_ids, *, actor) -> set[int]:
+    """The leading units from the vote on the provincial flag (winners, best first), up to the
+    province's number per bloc; a choice the head recorded stays. Returns the leaders."""
+    if bloc_year.leading_units.filter(source=LeadingUnit.Source.HEAD).exists():
+        return leading_agency_ids(bloc_year)
+    chosen = list(dict.fromkeys(agency_ids))[: settings.LEADING_UNITS_PER_BLOC]
+    if {*chosen} != leading_agency_ids(bloc_year):
+        bloc_year.leading_units.all().delete()
+        LeadingUnit.objects.bulk_create(
+            LeadingUnit(bloc_year=bloc_year, agency_id=agency_id, source=LeadingUnit.Source.VOTE)
+            for agency_id in chosen
+        )
+        names = dict(Agency.objects.filter(pk__in=chosen).values_list("pk", "name"))
+        log_action(
+            "awards.leading_units.voted",
+            bloc_year,
+            actor=actor,
+            data=facts(agencies=", ".join(names[a] for a in chosen)),
+        )
+    _sync_leads_bloc(bloc_year)
+    return set(chosen)
+
+
+@transaction.atomic
+def set_leading_units(bloc_year, agencies, *, reason, actor) -> list:
+    """The head names the units leading the bloc-year (a bloc without a vote on the flag, or a
+    correction), with a reason; at most the province's number per bloc, members only."""
+    agencies = list({agency.pk: agency for agency in agencies}.values())
+    reason = collapse_spaces(reason or "")
+    limit = settings.LEADING_UNITS_PER_BLOC
+    if not reason:
+        raise ValidationError({"reason": _("Hãy ghi căn cứ xác định đơn vị dẫn đầu khối.")})
+    if len(agencies) > limit:
+        raise ValidationError(
+            {
+                "agencies": _(
+                    "Mỗi khối có tối đa %(limit)s đơn vị dẫn đầu trong một năm (quy định của tỉnh)."
+                )
+                % {"limit": limit}
+            }
+        )
+    members = set(bloc_year.memberships.values_list("agency_id", flat=True))
+    outsiders = [agency.name for agency in agencies if agency.pk not in members]
+    if outsiders:
+        raise ValidationError(
+            {
+                "agencies": _("%(agencies)s không phải thành viên của khối năm %(year)s.")
+                % {"agencies": ", ".join(outsiders), "year": bloc_year.year}
+            }
+        )
+    before = sorted(
+        bloc_year.leading_units.select_related("agency").values_list("agency__name", flat=True)
+    )
+    bloc_year.leading_units.all().delete()
+    units = LeadingUnit.objects.bulk_create(
+        LeadingUnit(
+            bloc_year=bloc_year,
+            agency=agency,
+            source=LeadingUnit.Source.HEAD,
+            reason=reason,
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
+        for agency in agencies
+    )
+    _sync_leads_bloc(bloc_year)
+    log_action(
+        "awards.leading_units.set",
+        bloc_year,
+        actor=actor,
+        data={
+            "agencies": [", ".join(before), ", ".join(a.name for a in agencies)],
+            "reason": reason,
+        },
+    )
+    return units
 
 
 # --- Dossier ------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -21,6 +22,7 @@ from awards.forms.proposals import (
     DecisionForm,
     DocumentUploadForm,
     ForwardForm,
+    LeadingUnitsForm,
     ManualProposalForm,
     ProposalSelectionForm,
     ReturnForm,
@@ -122,6 +124,7 @@ def bloc_year_proposals(request, pk):
     for row in rows:
         row["findings"] = findings.get(row["proposal"].pk, [])
     editable = [p for p in proposals if p.is_editable]
+    leading = list(bloc_year.leading_units.select_related("agency"))
     own_editable = (
         editable
         if role.can_run_bloc_year
@@ -138,6 +141,15 @@ def bloc_year_proposals(request, pk):
         "add_form": ManualProposalForm(bloc_year=bloc_year, prefix="add")
         if role.can_run_bloc_year
         else None,
+        "leading_units": leading,
+        "leading_form": LeadingUnitsForm(
+            bloc_year=bloc_year,
+            prefix="leading",
+            initial={"agencies": [unit.agency_id for unit in leading]},
+        )
+        if role.can_run_bloc_year
+        else None,
+        "leading_limit": settings.LEADING_UNITS_PER_BLOC,
         "request_letter": next(
             (
                 d
@@ -210,7 +222,6 @@ def proposal_add(request, pk):
                 award_type=data["award_type"],
                 person_name=data["person_name"],
                 person_title=data["person_title"],
-                leads_bloc=data["leads_bloc"],
                 votes=data["votes"],
                 percent=data["percent"],
                 basis=data["basis"],
@@ -558,19 +569,27 @@ def decision_record(request):
 
 
 @require_POST
-def proposal_leading(request, proposal_pk):
-    """Staff mark a collective proposal as (not) leading its bloc, e.g. for entered history."""
-    require_province_staff(request)
-    proposal = get_object_or_404(AwardProposal, pk=proposal_pk)
-    try:
-        services.set_leads_bloc(
-            proposal, leads_bloc=request.POST.get("leads_bloc") == "1", actor=request.user
-        )
-    except ValidationError as error:
-        _errors(request, error)
+def leading_units(request, pk):
+    """The head (or staff) names the bloc-year's leading units, with the basis."""
+    bloc_year, _role = get_bloc_year_for_user(request, pk, capability="can_run_bloc_year")
+    form = LeadingUnitsForm(request.POST, bloc_year=bloc_year, prefix="leading")
+    if form.is_valid():
+        try:
+            services.set_leading_units(
+                bloc_year,
+                form.cleaned_data["agencies"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("Đã ghi đơn vị dẫn đầu khối."))
     else:
-        messages.success(request, _("Đã cập nhật đơn vị dẫn đầu khối."))
-    return redirect(_workspace_url(request))
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("awards:bloc_year_proposals", pk=bloc_year.pk)
 
 
 def _award_type_param(request):

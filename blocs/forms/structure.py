@@ -140,7 +140,7 @@ class MergeAgencyForm(AgencyChangeForm):
             .in_vietnamese_order()
         )
         self.fields["into"].error_messages["invalid_choice"] = _(
-            "Đơn vị tiếp nhận phải là một đơn vị đang hoạt động."
+            "Đơn vị tiếp nhận phải là một đơn vị khác, đang hoạt động."
         )
 
     def clean_into(self):

@@ -19,7 +19,7 @@ from tests.factories import (
     award_type,
     bloc_year_with_members,
 )
-from tests.pdf_helpers import is_a4_portrait, pdf_text
+from tests.pdf_helpers import drawing_order_text, is_a4_portrait, pdf_text
 
 State = AwardProposal.State
 
@@ -45,7 +45,7 @@ def test_the_council_list_has_one_sheet_per_award_type_with_the_votes(bloc_year)
     filename, content_type, data = CouncilListExporter(2024).export()
     assert filename == "danh-sach-de-nghi-khen-thuong-2024.xlsx"
     book = workbook(data)
-    assert book.sheetnames == ["CO_TINH", "TTLDXS"]
+    assert book.sheetnames == ["CO_TINH", "TTLDXS", "Hạn mức"]  # the quota sheet last
     rows = list(book["CO_TINH"].values)
     assert list(rows[0]) == COUNCIL_HEADERS
     assert rows[1][1] == "Sở Y tế"
@@ -72,7 +72,7 @@ def test_the_export_page_downloads_the_filtered_award_type(staff_client, bloc_ye
         reverse("awards:council_list_export") + f"?year=2024&award_type={award_type('TTLDXS').pk}"
     )
     assert response.status_code == 200
-    assert workbook(response.content).sheetnames == ["TTLDXS"]
+    assert workbook(response.content).sheetnames == ["TTLDXS", "Hạn mức"]
 
 
 def test_the_council_list_pdf_names_the_bloc_each_unit_leads(staff_client, bloc_year):
@@ -85,7 +85,7 @@ def test_the_council_list_pdf_names_the_bloc_each_unit_leads(staff_client, bloc_
     assert "Đề nghị khen thưởng năm 2024" in text
     flat = " ".join(text.split())
     assert "Khối thi đua Văn hóa" in flat
-    assert "(dẫn đầu khối)" in flat
+    assert "Dẫn đầu Khối thi đua Văn hóa - Xã hội năm 2024" in drawing_order_text(response.content)
     assert "20% số tập thể" in flat
     assert is_a4_portrait(response.content)
 

@@ -13,7 +13,7 @@ from awards.services import proposals as services
 from emulation.documents import read_document
 from emulation.models import IssuedDocument
 from tests.factories import AwardProposalFactory, award_type
-from tests.pdf_helpers import pdf_text
+from tests.pdf_helpers import drawing_order_text
 
 State = AwardProposal.State
 
@@ -36,7 +36,7 @@ def two_flags(bloc_year):
 
 
 def text(data):
-    return " ".join(pdf_text(data).split())
+    return drawing_order_text(data)
 
 
 def test_the_preview_is_a_numberless_draft(staff_client, two_flags):
@@ -81,12 +81,16 @@ def test_over_quota_rows_are_flagged_in_the_pdf_and_the_xlsx(staff_client, two_f
     body = text(staff_client.get(reverse("awards:council_list_pdf") + "?year=2024").content)
     assert body.count("Vượt hạn mức:") == 2 and "vượt hạn mức" in body
     assert body.count("Không phải đơn vị dẫn đầu khối") == 1
+    assert "Dẫn đầu Khối thi đua Văn hóa - Xã hội năm 2024" in body  # the bloc it leads
     data = staff_client.get(reverse("awards:council_list_export") + "?year=2024").content
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     headers = [cell.value for cell in sheet[1]]
     notes = [row[headers.index("Ghi chú")] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert all("Vượt hạn mức" in note for note in notes if note is not None)
     assert sum(1 for note in notes if note and "Không phải đơn vị dẫn đầu" in note) == 1
+    quota = openpyxl.load_workbook(io.BytesIO(data))["Hạn mức"]
+    [row] = list(quota.iter_rows(min_row=2, values_only=True))
+    assert row[2:] == (1, 0, 2, "Vượt hạn mức")
 
 
 def test_only_staff_may_issue_the_list(head_client, two_flags):

@@ -272,14 +272,3 @@ def test_an_issued_document_stays_in_the_dossier(bloc_year, bloc_head):
     )
     with pytest.raises(ValidationError, match="không gỡ"):
         services.remove_document(document, actor=bloc_head)
-
-
-def test_only_a_collective_can_lead_its_bloc(bloc_year, province_staff):
-    person = in_state(bloc_year, State.DRAFT, "CSTD_TINH", person_name="Lê Văn Cường")
-    with pytest.raises(ValidationError, match="Chỉ tập thể"):
-        services.set_leads_bloc(person, leads_bloc=True, actor=province_staff)
-    collective = in_state(bloc_year, State.DRAFT)
-    services.set_leads_bloc(collective, leads_bloc=True, actor=province_staff)
-    collective.refresh_from_db()
-    assert collective.leads_bloc
-    assert AuditEntry.objects.for_object(collective).get().action == "awards.proposal.leading_set"

@@ -102,7 +102,7 @@ def test_merge_form_refuses_the_agency_itself():
     agency = AgencyFactory()
     form = MergeAgencyForm(data={"into": agency.pk, "effective_on": "2025-03-01"}, agency=agency)
     assert not form.is_valid()
-    assert form.errors["into"] == ["Không thể hợp nhất một đơn vị vào chính nó."]
+    assert form.errors["into"] == ["Đơn vị tiếp nhận phải là một đơn vị khác, đang hoạt động."]
 
 
 def test_merge_form_refuses_an_ended_agency_as_target():
