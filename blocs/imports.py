@@ -40,7 +40,7 @@ from blocs.models import Agency, AgencyChange, Bloc, BlocYear, Membership
 from blocs.services import structure
 from blocs.services.structure import MAX_YEAR, MIN_YEAR
 from emulation.excel import Column, SheetRow, header_key, read_sheet
-from emulation.text import collapse_spaces
+from emulation.text import collapse_spaces, fold
 
 # Column headers are the file format shared with the templates and exports: always Vietnamese.
 AGENCY_COLUMNS = (
@@ -168,8 +168,9 @@ class ImportPlan:
 
 
 def name_key(name: str) -> str:
-    """How names are matched: NFC, single spaces, case-insensitive (accents still matter)."""
-    return collapse_spaces(name).casefold()
+    """How names are matched: as the registry tells agencies apart (`same_name_agency`), NFC,
+    single spaces, case and accents folded, so "SO Y TE" is the registry's "Sở Y tế"."""
+    return fold(collapse_spaces(name))
 
 
 def _finish(row: PlanRow, status: RowStatus) -> PlanRow:
@@ -295,8 +296,11 @@ def plan_agencies(sheet_rows: list[SheetRow]) -> ImportPlan:
         row.agency_ref = ("db", agency.pk)
         if agency.name != values["name"]:
             row.notes.append(
-                _("Trùng với %(name)s trong danh mục (khác chữ hoa/thường); tên giữ nguyên.")
-                % {"name": _quote(agency.name)}
+                _(
+                    "Khớp với %(name)s (mã %(pk)s) trong danh mục (khác chữ hoa/thường hoặc "
+                    "dấu); tên giữ nguyên."
+                )
+                % {"name": _quote(agency.name), "pk": agency.pk}
             )
         wanted = {"kind": kind}
         if values["short_name"]:

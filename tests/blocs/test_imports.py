@@ -84,6 +84,17 @@ def test_new_agencies_are_previewed_without_writing_and_created_on_commit(db, pr
     assert {entry.actor_id for entry in entries} == {province_staff.pk}
 
 
+@pytest.mark.parametrize(
+    "typed", ["SO Y TE", unicodedata.normalize("NFD", "Sở Y tế"), "  sở  y tế "]
+)
+def test_an_agency_typed_without_accents_or_in_nfd_is_the_registrys_own(db, typed):
+    existing = AgencyFactory(name="Sở Y tế", short_name="SYT", kind=Agency.Kind.DEPARTMENT)
+    plan = preview_import("agencies", agency_file([typed, "", "Sở, ngành", ""]))
+    assert statuses(plan) == ["unchanged"]
+    assert plan.rows[0].agency_ref == ("db", existing.pk)
+    assert Agency.objects.count() == 1
+
+
 def test_existing_agencies_are_matched_by_name_and_only_changed_cells_update(db, province_staff):
     AgencyFactory(name="Sở Y tế", short_name="SYT", kind=Agency.Kind.DEPARTMENT, notes="cũ")
     AgencyFactory(name="Tỉnh đoàn", short_name="TĐ", kind=Agency.Kind.DEPARTMENT)
@@ -94,6 +105,7 @@ def test_existing_agencies_are_matched_by_name_and_only_changed_cells_update(db,
     plan = preview_import("agencies", data)
     assert statuses(plan) == ["unchanged", "update"]
     assert "khác chữ hoa/thường" in plan.rows[0].notes[0]
+    assert f"(mã {Agency.objects.get(name='Sở Y tế').pk})" in plan.rows[0].notes[0]
     assert plan.rows[1].changes == [
         "Loại hình: Sở, ngành → Tổ chức chính trị - xã hội, hội",
         "Ghi chú: — → Đoàn TNCS Hồ Chí Minh",
