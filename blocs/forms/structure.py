@@ -97,7 +97,7 @@ class RenameAgencyForm(AgencyChangeForm):
     new_name = forms.CharField(label=_("Tên mới"), max_length=300)
     new_short_name = forms.CharField(label=_("Tên viết tắt mới"), max_length=100, required=False)
     new_kind = forms.ChoiceField(
-        label=_("Loại hình từ ngày hiệu lực"), choices=Agency.Kind.choices, required=False
+        label=_("Loại hình mới"), choices=Agency.Kind.choices, required=False
     )
     submit_label = _("Đổi tên")
     field_order = [

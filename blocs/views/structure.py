@@ -171,6 +171,12 @@ def agency_detail(request, pk):
     require_province_staff(request)
     agency = get_object_or_404(Agency.objects.select_related("successor"), pk=pk)
     changes = list(agency.changes.select_related("related_agency").order_by("effective_on", "pk"))
+    # Mergers into this agency, recorded on the merged agencies: the successor's history too.
+    received = list(
+        AgencyChange.objects.filter(related_agency=agency, kind=AgencyChange.Kind.MERGE_INTO)
+        .select_related("agency")
+        .order_by("effective_on", "pk")
+    )
     renames = [change for change in changes if change.kind == AgencyChange.Kind.RENAME]
     predecessors = list(agency.merged_from.in_vietnamese_order())
     split_from = [
@@ -191,6 +197,7 @@ def agency_detail(request, pk):
             "agency": agency,
             "names": names_over_time(agency, renames),
             "changes": changes,
+            "received": received,
             "today": timezone.localdate(),
             "predecessors": predecessors + split_from,
             "memberships": memberships,

@@ -318,3 +318,13 @@ def test_the_merge_form_offers_only_other_active_agencies(bloc_year, staff_clien
     agency = Agency.objects.get(name="Sở Y tế")
     page = staff_client.get(reverse("blocs:agency_merge", args=[agency.pk])).content.decode()
     assert f'value="{agency.pk}"' not in page.split('name="into"')[1].split("</select>")[0]
+
+
+def test_the_successors_page_lists_each_merger_into_it_with_its_decision(
+    scheduled_merger, staff_client
+):
+    justice, home = scheduled_merger
+    page = staff_client.get(reverse("blocs:agency_detail", args=[home.pk])).content.decode()
+    received = page.split('data-testid="received"')[1].split("</ul>")[0]
+    assert "01/07/2027" in received and "Sở Tư pháp" in received
+    assert "Nghị quyết số 5/NQ-HĐND" in received and "Chưa đến ngày hiệu lực" in received

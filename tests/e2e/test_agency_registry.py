@@ -3,6 +3,7 @@
 import pytest
 
 from blocs.models import Agency
+from tests.e2e.conference_helpers import choose, on_screen, press_button, type_into
 
 pytestmark = pytest.mark.browser
 
@@ -23,12 +24,17 @@ def test_staff_search_without_accents_open_the_agency_and_rename_it(
     assert "Khối thi đua Văn hóa - Xã hội" in page.get_by_test_id("agency-blocs").inner_text()
 
     page.get_by_role("link", name="Đổi tên").click()
-    page.get_by_label("Tên mới").fill("Sở Y tế tỉnh Hà Nam")
-    page.get_by_label("Ngày hiệu lực").fill("2025-01-01")
-    page.get_by_label("Văn bản, quyết định").fill("Quyết định số 01/QĐ-UBND")
-    page.get_by_label("Lý do").fill("Chuẩn hóa tên gọi")
-    page.get_by_role("button", name="Đổi tên").click()
-    page.wait_for_load_state("networkidle")
+    type_into(page, page.get_by_label("Tên mới"), "Sở Y tế tỉnh Hà Nam")
+    short = page.get_by_label("Tên viết tắt mới")
+    on_screen(page, short)
+    type_into(page, short, "SYT HN")
+    choose(page, page.get_by_label("Loại hình mới"), label="Sở, ngành")
+    date = page.get_by_label("Ngày hiệu lực")
+    on_screen(page, date)
+    date.fill("2025-01-01")  # a date input's segments follow the browser's locale
+    type_into(page, page.get_by_label("Văn bản, quyết định"), "Quyết định số 01/QĐ-UBND")
+    type_into(page, page.get_by_label("Lý do"), "Chuẩn hóa tên gọi")
+    press_button(page, page.get_by_role("button", name="Đổi tên"))
 
     assert "Đã đổi tên" in page.locator(".portal-messages").inner_text()
     names = page.get_by_test_id("names").inner_text()
@@ -36,5 +42,5 @@ def test_staff_search_without_accents_open_the_agency_and_rename_it(
     assert "Sở Y tế tỉnh Hà Nam" in names
     assert "31/12/2024" in names and "01/01/2025" in names
     assert "Quyết định số 01/QĐ-UBND" in page.get_by_test_id("changes").inner_text()
-    assert Agency.objects.filter(name="Sở Y tế tỉnh Hà Nam").exists()
+    assert Agency.objects.filter(name="Sở Y tế tỉnh Hà Nam", short_name="SYT HN").exists()
     assert screenshot("agency-renamed").stat().st_size > 10_000
