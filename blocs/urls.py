@@ -82,6 +82,11 @@ urlpatterns = [
     path("bloc-years/<int:pk>/edit/", structure.bloc_year_edit, name="bloc_year_edit"),
     path("bloc-years/<int:pk>/leaders/", structure.bloc_year_leaders, name="bloc_year_leaders"),
     path(
+        "bloc-years/<int:pk>/flags/<int:flag_pk>/",
+        structure.membership_flag_resolve,
+        name="membership_flag_resolve",
+    ),
+    path(
         "bloc-years/<int:pk>/apply-election/",
         structure.bloc_year_apply_election,
         name="bloc_year_apply_election",

@@ -485,6 +485,7 @@ POST_ONLY: list[str] = [
     "member_remove",
     "bloc_year_leaders",
     "agency_change_cancel",  # tests/blocs/test_agency_history.py
+    "membership_flag_resolve",  # tests/blocs/test_agency_history.py
     # Excel imports (tests/blocs/test_transfer_views.py)
     "import_commit",
     "import_cancel",

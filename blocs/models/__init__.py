@@ -13,6 +13,7 @@ from blocs.models.structure import (
     Bloc,
     BlocYear,
     Membership,
+    MembershipFlag,
 )
 
 __all__ = [
@@ -28,4 +29,5 @@ __all__ = [
     "Bloc",
     "BlocYear",
     "Membership",
+    "MembershipFlag",
 ]

@@ -385,3 +385,35 @@ class Membership(models.Model):
     def save(self, *args, **kwargs):
         self.year = self.bloc_year.year
         super().save(*args, **kwargs)
+
+
+class MembershipFlag(models.Model):
+    """A merger or dissolution recorded after the year was opened, waiting on the membership it
+    affects: nothing changes until staff replace the member by its successor, keep it until the
+    effective date, or end the membership (each one audited action)."""
+
+    class Resolution(models.TextChoices):
+        OPEN = "", _("Chờ xử lý")
+        REPLACED = "replaced", _("Thay bằng đơn vị kế thừa")
+        KEPT = "kept", _("Giữ đến ngày hiệu lực")
+        ENDED = "ended", _("Rút khỏi khối")
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="flags")
+    change = models.ForeignKey(AgencyChange, on_delete=models.CASCADE, related_name="flags")
+    resolution = models.CharField(max_length=10, choices=Resolution, blank=True, default="")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thay đổi cần xử lý của thành viên")
+        verbose_name_plural = _("thay đổi cần xử lý của thành viên")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "change"], name="one_flag_per_change")
+        ]
+
+    def __str__(self):
+        return f"{self.change} – {self.membership}"

@@ -23,6 +23,7 @@ from blocs.models import (
     Covenant,
     CovenantSignature,
     Membership,
+    MembershipFlag,
     Registration,
 )
 from emulation.audit import diff, log_action, snapshot
@@ -256,7 +257,7 @@ def merge_agency(
     agency.ended_on = effective_on - datetime.timedelta(days=1)
     _check_no_membership_after(agency, agency.ended_on)
     agency.save()
-    _record_change(
+    change = _record_change(
         agency,
         AgencyChange.Kind.MERGE_INTO,
         effective_on=effective_on,
@@ -266,6 +267,7 @@ def merge_agency(
         old_name=agency.name,
         related_agency=into,
     )
+    _flag_memberships(agency, change)
     log_action(
         "blocs.agency.merged",
         agency,
@@ -289,7 +291,7 @@ def dissolve_agency(agency: Agency, *, effective_on, decision_ref="", reason="",
     agency.ended_on = effective_on - datetime.timedelta(days=1)
     _check_no_membership_after(agency, agency.ended_on)
     agency.save()
-    _record_change(
+    change = _record_change(
         agency,
         AgencyChange.Kind.DISSOLVE,
         effective_on=effective_on,
@@ -298,6 +300,7 @@ def dissolve_agency(agency: Agency, *, effective_on, decision_ref="", reason="",
         actor=actor,
         old_name=agency.name,
     )
+    _flag_memberships(agency, change)
     log_action(
         "blocs.agency.dissolved",
         agency,
@@ -308,6 +311,52 @@ def dissolve_agency(agency: Agency, *, effective_on, decision_ref="", reason="",
         },
     )
     return agency
+
+
+def _flag_memberships(agency: Agency, change: AgencyChange) -> None:
+    """A merger or dissolution in a year already opened: flag each membership it affects and
+    change nothing (see `resolve_membership_flag`)."""
+    MembershipFlag.objects.bulk_create(
+        MembershipFlag(membership=membership, change=change)
+        for membership in agency.memberships.filter(year__gte=change.effective_on.year)
+    )
+
+
+@transaction.atomic
+def resolve_membership_flag(flag: MembershipFlag, action: str, *, actor) -> None:
+    """Act on a flagged membership: "replaced" (the successor takes the place, the merged
+    agency leaves), "kept" (it stays a member until the merger's date), "ended" (it leaves).
+    The usual refusals of removing and adding members apply; nothing is half done."""
+    flag = MembershipFlag.objects.select_related(
+        "membership__bloc_year", "membership__agency", "change__related_agency"
+    ).get(pk=flag.pk)
+    if flag.resolution:
+        _refuse(_("Thay đổi này đã được xử lý."))
+    bloc_year, agency, change = flag.membership.bloc_year, flag.membership.agency, flag.change
+    if action not in (
+        MembershipFlag.Resolution.REPLACED,
+        MembershipFlag.Resolution.KEPT,
+        MembershipFlag.Resolution.ENDED,
+    ):
+        _refuse(_("Hãy chọn một cách xử lý."))
+    successor = change.related_agency
+    if action == MembershipFlag.Resolution.REPLACED and successor is None:
+        _refuse(_("Đơn vị đã giải thể, không có đơn vị kế thừa để thay."))
+    data = {
+        "agency": agency.name,
+        "change": f"{change.get_kind_display()} {_day(change.effective_on)}",
+        "resolution": str(MembershipFlag.Resolution(action).label),
+    }
+    if action == MembershipFlag.Resolution.KEPT:
+        flag.resolution, flag.resolved_at = action, timezone.now()
+        flag.resolved_by = actor if getattr(actor, "pk", None) else None
+        flag.save(update_fields=["resolution", "resolved_at", "resolved_by"])
+    else:
+        remove_member(bloc_year, agency, actor=actor)  # the flag goes with the membership
+        if action == MembershipFlag.Resolution.REPLACED:
+            add_member(bloc_year, successor, actor=actor)
+            data["successor"] = successor.name
+    log_action("blocs.membership.flag_resolved", bloc_year, actor=actor, data=data)
 
 
 @transaction.atomic

@@ -34,7 +34,7 @@ from blocs.forms.structure import (
     agency_filter_choices,
     status_filter_choices,
 )
-from blocs.models import Agency, AgencyChange, Bloc, BlocYear, Membership
+from blocs.models import Agency, AgencyChange, Bloc, BlocYear, Membership, MembershipFlag
 from blocs.overview import overview_columns
 from blocs.panels import agency_panels, bloc_year_panels, render_panels
 from blocs.permissions import bloc_years_for_user, get_bloc_year_for_user, require_province_staff
@@ -282,6 +282,20 @@ def agency_merge(request, pk):
 
 
 @require_POST
+def membership_flag_resolve(request, pk, flag_pk):
+    """Staff act on a merger or dissolution recorded after the year was opened."""
+    require_province_staff(request)
+    flag = get_object_or_404(MembershipFlag.objects.filter(membership__bloc_year_id=pk), pk=flag_pk)
+    try:
+        services.resolve_membership_flag(flag, request.POST.get("action", ""), actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã xử lý thay đổi của thành viên."))
+    return redirect("blocs:bloc_year_detail", pk=pk)
+
+
+@require_POST
 def agency_change_cancel(request, pk, change_pk):
     """Withdraw a change recorded ahead of its date (staff, with a reason)."""
     require_province_staff(request)
@@ -446,6 +460,9 @@ def _bloc_year_page(request, bloc_year, role, *, add_form=None, leaders_form=Non
         "role": role,
         "years": year_switcher(request, bloc_year),
         "memberships": memberships,
+        "flags": MembershipFlag.objects.filter(membership__bloc_year=bloc_year, resolution="")
+        .select_related("membership__agency", "change__related_agency")
+        .order_by("pk"),
         "panels": render_panels(request, bloc_year_panels(request, bloc_year, role)),
         "history": AuditEntry.objects.for_object(bloc_year)[:50],
     }

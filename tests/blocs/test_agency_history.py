@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from awards.models import AwardRecord
 from awards.pdf import conference_minutes_pdf
-from blocs.models import Agency, AgencyChange, Membership
+from blocs.models import Agency, AgencyChange, Membership, MembershipFlag
 from blocs.services import covenants
 from blocs.services import structure as services
 from emulation.documents import sample_minutes_pdf
@@ -328,3 +328,72 @@ def test_the_successors_page_lists_each_merger_into_it_with_its_decision(
     received = page.split('data-testid="received"')[1].split("</ul>")[0]
     assert "01/07/2027" in received and "Sở Tư pháp" in received
     assert "Nghị quyết số 5/NQ-HĐND" in received and "Chưa đến ngày hiệu lực" in received
+
+
+# Events recorded after a year is opened: flagged, nothing changes until staff act.
+
+
+@pytest.fixture
+def merged_in_open_year(bloc_year, province_staff):
+    """Bảo hiểm xã hội tỉnh merges into Bảo hiểm xã hội khu vực from 01/10/2024, recorded while
+    the 2024 bloc-year is open."""
+    gone = Agency.objects.get(name="Bảo hiểm xã hội tỉnh")
+    successor = AgencyFactory(name="Bảo hiểm xã hội khu vực")
+    services.merge_agency(
+        gone, into=successor, effective_on=datetime.date(2024, 10, 1), actor=province_staff
+    )
+    return gone, successor
+
+
+def test_a_merger_into_an_open_year_raises_a_flag_and_changes_nothing(
+    merged_in_open_year, bloc_year, staff_client
+):
+    gone, successor = merged_in_open_year
+    assert bloc_year.memberships.filter(agency=gone).exists()
+    assert not bloc_year.memberships.filter(agency=successor).exists()
+    page = staff_client.get(reverse("blocs:bloc_year_detail", args=[bloc_year.pk])).content
+    flags = page.decode().split('data-testid="membership-flags"')[1].split("</section>")[0]
+    assert "Bảo hiểm xã hội tỉnh hợp nhất vào Bảo hiểm xã hội khu vực từ 01/10/2024" in flags
+    assert "Thay bằng Bảo hiểm xã hội khu vực" in flags
+
+
+@pytest.mark.parametrize(
+    ("action", "members", "open_flags"),
+    [
+        ("replaced", {"Bảo hiểm xã hội khu vực"}, 0),
+        ("kept", {"Bảo hiểm xã hội tỉnh"}, 0),
+        ("ended", set(), 0),
+    ],
+)
+def test_each_way_of_acting_on_a_flag_is_one_audited_action(
+    merged_in_open_year, bloc_year, staff_client, action, members, open_flags
+):
+    gone, successor = merged_in_open_year
+    [flag] = MembershipFlag.objects.filter(membership__bloc_year=bloc_year)
+    url = reverse("blocs:membership_flag_resolve", args=[bloc_year.pk, flag.pk])
+    staff_client.post(url, {"action": action})
+    names = set(bloc_year.memberships.values_list("agency__name", flat=True))
+    assert names & {"Bảo hiểm xã hội tỉnh", "Bảo hiểm xã hội khu vực"} == members
+    assert MembershipFlag.objects.filter(resolution="").count() == open_flags
+    entry = AuditEntry.objects.for_object(bloc_year).get(action="blocs.membership.flag_resolved")
+    assert entry.data["agency"] == "Bảo hiểm xã hội tỉnh"
+
+
+def test_only_staff_act_on_flags_and_a_flag_is_acted_on_once(
+    merged_in_open_year, bloc_year, head_client, province_staff
+):
+    [flag] = MembershipFlag.objects.all()
+    url = reverse("blocs:membership_flag_resolve", args=[bloc_year.pk, flag.pk])
+    assert head_client.post(url, {"action": "ended"}).status_code == 403
+    with pytest.raises(ValidationError, match="chọn một cách xử lý"):
+        services.resolve_membership_flag(flag, "whatever", actor=province_staff)
+    services.resolve_membership_flag(flag, "kept", actor=province_staff)
+    with pytest.raises(ValidationError, match="đã được xử lý"):
+        services.resolve_membership_flag(flag, "ended", actor=province_staff)
+
+
+def test_cancelling_the_merger_withdraws_its_flags(merged_in_open_year, province_staff):
+    gone, _successor = merged_in_open_year
+    AgencyChange.objects.filter(agency=gone).update(effective_on=datetime.date(2030, 1, 1))
+    services.cancel_agency_change(gone.changes.get(), reason="Nhầm", actor=province_staff)
+    assert not MembershipFlag.objects.exists()

@@ -230,9 +230,9 @@ def test_page_query_count_is_pinned(staff_client, django_assert_num_queries, mon
     monkeypatch.setattr(panels, "BLOC_YEAR_PANELS", [])
     bloc_year = bloc_year_with_members(3)
     staff_client.get(url("bloc_year_detail", bloc_year))  # warms the content-type cache
-    # session, user, bloc-year, staff group, the year switcher, members, the add select, the
-    # two leader selects, history.
-    with django_assert_num_queries(10):
+    # session, user, bloc-year, staff group, the year switcher, members, the open membership
+    # flags, the add select, the two leader selects, history.
+    with django_assert_num_queries(11):
         staff_client.get(url("bloc_year_detail", bloc_year))
 
 
