@@ -187,26 +187,47 @@ def make_pkcs12(
     return path
 
 
-def tiny_pdf(label: str = "") -> bytes:
-    """A valid one-page blank A4 PDF whose bytes differ per `label` (fast stand-in documents)."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>",
-    ]
-    out = bytearray(b"%PDF-1.7\n% " + label.encode("utf-8", "replace") + b"\n")
+def pdf_from_objects(objects: list[bytes], header: bytes = b"%PDF-1.7\n") -> bytes:
+    """A PDF file of these numbered objects (1 0 obj …), with its cross-reference table."""
+    out = bytearray(header)
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
         out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for offset in offsets:
-        out += f"{offset:010d} 00000 n \n".encode()
-    out += (
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n".encode()
+    return bytes(out + f"startxref\n{xref}\n%%EOF\n".encode())
+
+
+def tiny_pdf(label: str = "") -> bytes:
+    """A valid one-page blank A4 PDF whose bytes differ per `label` (fast stand-in documents)."""
+    return pdf_from_objects(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>",
+        ],
+        header=b"%PDF-1.7\n% " + label.encode("utf-8", "replace") + b"\n",
     )
-    return bytes(out)
+
+
+def base14_text_pdf(text: str) -> bytes:
+    """A one-page PDF whose text uses Helvetica without embedding it (as many office tools and
+    scanners write them), which PDF/A forbids."""
+    stream = f"BT /F1 24 Tf 72 720 Td ({text}) Tj ET".encode()
+    return pdf_from_objects(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+            b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        ],
+        header=b"%PDF-1.4\n",
+    )
 
 
 def encrypted_pdf(data: bytes | None = None, password: str = "mat-khau") -> bytes:

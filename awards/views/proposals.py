@@ -586,9 +586,7 @@ def leading_units(request, pk):
         else:
             messages.success(request, _("Đã ghi đơn vị dẫn đầu khối."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _form_errors(request, form)
     return redirect("awards:bloc_year_proposals", pk=bloc_year.pk)
 
 

@@ -20,6 +20,7 @@ from emulation.models import AuditEntry, DocumentCounter, IssuedDocument
 from emulation.pdf import render_pdf
 from tests.factories import BlocFactory, BlocYearFactory, issued_document
 from tests.pdf_helpers import (
+    base14_text_pdf,
     pages_look_alike,
     pdf_fonts,
     pdf_page_count,
@@ -179,32 +180,6 @@ def test_extra_pdfs_are_appended_after_the_rendered_pages(bloc_year, staff):
     assert not pages_look_alike(data, 3, signed_pages, 1)  # the blank page after it
     entry = AuditEntry.objects.for_object(document).get()
     assert entry.data["appended_files"] == 2
-
-
-def base14_text_pdf(text: str) -> bytes:
-    """A one-page PDF whose text uses Helvetica without embedding it (as many office tools and
-    scanners write them), which PDF/A forbids."""
-    stream = f"BT /F1 24 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += (
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    )
-    return bytes(out)
 
 
 def test_attached_pages_keep_the_document_pdf_a_whatever_the_upload_contained(bloc_year, staff):
