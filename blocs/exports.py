@@ -109,7 +109,10 @@ class MembershipTemplate(Exporter):
 
 def structure_rows(year: int) -> list[list]:
     """One year's memberships in the import format: bloc by bloc, head, deputy, then members."""
-    memberships = Membership.objects.filter(year=year).select_related("agency", "bloc_year__bloc")
+    # Names as they stood that year; the import reads them back for the same year.
+    memberships = (
+        Membership.objects.filter(year=year).as_of_year().select_related("bloc_year__bloc")
+    )
     rows = []
     for membership in memberships:
         bloc_year = membership.bloc_year

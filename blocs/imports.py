@@ -188,23 +188,26 @@ def _quote(text) -> str:
 @dataclass
 class _AgencyIndex:
     by_key: dict
-    renamed: dict
+    by_id: dict
+    renamed: dict  # old name's key -> [(agency id, effective date of the rename)]
 
     @classmethod
     def load(cls) -> _AgencyIndex:
-        by_key = defaultdict(list)
+        by_key, by_id = defaultdict(list), {}
         for agency in Agency.objects.select_related("successor"):
             by_key[name_key(agency.name)].append(agency)
-        renamed = {
-            name_key(old): new
-            for old, new in AgencyChange.objects.filter(kind=AgencyChange.Kind.RENAME).values_list(
-                "old_name", "agency__name"
-            )
-        }
-        return cls(by_key, renamed)
+            by_id[agency.pk] = agency
+        renamed = defaultdict(list)
+        for old, agency_id, effective_on in AgencyChange.objects.filter(
+            kind=AgencyChange.Kind.RENAME
+        ).values_list("old_name", "agency_id", "effective_on"):
+            renamed[name_key(old)].append((agency_id, effective_on))
+        return cls(by_key, by_id, renamed)
 
-    def find(self, name: str, row: PlanRow) -> Agency | None:
-        """The registry agency called `name`, or None; ambiguity and old names are row errors."""
+    def find(self, name: str, row: PlanRow, *, year: int | None = None) -> Agency | None:
+        """The registry agency called `name` (or, for a `year`, called so at the end of that
+        year: an export of that year re-imports), or None; ambiguity and other old names are
+        row errors."""
         key = name_key(name)
         candidates = self.by_key.get(key, [])
         if len(candidates) > 1:
@@ -221,10 +224,20 @@ class _AgencyIndex:
             return None
         if candidates:
             return candidates[0]
-        if key in self.renamed:
+        renames = self.renamed.get(key, [])
+        if year is not None:
+            then = {agency_id for agency_id, day in renames if day.year > year}
+            if len(then) == 1:
+                agency = self.by_id[then.pop()]
+                row.notes.append(
+                    _("%(old)s là tên năm %(year)s của %(agency)s.")
+                    % {"old": _quote(name), "year": year, "agency": _quote(agency.name)}
+                )
+                return agency
+        if renames:
             row.errors.append(
                 _("Đơn vị %(old)s đã đổi tên thành %(new)s; hãy dùng tên hiện tại.")
-                % {"old": _quote(name), "new": _quote(self.renamed[key])}
+                % {"old": _quote(name), "new": _quote(self.by_id[renames[-1][0]].name)}
             )
         return None
 
@@ -423,7 +436,7 @@ def plan_memberships(sheet_rows: list[SheetRow]) -> ImportPlan:
                 _("%(bloc)s không còn hoạt động nên không thể mở năm %(year)s.")
                 % {"bloc": _quote(bloc.name), "year": year}
             )
-        agency = agencies.find(values["agency"], row) if values["agency"] else None
+        agency = agencies.find(values["agency"], row, year=year) if values["agency"] else None
         if agency is not None and year:
             ended = _ended_message(agency, year)
             if ended:

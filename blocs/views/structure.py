@@ -455,11 +455,14 @@ def _bloc_year_page(request, bloc_year, role, *, add_form=None, leaders_form=Non
     memberships = sorted(
         bloc_year.memberships.as_of_year(), key=lambda m: vn_sort_key(m.agency.name)
     )
+    names = {m.agency_id: m.agency.name for m in memberships}
     context = {
         "bloc_year": bloc_year,
         "role": role,
         "years": year_switcher(request, bloc_year),
         "memberships": memberships,
+        "head_name": names.get(bloc_year.head_id, bloc_year.head),
+        "deputy_name": names.get(bloc_year.deputy_id, bloc_year.deputy),
         "flags": MembershipFlag.objects.filter(membership__bloc_year=bloc_year, resolution="")
         .select_related("membership__agency", "change__related_agency")
         .order_by("pk"),
@@ -471,7 +474,7 @@ def _bloc_year_page(request, bloc_year, role, *, add_form=None, leaders_form=Non
         context["leaders_form"] = leaders_form or LeadersForm(
             bloc_year=bloc_year,
             initial={"head": bloc_year.head_id, "deputy": bloc_year.deputy_id},
-            names={m.agency_id: m.agency.name for m in memberships},
+            names=names,
         )
     return render(request, "blocs/bloc_year_detail.html", context, status=status)
 

@@ -397,3 +397,15 @@ def test_cancelling_the_merger_withdraws_its_flags(merged_in_open_year, province
     AgencyChange.objects.filter(agency=gone).update(effective_on=datetime.date(2030, 1, 1))
     services.cancel_agency_change(gone.changes.get(), reason="Nhầm", actor=province_staff)
     assert not MembershipFlag.objects.exists()
+
+
+def test_the_heading_names_the_head_as_it_was_that_year(bloc_year, staff_client, province_staff):
+    services.rename_agency(
+        bloc_year.head,
+        new_name="Sở Y tế tỉnh Ninh Bình",
+        effective_on=datetime.date(2025, 7, 1),
+        actor=province_staff,
+    )
+    page = staff_client.get(reverse("blocs:bloc_year_detail", args=[bloc_year.pk])).content
+    head = page.decode().split('data-testid="head">')[1].split("</dd>")[0]
+    assert head == "Sở Y tế"

@@ -16,6 +16,7 @@ from blocs.imports import (
     preview_import,
 )
 from blocs.models import Agency, AgencyChange, Bloc, BlocYear, Membership
+from blocs.services import structure
 from emulation.excel import WorkbookError
 from emulation.models import AuditEntry
 from tests.conftest import count_queries
@@ -218,8 +219,6 @@ def test_html_in_cells_is_kept_as_text(db, province_staff):
 def test_a_service_refusal_mid_commit_rolls_everything_back_and_names_the_row(
     db, province_staff, monkeypatch
 ):
-    from blocs.services import structure
-
     real = structure.create_agency
 
     def refuse_third(**kwargs):
@@ -280,6 +279,24 @@ def test_a_years_export_reimports_with_every_row_unchanged(
     before = state()
     commit_import("memberships", data, actor=province_staff)
     assert state() == before
+
+
+def test_a_past_years_export_keeps_that_years_names_and_still_reimports(bloc_year, province_staff):
+    agency = Agency.objects.get(name="Bảo hiểm xã hội tỉnh")
+    structure.rename_agency(
+        agency,
+        new_name="Bảo hiểm xã hội khu vực",
+        effective_on=datetime.date(2025, 7, 1),
+        actor=province_staff,
+    )
+    _name, _type, data = year_structure(2024)
+    plan = preview_import("memberships", data)
+    [row] = [row for row in plan.rows if row.values["agency"] == "Bảo hiểm xã hội tỉnh"]
+    assert row.status == "unchanged" and not row.errors
+    assert "là tên năm 2024 của “Bảo hiểm xã hội khu vực”" in row.notes[0]
+    later = membership_file([2026, *VHXH, "Bảo hiểm xã hội tỉnh", "", "", ""])
+    [stale] = preview_import("memberships", later).rows
+    assert "đã đổi tên thành" in stale.errors[0]
 
 
 def test_the_first_year_creates_blocs_agencies_years_members_and_leaders(db, province_staff):
