@@ -11,6 +11,7 @@ from django.utils.module_loading import import_string
 
 # Features append one dotted path each, e.g. "blocs.covenant.overview.covenant_column".
 OVERVIEW_COLUMNS: list[str] = [
+    "blocs.views.structure.flags_column",
     "blocs.views.covenants.covenant_column",
     "blocs.views.covenants.registration_column",
     "awards.views.voting.conference_column",

@@ -35,7 +35,7 @@ from blocs.forms.structure import (
     status_filter_choices,
 )
 from blocs.models import Agency, AgencyChange, Bloc, BlocYear, Membership, MembershipFlag
-from blocs.overview import overview_columns
+from blocs.overview import OverviewColumn, overview_columns
 from blocs.panels import agency_panels, bloc_year_panels, render_panels
 from blocs.permissions import bloc_years_for_user, get_bloc_year_for_user, require_province_staff
 from blocs.services import structure as services
@@ -278,6 +278,26 @@ def agency_merge(request, pk):
         services.merge_agency,
         _("Hợp nhất, sáp nhập đơn vị"),
         _("Đã ghi nhận việc hợp nhất %(name)s."),
+    )
+
+
+def flags_column(bloc_years) -> OverviewColumn | None:
+    """The year overview's "Cần xử lý" column: memberships a merger or dissolution recorded after
+    the year was opened waits on (one query; no column when there are none)."""
+    counts = dict(
+        MembershipFlag.objects.filter(
+            membership__bloc_year_id__in=[bloc_year.pk for bloc_year in bloc_years], resolution=""
+        )
+        .values_list("membership__bloc_year_id")
+        .annotate(count=Count("pk"))
+    )
+    if not counts:
+        return None
+    return OverviewColumn(
+        key="flags",
+        title=_("Thay đổi thành viên cần xử lý"),
+        cells={pk: str(count) for pk, count in counts.items()},
+        total=str(sum(counts.values())),
     )
 
 

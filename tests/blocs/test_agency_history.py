@@ -409,3 +409,12 @@ def test_the_heading_names_the_head_as_it_was_that_year(bloc_year, staff_client,
     page = staff_client.get(reverse("blocs:bloc_year_detail", args=[bloc_year.pk])).content
     head = page.decode().split('data-testid="head">')[1].split("</dd>")[0]
     assert head == "Sở Y tế"
+
+
+def test_the_year_overview_counts_the_flags_waiting(merged_in_open_year, staff_client):
+    page = staff_client.get(reverse("blocs:year_overview") + "?year=2024").content.decode()
+    assert "Thay đổi thành viên cần xử lý" in page
+    [flag] = MembershipFlag.objects.all()
+    services.resolve_membership_flag(flag, "kept", actor=None)
+    page = staff_client.get(reverse("blocs:year_overview") + "?year=2024").content.decode()
+    assert "Thay đổi thành viên cần xử lý" not in page
