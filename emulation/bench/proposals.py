@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from awards.models import AwardProposal, AwardRecord, Decision
+from awards.models import AwardProposal, AwardRecord, Decision, LeadingUnit
 from awards.models.voting import Poll, PollKind
 from emulation.bench.province import Province
 from emulation.models import AuditEntry
@@ -52,6 +52,15 @@ def build_proposals(province: Province) -> int:
                 )
             )
     AwardProposal.objects.bulk_create(proposals, batch_size=BATCH)
+    # The flag's winners lead their bloc-year, as the conference's proposals would record.
+    leading = {(p.bloc_year_id, p.agency_id) for p in proposals if p.leads_bloc}
+    LeadingUnit.objects.bulk_create(
+        (
+            LeadingUnit(bloc_year_id=bloc_year_id, agency_id=agency_id, source="vote")
+            for bloc_year_id, agency_id in sorted(leading)
+        ),
+        batch_size=BATCH,
+    )
 
     decisions = {}
     for proposal in proposals:
@@ -108,4 +117,4 @@ def build_proposals(province: Province) -> int:
         p.pk for p in proposals if p.bloc_year_id == province.bloc_year_id
     )
     province.ids["council_proposals"] = sum(1 for p in proposals if p.year == last_year)
-    return len(proposals) + len(decisions) + len(records) + len(entries)
+    return len(proposals) + len(leading) + len(decisions) + len(records) + len(entries)
