@@ -1,5 +1,6 @@
 from django.urls import path
 
+from awards.views import bundle as bundle_views
 from awards.views import eligibility_rules as eligibility_rule_views
 from awards.views import ledger as ledger_views
 from awards.views import proposals as proposal_views
@@ -10,6 +11,12 @@ app_name = "awards"
 _POLL = "bloc-years/<int:pk>/conference/polls/<int:poll_pk>/"
 
 urlpatterns = [
+    # Province mergers: bundles out and in, statistics by former province
+    path("province/bundle.json", bundle_views.bundle_export, name="bundle_export"),
+    path("province/bundle/import/", bundle_views.bundle_import, name="bundle_import"),
+    path("province/bundle/commit/", bundle_views.bundle_commit, name="bundle_commit"),
+    path("province/bundle/cancel/", bundle_views.bundle_cancel, name="bundle_cancel"),
+    path("province/statistics/", bundle_views.province_statistics, name="province_statistics"),
     # The year-end conference: sessions, polls, ballots, minutes and rule sets
     path("bloc-years/<int:pk>/conference/", voting_views.conference, name="conference"),
     path(

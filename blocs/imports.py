@@ -212,8 +212,10 @@ class _AgencyIndex:
         candidates = self.by_key.get(key, [])
         if len(candidates) > 1:
             active = [agency for agency in candidates if agency.is_active]
-            if len(active) == 1:
-                return active[0]
+            # A former province's namesake (its Sở Y tế) gives way to the province's own.
+            own = [agency for agency in active if agency.former_province_id is None]
+            if len(active) == 1 or len(own) == 1:
+                return active[0] if len(active) == 1 else own[0]
             row.errors.append(
                 _(
                     "Danh mục có %(count)s đơn vị cùng tên %(name)s; hãy phân biệt tên trong "
@@ -353,7 +355,7 @@ class _BlocIndex:
 
     @classmethod
     def load(cls) -> _BlocIndex:
-        blocs = list(Bloc.objects.all())
+        blocs = list(Bloc.objects.filter(former_province__isnull=True))
         return cls(
             {bloc.code.casefold(): bloc for bloc in blocs},
             {name_key(bloc.name): bloc for bloc in blocs},
@@ -843,7 +845,7 @@ def preview_import(kind: str, data: bytes) -> ImportPlan:
     return plan
 
 
-def _serialise_imports() -> None:
+def serialise_imports() -> None:
     """Two commits at once would both plan "new" for the same agency. On PostgreSQL they run one
     after the other (a transaction-scoped advisory lock taken before planning); SQLite already
     lets only one writer in at a time."""
@@ -855,7 +857,7 @@ def _serialise_imports() -> None:
 @transaction.atomic
 def commit_import(kind: str, data: bytes, *, actor) -> ImportPlan:
     """Apply the workbook all-or-nothing through the audited services; refuse on any error row."""
-    _serialise_imports()
+    serialise_imports()
     plan = preview_import(kind, data)
     if plan.has_errors:
         raise ImportRefused(
@@ -874,7 +876,7 @@ def _upload_dir() -> Path:
 
 
 def stash_upload(data: bytes) -> str:
-    """Keep an uploaded workbook server-side under an unguessable name; return the token."""
+    """Keep an uploaded file server-side under an unguessable name; return the token."""
     directory = _upload_dir()
     directory.mkdir(parents=True, exist_ok=True)
     _purge_old_uploads(directory)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from blocs.views import covenants, structure, transfer
+from blocs.views import covenants, province, structure, transfer
 
 app_name = "blocs"
 urlpatterns = [
@@ -117,6 +117,8 @@ urlpatterns = [
         name="agency_change_cancel",
     ),
     path("agencies/<int:pk>/dissolve/", structure.agency_dissolve, name="agency_dissolve"),
+    path("province/", province.province_profile, name="province_profile"),
+    path("province/sister-merge/", province.sister_merge, name="sister_merge"),
     path("list/", structure.bloc_list, name="bloc_list"),
     path("list/new/", structure.bloc_create, name="bloc_create"),
     path("list/<int:pk>/active/", structure.bloc_set_active, name="bloc_set_active"),

@@ -106,6 +106,8 @@ for _root in SIGNING_TRUST_ROOTS:
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 20, minimum=1)
+# A former province's whole history (docs/bundle.md): a large province's bundle is about 10 MB.
+BUNDLE_MAX_MB = env_int("BUNDLE_MAX_MB", 100, minimum=1)
 
 INSTALLED_APPS = [
     "emulation",

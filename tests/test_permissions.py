@@ -287,6 +287,11 @@ MATRIX = [
     # Excel import/export (POST-only names tested in tests/blocs/test_transfer_views.py)
     ("year_export", lambda by: reverse("blocs:year_export") + f"?year={by.year}", staff_only()),
     ("transfer_home", lambda by: reverse("blocs:transfer_home"), staff_only()),
+    ("province_profile", lambda by: reverse("blocs:province_profile"), staff_only()),
+    ("sister_merge", lambda by: reverse("blocs:sister_merge"), staff_only()),
+    ("bundle_export", lambda by: reverse("awards:bundle_export"), staff_only()),
+    ("bundle_import", lambda by: reverse("awards:bundle_import"), staff_only()),
+    ("province_statistics", lambda by: reverse("awards:province_statistics"), staff_only()),
     ("import_page", lambda by: reverse("blocs:import_page", args=["agencies"]), staff_only()),
     (
         "import_template",
@@ -466,6 +471,8 @@ def test_every_named_url_is_in_the_matrix():
 # URL names reached only by POST (forms on other pages); their permission tests live with the
 # feature's view tests.
 POST_ONLY: list[str] = [
+    "bundle_commit",  # tests/awards/test_bundle.py
+    "bundle_cancel",
     "council_list_issue",  # tests/awards/test_council_list.py
     # covenants and registrations (tests/blocs/test_covenant_views.py)
     "covenant_create",

@@ -149,6 +149,15 @@ class Decision(models.Model):
         _("cấp quyết định"), max_length=20, choices=AwardType.Level, blank=True
     )
     subject = NFCCharField(_("trích yếu"), max_length=500, blank=True)
+    # Signed in a former province (imported with its history): numbered in that province.
+    former_province = models.ForeignKey(
+        "blocs.FormerProvince",
+        verbose_name=_("tỉnh cũ"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -159,7 +168,16 @@ class Decision(models.Model):
         verbose_name_plural = _("quyết định khen thưởng")
         ordering = ["-signed_on", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["number", "signed_on"], name="decision_number_unique")
+            models.UniqueConstraint(
+                fields=["number", "signed_on"],
+                condition=Q(former_province__isnull=True),
+                name="decision_number_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["former_province", "number", "signed_on"],
+                condition=Q(former_province__isnull=False),
+                name="decision_number_unique_in_former_province",
+            ),
         ]
 
     def __str__(self):

@@ -30,6 +30,7 @@ def get_or_create_decision(
     decision, created = Decision.objects.get_or_create(
         number=number,
         signed_on=signed_on,
+        former_province=None,
         defaults={
             "signer_name": signer_name,
             "signer_title": signer_title,

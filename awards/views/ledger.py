@@ -223,6 +223,7 @@ def agency_panel(request, agency):
     records = list(
         AwardRecord.objects.for_lineage(agency)
         .with_related()
+        .select_related("agency__former_province")
         .order_by("-year", "award_type__order", "pk")
     )
     return Panel("awards/ledger/agency_panel.html", {"agency": agency, "records": records})

@@ -179,7 +179,9 @@ class BlocYearCreateForm(PortalForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["bloc"].queryset = Bloc.objects.filter(active=True).in_vietnamese_order()
+        self.fields["bloc"].queryset = Bloc.objects.filter(
+            active=True, former_province__isnull=True
+        ).in_vietnamese_order()
         self.fields["bloc"].empty_label = _("— Chọn khối —")
         self.fields["year"].error_messages["min_value"] = _("Năm phải từ 2000 đến 2100.")
         self.fields["year"].error_messages["max_value"] = _("Năm phải từ 2000 đến 2100.")

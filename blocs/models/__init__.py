@@ -12,6 +12,7 @@ from blocs.models.structure import (
     AgencyChange,
     Bloc,
     BlocYear,
+    FormerProvince,
     Membership,
     MembershipFlag,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "AgencyChange",
     "Bloc",
     "BlocYear",
+    "FormerProvince",
     "Membership",
     "MembershipFlag",
 ]

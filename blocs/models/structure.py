@@ -38,12 +38,40 @@ class NamedModel(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        self.search_name = fold(f"{self.name} {getattr(self, 'short_name', '')}")[:400]
-        self.sort_name = collation_key(self.name)
+        self.fill_derived()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "search_name", "sort_name"}
         super().save(*args, **kwargs)
+
+    def fill_derived(self) -> None:
+        """Set the folded and collation copies (save does it; a bulk import calls it)."""
+        self.search_name = fold(f"{self.name} {getattr(self, 'short_name', '')}")[:400]
+        self.sort_name = collation_key(self.name)
+
+
+class FormerProvince(models.Model):
+    """A province merged into this portal's province (Resolution 202/2025/QH15: Hà Nam, Nam Định
+    and Ninh Bình became Ninh Bình on 01/07/2025). Agencies, blocs and decisions imported from its
+    portal are tagged with it, so its history stays its own and can be counted apart."""
+
+    name = NFCCharField(_("tên tỉnh cũ"), max_length=100, unique=True)
+    merged_on = models.DateField(_("ngày hợp nhất"))
+    decision_ref = NFCCharField(_("văn bản, nghị quyết"), max_length=300, blank=True)
+    notes = NFCTextField(_("ghi chú"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tỉnh cũ (trước hợp nhất)")
+        verbose_name_plural = _("tỉnh cũ (trước hợp nhất)")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return _("tỉnh %(name)s cũ") % {"name": self.name}
 
 
 class Agency(NamedModel):
@@ -81,6 +109,14 @@ class Agency(NamedModel):
         related_name="merged_from",
     )
     notes = NFCTextField(_("ghi chú"), blank=True)
+    former_province = models.ForeignKey(
+        FormerProvince,
+        verbose_name=_("thuộc tỉnh cũ"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agencies",
+    )
 
     objects = NamedQuerySet.as_manager()
 
@@ -204,16 +240,24 @@ class Bloc(NamedModel):
         KHOI = "khoi", _("Khối thi đua")
         CUM = "cum", _("Cụm thi đua")
 
-    name = NFCCharField(_("tên khối"), max_length=300, unique=True)
+    name = NFCCharField(_("tên khối"), max_length=300)
     code = models.CharField(
         _("mã khối"),
         max_length=30,
-        unique=True,
         help_text=_("Dùng trong số văn bản, ví dụ KTĐVHXH trong “05/BB-KTĐVHXH”."),
     )
     kind = models.CharField(_("loại"), max_length=10, choices=Kind, default=Kind.KHOI)
     description = NFCTextField(_("mô tả"), blank=True)
     active = models.BooleanField(_("đang hoạt động"), default=True)
+    # A former province's bloc is its history: names and codes are unique per province.
+    former_province = models.ForeignKey(
+        FormerProvince,
+        verbose_name=_("thuộc tỉnh cũ"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="blocs",
+    )
 
     objects = NamedQuerySet.as_manager()
 
@@ -221,6 +265,30 @@ class Bloc(NamedModel):
         verbose_name = _("khối thi đua")
         verbose_name_plural = _("khối thi đua")
         ordering = ["sort_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(former_province__isnull=True),
+                name="bloc_name_unique",
+                violation_error_message=_("Đã có khối thi đua tên này."),
+            ),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(former_province__isnull=True),
+                name="bloc_code_unique",
+                violation_error_message=_("Đã có khối thi đua mang mã này."),
+            ),
+            models.UniqueConstraint(
+                fields=["former_province", "name"],
+                condition=Q(former_province__isnull=False),
+                name="bloc_name_unique_in_former_province",
+            ),
+            models.UniqueConstraint(
+                fields=["former_province", "code"],
+                condition=Q(former_province__isnull=False),
+                name="bloc_code_unique_in_former_province",
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -45,7 +45,7 @@ from emulation.text import vn_sort_key
 AGENCIES_PER_PAGE = 50
 
 
-def _form_errors(form, error: ValidationError) -> None:
+def form_errors(form, error: ValidationError) -> None:
     """Put a service's refusal on the form (per field when it names one)."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
@@ -134,7 +134,11 @@ def agency_list(request):
     query = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
     status = request.GET.get("status", "")
-    agencies = Agency.objects.select_related("successor").search(query).in_vietnamese_order()
+    agencies = (
+        Agency.objects.select_related("successor", "former_province")
+        .search(query)
+        .in_vietnamese_order()
+    )
     if kind in Agency.Kind.values:
         agencies = agencies.filter(kind=kind)
     if status in Agency.Status.values:
@@ -169,16 +173,16 @@ def names_over_time(agency: Agency, renames: list[AgencyChange]) -> list[dict]:
 def agency_detail(request, pk):
     """An agency's names over time, predecessors and successor, bloc per year, panels, history."""
     require_province_staff(request)
-    agency = get_object_or_404(Agency.objects.select_related("successor"), pk=pk)
+    agency = get_object_or_404(Agency.objects.select_related("successor", "former_province"), pk=pk)
     changes = list(agency.changes.select_related("related_agency").order_by("effective_on", "pk"))
     # Mergers into this agency, recorded on the merged agencies: the successor's history too.
     received = list(
         AgencyChange.objects.filter(related_agency=agency, kind=AgencyChange.Kind.MERGE_INTO)
-        .select_related("agency")
+        .select_related("agency__former_province")
         .order_by("effective_on", "pk")
     )
     renames = [change for change in changes if change.kind == AgencyChange.Kind.RENAME]
-    predecessors = list(agency.merged_from.in_vietnamese_order())
+    predecessors = list(agency.merged_from.select_related("former_province").in_vietnamese_order())
     split_from = [
         change.related_agency
         for change in changes
@@ -218,7 +222,7 @@ def agency_create(request):
         try:
             agency = services.create_agency(**form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Đã thêm đơn vị %(name)s.") % {"name": agency.name})
             return redirect("blocs:agency_detail", pk=agency.pk)
@@ -237,7 +241,7 @@ def agency_edit(request, pk):
         try:
             services.update_agency(agency, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Đã lưu thông tin đơn vị."))
             return redirect("blocs:agency_detail", pk=agency.pk)
@@ -252,7 +256,7 @@ def _agency_change_view(request, pk, form_class, service, title, done_message):
         try:
             service(agency, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, done_message % {"name": agency.name})
             return redirect("blocs:agency_detail", pk=agency.pk)
@@ -382,7 +386,7 @@ def bloc_create(request):
         try:
             bloc = services.create_bloc(**form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Đã tạo %(name)s.") % {"name": bloc.name})
             return redirect("blocs:bloc_list")
@@ -410,7 +414,7 @@ def bloc_year_create(request):
                 form.cleaned_data["bloc"], form.cleaned_data["year"], actor=request.user
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Đã mở %(bloc_year)s.") % {"bloc_year": bloc_year})
             return redirect("blocs:bloc_year_detail", pk=bloc_year.pk)
@@ -520,7 +524,7 @@ def bloc_year_edit(request, pk):
         try:
             services.update_bloc_year(bloc_year, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Đã lưu thông tin khối."))
             return redirect("blocs:bloc_year_detail", pk=bloc_year.pk)
@@ -539,7 +543,7 @@ def member_add(request, pk):
         try:
             membership = services.add_member(bloc_year, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(
                 request, _("Đã thêm %(agency)s vào khối.") % {"agency": membership.agency.name}
@@ -571,7 +575,7 @@ def bloc_year_leaders(request, pk):
         try:
             services.assign_leaders(bloc_year, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Đã phân công trưởng khối và phó khối."))
             return redirect("blocs:bloc_year_detail", pk=bloc_year.pk)
@@ -622,7 +626,7 @@ def member_signatory(request, pk, membership_pk):
         try:
             services.update_signatory(membership, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(
                 request,

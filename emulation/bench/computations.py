@@ -1,7 +1,10 @@
 """Timed computations that are not pages: the tally, the Excel import, the council export."""
 
+import datetime
 import random
 import time
+
+from django.conf import settings
 
 from emulation.bench import report
 from emulation.bench.report import Figure
@@ -93,6 +96,45 @@ def measure_import(province, extra, options) -> list[Figure]:
         Figure(extra.name, round(committed - started, 2), "s", extra.budget),
         Figure(f"{base}.preview_s", round(previewed - started, 2), "s"),
         Figure(f"{base}.commit_s", round(committed - previewed, 2), "s"),
+    ]
+
+
+def measure_bundle_import(province, extra, options) -> list[Figure]:
+    """Export the whole synthetic province as a bundle, then preview and import it as a former
+    province (600 agencies, 60 blocs, 10 years and the ledger at large), then roll back."""
+    from django.db import transaction
+
+    from awards.bundle import bundle_bytes, export_bundle, import_bundle, plan_bundle
+    from blocs.models import FormerProvince
+    from emulation.models import User
+
+    staff = User.objects.get(pk=province.users["staff"])
+    started = time.perf_counter()
+    data = bundle_bytes(export_bundle())
+    exported = time.perf_counter()
+    with transaction.atomic():
+        former = FormerProvince.objects.create(
+            name=settings.PROVINCE_NAME, merged_on=datetime.date(2025, 7, 1)
+        )
+        previewed_at = time.perf_counter()
+        plan = plan_bundle(data, former)
+        previewed = time.perf_counter()
+        import_bundle(data, former, actor=staff)
+        imported = time.perf_counter()
+        transaction.set_rollback(True)
+    if plan.has_errors:
+        raise RuntimeError(f"the exported bundle has {plan.error_count} errors: {plan.errors[:3]}")
+    counts = plan.counts
+    base = extra.name.rsplit(".", 1)[0]
+    note = (
+        f"{counts['agencies']} agencies, {counts['blocs']} blocs, {counts['bloc_years']} "
+        f"bloc-years, {counts['memberships']} memberships, {counts['awards']} awards, "
+        f"{len(data) / 1e6:.1f} MB"
+    )
+    return [
+        Figure(extra.name, round(imported - previewed_at, 2), "s", extra.budget, note=note),
+        Figure(f"{base}.export_s", round(exported - started, 2), "s"),
+        Figure(f"{base}.preview_s", round(previewed - previewed_at, 2), "s"),
     ]
 
 

@@ -128,6 +128,14 @@ EXTRAS = [
         "emulation.bench.computations.measure_import",
     ),
     Extra(
+        "import.province_bundle.seconds",
+        "s",
+        report.PROVINCE_BUNDLE_S,
+        ("awards.bundle:import_bundle",),
+        "emulation.bench.computations.measure_bundle_import",
+        "proposals",
+    ),
+    Extra(
         "export.council_list.seconds",
         "s",
         report.COUNCIL_EXPORT_S,

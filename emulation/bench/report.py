@@ -24,6 +24,9 @@ BALLOT_PAPERS_S = 3  # ballot papers, 200 papers x 40 candidates
 DOCX_S = 0.5  # each Word copy
 PDFA_RATIO = 1.2  # PDF/A-2b render time over the plain PDF of the same HTML
 BUNDLE_S = 3  # the dossier bundles of a bloc's 5 proposals
+PROVINCE_BUNDLE_S = (
+    60  # a former province's bundle (large: 600 agencies, 10 years), preview + import
+)
 
 
 @dataclass
