@@ -6,12 +6,17 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from awards.models.types import AwardType
+from blocs.models.structure import dated_agency
 from emulation.fields import NFCCharField, NFCTextField
 
 
 class ProposalQuerySet(models.QuerySet):
     def with_related(self):
-        return self.select_related("bloc_year__bloc", "agency", "award_type", "decision")
+        """With their links, each agency read as it stood in the proposal's year (its tờ
+        trình, the council list and the achievement report print that year's name)."""
+        return dated_agency(
+            self.select_related("bloc_year__bloc", "agency", "award_type", "decision")
+        )
 
     def live(self):
         """Proposals that still count for duplicates and quotas (not rejected, not revoked)."""

@@ -387,6 +387,7 @@ class DatedAgencyIterable(ModelIterable):
     def __iter__(self):
         for row in super().__iter__():
             agency = row.agency
+            agency.name_now = agency.name
             agency.name = row.agency_name_then
             agency.short_name = row.agency_short_name_then
             agency.kind = row.agency_kind_then
@@ -399,8 +400,8 @@ def dated_agency(queryset, year: str = "year"):
     row's agency read as it stood that year: the name, short name and kind of the last rename
     in force on 31 December of the year, or today when the year is not over (a rename dated
     later waits for its date), else the old values of the first rename after, else the
-    agency's own. Subqueries of the same query, so a page of rows makes no extra query; the
-    agencies so read are never saved."""
+    agency's own (kept as `name_now`, for "nay là …"). Subqueries of the same query, so a page
+    of rows makes no extra query; the agencies so read are never saved."""
     today = timezone.localdate()
     renames = AgencyChange.objects.filter(agency=OuterRef("agency"), kind=AgencyChange.Kind.RENAME)
     in_force = Q(effective_on__year__lte=OuterRef(year), effective_on__lte=today)

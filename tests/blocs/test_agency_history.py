@@ -99,7 +99,8 @@ def test_the_ledger_shows_the_name_of_the_awards_year(renamed, staff_client):
     rows = {record.year: record.agency.name for record in AwardRecord.objects.as_of_year()}
     assert rows == {2024: OLD, 2025: NEW}
     page = staff_client.get(reverse("awards:ledger") + "?year=2024").content.decode()
-    assert OLD in page and NEW not in page
+    # The year's name, and what the agency is called now.
+    assert f"{OLD} <span" in page and f"(nay là {NEW})" in page
 
 
 def test_a_rename_dated_in_the_future_waits_for_its_date(bloc_year, province_staff):
@@ -418,3 +419,23 @@ def test_the_year_overview_counts_the_flags_waiting(merged_in_open_year, staff_c
     services.resolve_membership_flag(flag, "kept", actor=None)
     page = staff_client.get(reverse("blocs:year_overview") + "?year=2024").content.decode()
     assert "Thay đổi thành viên cần xử lý" not in page
+
+
+def test_the_2024_request_letter_council_list_and_achievement_report_keep_the_2024_name(
+    renamed, bloc_year
+):
+    from awards.achievement_report import achievement_report
+    from awards.models import AwardProposal
+    from awards.pdf import council_list_pdf, render_request_letter
+    from tests.factories import AwardProposalFactory
+
+    agency, next_year = renamed
+    AwardProposalFactory(bloc_year=bloc_year, agency=agency, state=AwardProposal.State.ACCEPTED)
+    AwardProposalFactory(bloc_year=next_year, agency=agency, state=AwardProposal.State.ACCEPTED)
+    then = list(bloc_year.proposals.with_related())
+    letter = drawing_order_text(render_request_letter(bloc_year, then))
+    council = drawing_order_text(council_list_pdf(2024)[2])
+    report = drawing_order_text(achievement_report(then[0])[2])
+    for text in (letter, council, report):
+        assert OLD in text and NEW not in text
+    assert NEW in drawing_order_text(council_list_pdf(2025)[2])
