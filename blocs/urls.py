@@ -111,6 +111,7 @@ urlpatterns = [
     path("agencies/<int:pk>/edit/", structure.agency_edit, name="agency_edit"),
     path("agencies/<int:pk>/rename/", structure.agency_rename, name="agency_rename"),
     path("agencies/<int:pk>/merge/", structure.agency_merge, name="agency_merge"),
+    path("agencies/<int:pk>/split/", structure.agency_split, name="agency_split"),
     path(
         "agencies/<int:pk>/changes/<int:change_pk>/cancel/",
         structure.agency_change_cancel,

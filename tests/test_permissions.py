@@ -261,6 +261,7 @@ MATRIX = [
     ("agency_edit", lambda by: reverse("blocs:agency_edit", args=[by.head_id]), staff_only()),
     ("agency_rename", lambda by: reverse("blocs:agency_rename", args=[by.head_id]), staff_only()),
     ("agency_merge", lambda by: reverse("blocs:agency_merge", args=[by.head_id]), staff_only()),
+    ("agency_split", lambda by: reverse("blocs:agency_split", args=[by.head_id]), staff_only()),
     (
         "agency_dissolve",
         lambda by: reverse("blocs:agency_dissolve", args=[by.head_id]),

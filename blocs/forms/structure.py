@@ -150,6 +150,25 @@ class MergeAgencyForm(AgencyChangeForm):
         return into
 
 
+class SplitAgencyForm(AgencyChangeForm):
+    new_name = forms.CharField(label=_("Tên đơn vị mới"), max_length=300)
+    new_short_name = forms.CharField(label=_("Tên viết tắt"), max_length=100, required=False)
+    new_kind = forms.ChoiceField(label=_("Loại hình"), choices=Agency.Kind.choices)
+    submit_label = _("Chia tách")
+    field_order = [
+        "new_name",
+        "new_short_name",
+        "new_kind",
+        "effective_on",
+        "decision_ref",
+        "reason",
+    ]
+
+    def __init__(self, *args, agency: Agency, **kwargs):
+        kwargs.setdefault("initial", {"new_kind": agency.kind})
+        super().__init__(*args, agency=agency, **kwargs)
+
+
 class DissolveAgencyForm(AgencyChangeForm):
     submit_label = _("Giải thể")
 

@@ -151,6 +151,11 @@ class Agency(NamedModel):
         return self.status_on(timezone.localdate()) == self.Status.ACTIVE
 
     @property
+    def established_later(self) -> bool:
+        """Established on a date still to come (a split or a new agency recorded ahead)."""
+        return bool(self.established_on and self.established_on > timezone.localdate())
+
+    @property
     def scheduled_end(self) -> bool:
         """A merger or dissolution is recorded but its date has not come."""
         return self.status != self.Status.ACTIVE and self.is_active

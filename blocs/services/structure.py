@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -286,6 +287,58 @@ def merge_agency(
 
 
 @transaction.atomic
+def split_agency(
+    agency: Agency,
+    *,
+    new_name,
+    new_short_name="",
+    new_kind=None,
+    effective_on,
+    decision_ref="",
+    reason="",
+    actor,
+) -> Agency:
+    """Split a new agency off `agency` from `effective_on` (chia tách): the new one is
+    established that day, its history starts with the split, and its lineage reaches back to
+    `agency` (award history follows). Dated ahead, it waits: it may join a bloc only for the
+    years it exists, and the split can be cancelled until then."""
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    _check_active(agency, _("chia tách"))
+    _check_effective_date(agency, effective_on)
+    new_name = collapse_spaces(new_name or "")
+    if not new_name:
+        _refuse(_("Hãy nhập tên đơn vị mới."), "new_name")
+    _check_unique_name(new_name, field="new_name")
+    created = Agency(
+        name=new_name,
+        short_name=collapse_spaces(new_short_name or ""),
+        kind=new_kind or agency.kind,
+        established_on=effective_on,
+    )
+    created.full_clean(exclude=[*_DERIVED, "successor"])
+    created.save()
+    _record_change(
+        created,
+        AgencyChange.Kind.SPLIT_FROM,
+        effective_on=effective_on,
+        decision_ref=decision_ref,
+        reason=reason,
+        actor=actor,
+        related_agency=agency,
+    )
+    log_action(
+        "blocs.agency.split",
+        created,
+        actor=actor,
+        data={
+            "split_from": agency.name,
+            **diff({}, snapshot(created, ["name", "short_name", "kind", "established_on"])),
+        },
+    )
+    return created
+
+
+@transaction.atomic
 def dissolve_agency(agency: Agency, *, effective_on, decision_ref="", reason="", actor) -> Agency:
     """Dissolve an agency from `effective_on` (its last day of activity is the day before)."""
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
@@ -385,6 +438,8 @@ def cancel_agency_change(change: AgencyChange, *, reason, actor) -> Agency:
         agency.kind = change.old_kind or agency.kind
     elif change.kind in (AgencyChange.Kind.MERGE_INTO, AgencyChange.Kind.DISSOLVE):
         agency.status, agency.successor, agency.ended_on = Agency.Status.ACTIVE, None, None
+    elif change.kind == AgencyChange.Kind.SPLIT_FROM and change.related_agency_id:
+        return _cancel_split(agency, change, reason, actor)
     else:
         _refuse(_("Loại thay đổi này không hủy được."))
     agency.save()
@@ -400,6 +455,35 @@ def cancel_agency_change(change: AgencyChange, *, reason, actor) -> Agency:
     change.delete()
     log_action("blocs.agency.change_cancelled", agency, actor=actor, data=facts)
     return agency
+
+
+def _cancel_split(agency: Agency, change: AgencyChange, reason: str, actor) -> Agency:
+    """A split not yet in force is withdrawn by removing the agency it would have made, as
+    long as nothing refers to it yet; the audit entry on the parent keeps what it said."""
+    source = change.related_agency
+    if agency.memberships.exists() or agency.changes.exclude(pk=change.pk).exists():
+        _refuse(
+            _("%(agency)s đã có thành viên khối hoặc thay đổi khác: không hủy được việc chia tách.")
+            % {"agency": agency.name}
+        )
+    facts = {
+        "kind": change.kind,
+        "effective_on": _day(change.effective_on),
+        "new_name": agency.name,
+        "decision_ref": change.decision_ref,
+        "reason": reason,
+    }
+    try:
+        with transaction.atomic():
+            change.delete()
+            agency.delete()
+    except ProtectedError:
+        _refuse(
+            _("%(agency)s đã được dùng ở nơi khác (tài khoản, khen thưởng): không hủy được.")
+            % {"agency": agency.name}
+        )
+    log_action("blocs.agency.change_cancelled", source, actor=actor, data=facts)
+    return source
 
 
 # Former provinces and their sister agencies -----------------------------------------------------

@@ -31,6 +31,7 @@ from blocs.forms.structure import (
     RenameAgencyForm,
     RolloverForm,
     SignatoryForm,
+    SplitAgencyForm,
     agency_filter_choices,
     status_filter_choices,
 )
@@ -181,6 +182,11 @@ def agency_detail(request, pk):
         .select_related("agency__former_province")
         .order_by("effective_on", "pk")
     )
+    split_off = list(
+        AgencyChange.objects.filter(related_agency=agency, kind=AgencyChange.Kind.SPLIT_FROM)
+        .select_related("agency")
+        .order_by("effective_on", "pk")
+    )
     renames = [change for change in changes if change.kind == AgencyChange.Kind.RENAME]
     predecessors = list(agency.merged_from.select_related("former_province").in_vietnamese_order())
     split_from = [
@@ -202,6 +208,7 @@ def agency_detail(request, pk):
             "names": names_over_time(agency, renames),
             "changes": changes,
             "received": received,
+            "split_off": split_off,
             "today": timezone.localdate(),
             "predecessors": predecessors + split_from,
             "memberships": memberships,
@@ -285,6 +292,17 @@ def agency_merge(request, pk):
     )
 
 
+def agency_split(request, pk):
+    return _agency_change_view(
+        request,
+        pk,
+        SplitAgencyForm,
+        services.split_agency,
+        _("Chia tách đơn vị"),
+        _("Đã ghi nhận việc chia tách từ %(name)s."),
+    )
+
+
 def flags_column(bloc_years) -> OverviewColumn | None:
     """The year overview's "Cần xử lý" column: memberships a merger or dissolution recorded after
     the year was opened waits on (one query; no column when there are none)."""
@@ -332,6 +350,8 @@ def agency_change_cancel(request, pk, change_pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Đã hủy thay đổi dự kiến."))
+    if not Agency.objects.filter(pk=pk).exists():  # a cancelled split removes its agency
+        return redirect("blocs:agency_detail", pk=change.related_agency_id)
     return redirect("blocs:agency_detail", pk=pk)
 
 
