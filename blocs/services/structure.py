@@ -976,7 +976,8 @@ def plan_election_carry_over(bloc_year: BlocYear) -> ElectionCarryOver:
                 % {"role": labels[role], "year": target.year}
             )
             continue
-        agency = successors.get(agency.pk, agency)
+        if agency.pk not in member_ids:  # merged since: its successor may sit in its place
+            agency = successors.get(agency.pk, agency)
         if agency.pk in member_ids:
             setattr(plan, role, agency)
         else:

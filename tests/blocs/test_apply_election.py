@@ -145,3 +145,21 @@ def test_the_rollover_preview_points_to_applying_the_election_when_next_year_exi
     plan = structure.plan_rollover(bloc_year.year)
     notes = [note for item in plan.blocs for note in item.notes]
     assert any("Áp dụng kết quả bầu" in note for note in notes)
+
+
+def test_a_unit_merged_later_still_takes_its_seat_next_year(
+    bloc_year, next_year, elected, bloc_head, province_staff
+):
+    """Elected in 2024, member in 2025, merged into another agency from 2026: it leads 2025."""
+    import datetime
+
+    from tests.factories import AgencyFactory
+
+    structure.merge_agency(
+        elected[0],
+        into=AgencyFactory(name="Sở mới sau hợp nhất"),
+        effective_on=datetime.date(2026, 1, 1),
+        actor=province_staff,
+    )
+    plan = structure.plan_election_carry_over(bloc_year)
+    assert (plan.head, plan.deputy) == elected
