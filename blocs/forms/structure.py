@@ -36,7 +36,11 @@ class PortalForm(NFCFormMixin, forms.Form):
 
 
 class AgencyChoiceField(forms.ModelChoiceField):
+    """Agencies by name; a former province's (its Sở Y tế beside the province's own) says so."""
+
     def label_from_instance(self, obj):
+        if obj.former_province_id:
+            return f"{obj.name} ({obj.former_province.label})"
         return obj.name
 
 
@@ -136,6 +140,7 @@ class MergeAgencyForm(AgencyChangeForm):
         # Only valid targets: active agencies other than this one.
         self.fields["into"].queryset = (
             Agency.objects.filter(status=Agency.Status.ACTIVE)
+            .select_related("former_province")
             .exclude(pk=agency.pk)
             .in_vietnamese_order()
         )
@@ -217,6 +222,7 @@ class AddMemberForm(PortalForm):
         # Agencies in no bloc that year; the service still refuses races and ended agencies.
         self.fields["agency"].queryset = (
             Agency.objects.filter(status=Agency.Status.ACTIVE)
+            .select_related("former_province")
             .exclude(memberships__year=bloc_year.year)
             .in_vietnamese_order()
         )

@@ -407,23 +407,28 @@ def dated_agency(queryset, year: str = "year"):
     later waits for its date), else the old values of the first rename after, else the
     agency's own (kept as `name_now`, for "nay là …"). Subqueries of the same query, so a page
     of rows makes no extra query; the agencies so read are never saved."""
-    today = timezone.localdate()
-    renames = AgencyChange.objects.filter(agency=OuterRef("agency"), kind=AgencyChange.Kind.RENAME)
-    in_force = Q(effective_on__year__lte=OuterRef(year), effective_on__lte=today)
-    last = renames.filter(in_force).order_by("-effective_on", "-pk")
-    upcoming = renames.exclude(in_force).order_by("effective_on", "pk")
-
-    def then(new, old, own):
-        return Coalesce(Subquery(last.values(new)[:1]), Subquery(upcoming.values(old)[:1]), F(own))
-
     queryset = queryset.select_related("agency").annotate(
         agency_year_then=F(year),
-        agency_name_then=then("new_name", "old_name", "agency__name"),
-        agency_short_name_then=then("new_short_name", "old_short_name", "agency__short_name"),
-        agency_kind_then=then("new_kind", "old_kind", "agency__kind"),
+        agency_name_then=identity_then("agency", year, "name"),
+        agency_short_name_then=identity_then("agency", year, "short_name"),
+        agency_kind_then=identity_then("agency", year, "kind"),
     )
     queryset._iterable_class = DatedAgencyIterable
     return queryset
+
+
+def identity_then(agency: str, year: str, field: str = "name"):
+    """The expression for the `field` (name, short_name or kind) of the agency at the path
+    `agency` as it stood in the year at the path `year` (the rule of `dated_agency`)."""
+    renames = AgencyChange.objects.filter(agency=OuterRef(agency), kind=AgencyChange.Kind.RENAME)
+    in_force = Q(effective_on__year__lte=OuterRef(year), effective_on__lte=timezone.localdate())
+    last = renames.filter(in_force).order_by("-effective_on", "-pk")
+    upcoming = renames.exclude(in_force).order_by("effective_on", "pk")
+    return Coalesce(
+        Subquery(last.values(f"new_{field}")[:1]),
+        Subquery(upcoming.values(f"old_{field}")[:1]),
+        F(f"{agency}__{field}"),
+    )
 
 
 class MembershipQuerySet(models.QuerySet):

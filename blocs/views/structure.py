@@ -36,6 +36,7 @@ from blocs.forms.structure import (
     status_filter_choices,
 )
 from blocs.models import Agency, AgencyChange, Bloc, BlocYear, Membership, MembershipFlag
+from blocs.models.structure import identity_then
 from blocs.overview import OverviewColumn, overview_columns
 from blocs.panels import agency_panels, bloc_year_panels, render_panels
 from blocs.permissions import bloc_years_for_user, get_bloc_year_for_user, require_province_staff
@@ -88,8 +89,13 @@ def year_overview(request):
     year = _selected_year(request)
     bloc_years = list(
         BlocYear.objects.with_people()
+        .select_related("bloc__former_province")
         .filter(year=year)
-        .annotate(member_count=Count("memberships"))
+        .annotate(
+            member_count=Count("memberships"),
+            head_then=identity_then("head", "year"),
+            deputy_then=identity_then("deputy", "year"),
+        )
         .order_by("bloc__sort_name", "bloc__pk")
     )
     columns = overview_columns(bloc_years)
@@ -100,8 +106,9 @@ def year_overview(request):
             "url": reverse("blocs:bloc_year_detail", args=[by.pk]),
             "bloc": by.bloc.name,
             "active": by.bloc.active,
-            "head": by.head.name if by.head else "—",
-            "deputy": by.deputy.name if by.deputy else "—",
+            "former_province": by.bloc.former_province,
+            "head": by.head_then or "—",
+            "deputy": by.deputy_then or "—",
             "member_count": by.member_count,
             "cells": [column.cell(by.pk) or "—" for column in columns],
         }

@@ -439,3 +439,17 @@ def test_the_2024_request_letter_council_list_and_achievement_report_keep_the_20
     for text in (letter, council, report):
         assert OLD in text and NEW not in text
     assert NEW in drawing_order_text(council_list_pdf(2025)[2])
+
+
+def test_the_year_overview_names_each_years_head_as_it_was_called_then(
+    renamed, bloc_year, staff_client, django_assert_max_num_queries
+):
+    agency, next_year = renamed
+    for by in (bloc_year, next_year):
+        by.head = agency
+        by.save()
+    with django_assert_max_num_queries(12):
+        page = staff_client.get(reverse("blocs:year_overview") + "?year=2024")
+    assert [row["head"] for row in page.context["rows"]] == [OLD]
+    later = staff_client.get(reverse("blocs:year_overview") + "?year=2025")
+    assert [row["head"] for row in later.context["rows"]] == [NEW]
