@@ -160,12 +160,25 @@ def draft_mark_svg(text: str = "DỰ THẢO") -> str:
     )
 
 
+def _former_province_of(bloc_year):
+    """The former province a bloc-year's bloc belonged to (its history imported after a province
+    merger), or None; asked only when the bloc has one, so other documents make no query."""
+    bloc = getattr(bloc_year, "bloc", None)
+    if bloc is None or not getattr(bloc, "former_province_id", None):
+        return None
+    return bloc.former_province
+
+
 def print_html(template_name: str, context: dict) -> str:
     """The HTML of a print template with the province defaults filled in: what `render_pdf`
     lays out, and what `emulation.docx.render_docx` turns into a Word copy."""
+    province, place = settings.PROVINCE_NAME, settings.DOCUMENT_PLACE
+    former = _former_province_of(context.get("bloc_year"))
+    if former is not None:  # a former province's bloc printed its own province's heading
+        province = place = former.name
     context = {
-        "superior_body": settings.PROVINCE_NAME and f"UBND tỉnh {settings.PROVINCE_NAME}",
-        "place": settings.DOCUMENT_PLACE,
+        "superior_body": province and f"UBND tỉnh {province}",
+        "place": place,
         "site_url": settings.SITE_URL,
         "emulation_office": settings.EMULATION_OFFICE_NAME,
         "stamp": None,

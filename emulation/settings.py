@@ -68,7 +68,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Behind nginx the client's address arrives in X-Real-IP; trust it only when nginx sets it.
 TRUST_X_REAL_IP = env_bool("TRUST_X_REAL_IP", False)
 
-PROVINCE_NAME = env_str("PROVINCE_NAME", "Hà Nam")
+PROVINCE_NAME = env_str("PROVINCE_NAME", "Ninh Bình")
 # The place printed before the date on official documents ("Hà Nam, ngày 05 tháng 02 năm 2024").
 DOCUMENT_PLACE = env_str("DOCUMENT_PLACE", PROVINCE_NAME)
 # Public address printed on issued documents so a reader knows where to verify them.

@@ -192,3 +192,17 @@ def test_statistics_count_awards_by_former_province(health, staff_client):
     assert rows["Tỉnh hà nam cũ"]["individual"] == 1
     assert page.context["years"] == [2022, 2023, 2024]
     assert page.context["grand_total"] == 4
+
+
+def test_a_former_provinces_bloc_prints_its_own_provinces_heading(provinces, bloc_year):
+    from emulation.documents import sample_minutes_pdf
+    from tests.pdf_helpers import pdf_text
+
+    own = pdf_text(sample_minutes_pdf(bloc_year)[2])
+    assert "UBND TỈNH NINH BÌNH" in own and "Ninh Bình, ngày" in own
+    bloc_year.bloc.former_province = provinces["Hà Nam"]
+    bloc_year.bloc.save()
+    bloc_year.refresh_from_db()
+    hanam = pdf_text(sample_minutes_pdf(bloc_year)[2])
+    assert "UBND TỈNH HÀ NAM" in hanam and "Hà Nam, ngày" in hanam
+    assert "NINH BÌNH" not in hanam

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(db):
-    """The demo province; returns its province staff user (who applies the rollover)."""
-    call_command("seed_demo", verbosity=0)
+    """Hà Nam's portal before the province merger (its 2024 and the department mergers of
+    01/03/2025); returns its province staff user (who applies the rollover)."""
+    call_command("seed_demo", before_merger=True, verbosity=0)
     return User.objects.get(username="canbo")
 
 

@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from awards.management.commands.seed_demo import DEMO_PASSWORD
 from blocs.models import Agency, BlocYear, Membership
-from emulation.management.commands.seed_demo import DEMO_PASSWORD
 from tests.factories import xlsx_bytes
 
 pytestmark = pytest.mark.browser
@@ -36,7 +36,7 @@ def demo_workbook(exported, target):
 def test_staff_import_open_2025_fix_a_head_and_the_head_sees_the_bloc(
     login, page, live_server, screenshot, tmp_path
 ):
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", before_merger=True, verbosity=0)  # Hà Nam opens 2025 itself
     login("canbo", DEMO_PASSWORD)
 
     # 1. The Excel hub, from the menu; download the 2024 structure.

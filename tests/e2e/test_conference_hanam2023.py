@@ -101,7 +101,7 @@ def hanam_2023(transactional_db):
         username="namcao",
         full_name=CHAIR[0],
         position="Trưởng ban Ban Quản lý Khu Đại học Nam Cao",
-        agency=Agency.objects.get(name=NC),
+        agency=Agency.objects.get(name=NC, former_province__name="Hà Nam"),
     )
     head.set_password(PASSWORD)
     head.save()

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from emulation.management.commands.seed_demo import DEMO_PASSWORD
+from awards.management.commands.seed_demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -13,6 +13,7 @@ BLOC_USERS = [
     ("truongkhoi", "Trưởng khối", "Sở Y tế"),
     ("phokhoi", "Phó khối", "Sở Giáo dục và Đào tạo"),
     ("thanhvien", "Thành viên", "Sở Văn hóa, Thể thao và Du lịch"),
+    ("truongkhoi2026", "Trưởng khối", "Sở Y tế"),
 ]
 
 

@@ -12,10 +12,10 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from awards.management.commands.seed_demo import DEMO_PASSWORD
 from awards.models import AwardProposal
 from awards.services import voting
 from blocs.models import Agency, BlocYear
-from emulation.management.commands.seed_demo import DEMO_PASSWORD
 from emulation.models import User
 from tests.awards.voting_fixtures import counted
 from tests.pdf_helpers import tiny_pdf
@@ -29,7 +29,7 @@ def demo_conference(transactional_db):
     call_command("seed_demo", verbosity=0)
     bloc_year = BlocYear.objects.get(bloc__code="KTĐVHXH", year=2024)
     head_user = User.objects.get(username="truongkhoi")
-    agency = {a.name: a for a in Agency.objects.all()}
+    agency = {a.name: a for a in Agency.objects.filter(former_province__name="Hà Nam")}
     session = voting.create_session(
         bloc_year,
         held_at=timezone.make_aware(datetime.datetime(2024, 12, 20, 8, 0)),
@@ -177,7 +177,7 @@ def test_proposals_go_from_the_conference_to_the_agency_page(
     assert set(_states().values()) == {"decided"}
 
     # The agency page lists the award.
-    head_agency = Agency.objects.get(name="Sở Y tế")
+    head_agency = Agency.objects.get(name="Sở Y tế", former_province__name="Hà Nam")
     page.goto(f"{base}/blocs/agencies/{head_agency.pk}/")
     panel = page.get_by_test_id("agency-awards")
     assert "Cờ thi đua của UBND tỉnh" in panel.inner_text()

@@ -60,11 +60,11 @@ def test_the_sample_minutes_carry_the_decree_30_header_in_nfc(sample_pdf):
     text = pdf_text(sample_pdf)
     assert unicodedata.is_normalized("NFC", text)
     for expected in (
-        "UBND TỈNH HÀ NAM",
+        "UBND TỈNH NINH BÌNH",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
         "BIÊN BẢN",
-        "Hà Nam, ngày 05 tháng 02 năm 2024",
+        "Ninh Bình, ngày 05 tháng 02 năm 2024",
         "/BB-KTĐVHXH",
         "Sở Văn hóa, Thể thao và Du lịch",
         "THƯ KÝ",
