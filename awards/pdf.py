@@ -473,6 +473,18 @@ class SlipLayout:
     def head_pt(self) -> float:
         return 10.5 if self.columns == 1 else 9.0
 
+    @property
+    def css_variables(self) -> dict[str, str]:
+        """The sizes css/print/ballot_papers.css reads (emulation.pdf sets them per render)."""
+        return {
+            "slip-font": f"{self.font_pt}pt",
+            "slip-pad": f"{self.pad_pt}pt",
+            "slip-head": f"{self.head_pt}pt",
+            "slip-number": f"{self.number_mm}mm",
+            "slip-box-column": f"{self.box_column_mm}mm",
+            "slip-box": f"{self.box_mm}mm",
+        }
+
     def denser(self) -> "SlipLayout":
         return SlipLayout(self.columns, self.font_pt - 1, 0.3, max(3.0, self.box_mm - 0.4))
 
@@ -581,7 +593,13 @@ def ballot_papers_pdf(poll: Poll, *, papers: int | None = None):
         rows = _candidate_rows(names, layout.columns)
         return render_pdf(
             "pdf/ballot_papers.html",
-            {**context, "layout": layout, "candidate_rows": rows, "pages": pages},
+            {
+                **context,
+                "layout": layout,
+                "css_variables": layout.css_variables,
+                "candidate_rows": rows,
+                "pages": pages,
+            },
         )
 
     layout = slip_layout(names)

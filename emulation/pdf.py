@@ -7,6 +7,7 @@ is refused and the render fails, so a template can never leak a server file into
 
 import base64
 import functools
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -37,18 +38,6 @@ _CONTENT_TYPES = {
     ".jpeg": "image/jpeg",
     ".svg": "image/svg+xml",
 }
-
-_FONT_FACES = """
-@font-face { font-family: "Liberation Serif"; font-style: normal; font-weight: normal;
-  src: url("fonts/LiberationSerif-Regular.ttf"); }
-@font-face { font-family: "Liberation Serif"; font-style: normal; font-weight: bold;
-  src: url("fonts/LiberationSerif-Bold.ttf"); }
-@font-face { font-family: "Liberation Serif"; font-style: italic; font-weight: normal;
-  src: url("fonts/LiberationSerif-Italic.ttf"); }
-@font-face { font-family: "Liberation Serif"; font-style: italic; font-weight: bold;
-  src: url("fonts/LiberationSerif-BoldItalic.ttf"); }
-html { font-family: "Liberation Serif", serif; }
-"""
 
 
 class ResourceRefused(ValueError):
@@ -103,27 +92,55 @@ class StaticOnlyURLFetcher(URLFetcher):
 
 _FETCHER = StaticOnlyURLFetcher()
 _FONT_CONFIG = FontConfiguration()
-_FONT_CSS = CSS(
-    string=_FONT_FACES, base_url=BASE_URL, url_fetcher=_FETCHER, font_config=_FONT_CONFIG
-)
+
+
+@functools.cache
+def _font_css() -> CSS:
+    """static/css/print/fonts.css, parsed once with the shared font configuration; each print
+    template links css/print/base.css and its own kind's sheet. Loaded at the first render, so
+    importing this module reads no file."""
+    return CSS(
+        filename=STATIC_DIR / "css" / "print" / "fonts.css",
+        url_fetcher=_FETCHER,
+        font_config=_FONT_CONFIG,
+    )
+
+
+_CSS_VARIABLE_NAME = re.compile(r"[a-z][a-z0-9-]*")
+_CSS_VARIABLE_VALUE = re.compile(r"-?[0-9]+(\.[0-9]+)?(pt|mm|%)")
 # Pango and the shared font configuration are not safe to drive from two threads at once.
 _RENDER_LOCK = threading.Lock()
 
 
-def html_to_pdf(html: str, *, archival: bool = False) -> bytes:
+def css_variables_sheet(variables: dict[str, str]) -> CSS:
+    """`:root { --name: value; … }` for the sizes a document computes per render (a ballot
+    paper's type size), so its stylesheet stays a static file; only plain lengths pass."""
+    declarations = []
+    for name, value in variables.items():
+        if not _CSS_VARIABLE_NAME.fullmatch(name) or not _CSS_VARIABLE_VALUE.fullmatch(value):
+            raise ValueError(f"Not a CSS length variable: {name!r}: {value!r}")
+        declarations.append(f"--{name}: {value};")
+    return CSS(string=":root { " + " ".join(declarations) + " }", url_fetcher=_FETCHER)
+
+
+def html_to_pdf(html: str, *, archival: bool = False, css_variables: dict | None = None) -> bytes:
     """PDF bytes for an HTML string, with the portal's fonts and the static-only fetcher.
 
     The text is normalised to NFC first: whatever form the data arrived in, the print is NFC.
     `archival` writes PDF/A-2b (XMP identification, sRGB output intent), the form an issued
     document is stored and filed in; a PAdES signature applied afterwards keeps it valid.
+    `css_variables` sets custom properties the linked stylesheets read (`css_variables_sheet`).
     """
     document = HTML(
         string=unicodedata.normalize("NFC", html), base_url=BASE_URL, url_fetcher=_FETCHER
     )
+    stylesheets = [_font_css()]
+    if css_variables:
+        stylesheets.append(css_variables_sheet(css_variables))
     try:
         with _RENDER_LOCK:
             return document.write_pdf(
-                stylesheets=[_FONT_CSS],
+                stylesheets=stylesheets,
                 font_config=_FONT_CONFIG,
                 pdf_identifier=None,
                 pdf_variant="pdf/a-2b" if archival else None,
@@ -198,11 +215,16 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     `stamp` (an issued document) as PDF/A-2b.
 
     `draft=True` marks every page DỰ THẢO (outlined watermark) and prints "DỰ THẢO" once above
-    the document type.
+    the document type. `css_variables` (a context entry) sets the sizes the template's
+    stylesheet reads with var(), as `html_to_pdf` does.
     """
     # An issued document (one with a stamp) is filed as PDF/A-2b.
     archival = context.get("stamp") is not None
-    return html_to_pdf(print_html(template_name, context), archival=archival)
+    return html_to_pdf(
+        print_html(template_name, context),
+        archival=archival,
+        css_variables=context.get("css_variables"),
+    )
 
 
 def pdf_response(filename: str, content_type: str, data: bytes, *, inline: bool = True):

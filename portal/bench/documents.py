@@ -13,8 +13,8 @@ from unittest import mock
 from weasyprint import HTML
 
 from emulation import pdf
-from emulation.bench import report
-from emulation.bench.report import Figure
+from portal.bench import report
+from portal.bench.report import Figure
 
 
 def capture_html(render: Callable[[], bytes]) -> str:
@@ -35,7 +35,7 @@ def capture_html(render: Callable[[], bytes]) -> str:
 
 def floor(html: str) -> bytes:
     document = HTML(string=html, base_url=pdf.BASE_URL, url_fetcher=pdf._FETCHER)
-    return document.write_pdf(stylesheets=[pdf._FONT_CSS], font_config=pdf._FONT_CONFIG)
+    return document.write_pdf(stylesheets=[pdf._font_css()], font_config=pdf._FONT_CONFIG)
 
 
 def timed(callable_: Callable[[], object], runs: int) -> list[float]:
