@@ -22,10 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from awards.models import AwardRecord, AwardType, Decision
-from blocs.imports import serialise_imports
 from blocs.models import Agency, AgencyChange, Bloc, BlocYear, FormerProvince, Membership
 from blocs.services.structure import MAX_YEAR, MIN_YEAR
 from emulation.audit import log_action
+from emulation.pipeline import serialise_imports
 from emulation.text import collapse_spaces, fold, nfc
 
 FORMAT = "khoi-thi-dua/bundle"
@@ -48,6 +48,24 @@ def _iso(day: datetime.date | None) -> str | None:
 def export_bundle(former_province: FormerProvince | None = None) -> dict:
     """The portal's own records (or those of `former_province`) as a bundle. Records are keyed
     by their order ("A1", "B1", …); links to records outside the bundle are left out."""
+    agency_keys, agencies = _export_agencies(former_province)
+    blocs, bloc_years = _export_blocs(former_province, agency_keys)
+    decisions, awards = _export_awards(agency_keys)
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "province": former_province.name if former_province else settings.PROVINCE_NAME,
+        "exported_at": timezone.now().isoformat(timespec="seconds"),
+        "agencies": agencies,
+        "blocs": blocs,
+        "bloc_years": bloc_years,
+        "decisions": decisions,
+        "awards": awards,
+    }
+
+
+def _export_agencies(former_province) -> tuple[dict[int, str], list[dict]]:
+    """The agencies with their history, and the key of each agency's pk."""
     agencies = list(Agency.objects.filter(former_province=former_province).order_by("pk"))
     agency_keys = {agency.pk: f"A{i}" for i, agency in enumerate(agencies, 1)}
     changes: dict[int, list] = {}
@@ -69,6 +87,26 @@ def export_bundle(former_province: FormerProvince | None = None) -> dict:
                 "reason": change.reason,
             }
         )
+    rows = [
+        {
+            "key": agency_keys[a.pk],
+            "name": a.name,
+            "short_name": a.short_name,
+            "kind": a.kind,
+            "status": a.status,
+            "established_on": _iso(a.established_on),
+            "ended_on": _iso(a.ended_on),
+            "successor": agency_keys.get(a.successor_id),
+            "notes": a.notes,
+            "changes": changes.get(a.pk, []),
+        }
+        for a in agencies
+    ]
+    return agency_keys, rows
+
+
+def _export_blocs(former_province, agency_keys: dict) -> tuple[list[dict], list[dict]]:
+    """The blocs, and their bloc-years with the members that are in the bundle."""
     blocs = list(Bloc.objects.filter(former_province=former_province).order_by("pk"))
     bloc_keys = {bloc.pk: f"B{i}" for i, bloc in enumerate(blocs, 1)}
     members: dict[int, list] = {}
@@ -96,6 +134,22 @@ def export_bundle(former_province: FormerProvince | None = None) -> dict:
         }
         for by in BlocYear.objects.filter(bloc_id__in=bloc_keys).order_by("bloc_id", "year")
     ]
+    rows = [
+        {
+            "key": bloc_keys[b.pk],
+            "name": b.name,
+            "code": b.code,
+            "kind": b.kind,
+            "description": b.description,
+            "active": b.active,
+        }
+        for b in blocs
+    ]
+    return rows, bloc_years
+
+
+def _export_awards(agency_keys: dict) -> tuple[list[dict], list[dict]]:
+    """The ledger of the bundle's agencies, and the decisions it cites."""
     records = list(
         AwardRecord.objects.filter(agency_id__in=agency_keys)
         .select_related("award_type")
@@ -104,66 +158,34 @@ def export_bundle(former_province: FormerProvince | None = None) -> dict:
     decision_ids = {r.decision_id for r in records} | {r.revoked_by_id for r in records} - {None}
     decisions = list(Decision.objects.filter(pk__in=decision_ids).order_by("pk"))
     decision_keys = {d.pk: f"D{i}" for i, d in enumerate(decisions, 1)}
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "province": former_province.name if former_province else settings.PROVINCE_NAME,
-        "exported_at": timezone.now().isoformat(timespec="seconds"),
-        "agencies": [
-            {
-                "key": agency_keys[a.pk],
-                "name": a.name,
-                "short_name": a.short_name,
-                "kind": a.kind,
-                "status": a.status,
-                "established_on": _iso(a.established_on),
-                "ended_on": _iso(a.ended_on),
-                "successor": agency_keys.get(a.successor_id),
-                "notes": a.notes,
-                "changes": changes.get(a.pk, []),
-            }
-            for a in agencies
-        ],
-        "blocs": [
-            {
-                "key": bloc_keys[b.pk],
-                "name": b.name,
-                "code": b.code,
-                "kind": b.kind,
-                "description": b.description,
-                "active": b.active,
-            }
-            for b in blocs
-        ],
-        "bloc_years": bloc_years,
-        "decisions": [
-            {
-                "key": decision_keys[d.pk],
-                "number": d.number,
-                "signed_on": _iso(d.signed_on),
-                "signer_name": d.signer_name,
-                "signer_title": d.signer_title,
-                "deciding_level": d.deciding_level,
-                "subject": d.subject,
-            }
-            for d in decisions
-        ],
-        "awards": [
-            {
-                "agency": agency_keys[r.agency_id],
-                "person_name": r.person_name,
-                "person_title": r.person_title,
-                "award_type": r.award_type.code,
-                "year": r.year,
-                "decision": decision_keys[r.decision_id],
-                "source": r.source,
-                "status": r.status,
-                "revoked_by": decision_keys.get(r.revoked_by_id),
-                "revoke_reason": r.revoke_reason,
-            }
-            for r in records
-        ],
-    }
+    decision_rows = [
+        {
+            "key": decision_keys[d.pk],
+            "number": d.number,
+            "signed_on": _iso(d.signed_on),
+            "signer_name": d.signer_name,
+            "signer_title": d.signer_title,
+            "deciding_level": d.deciding_level,
+            "subject": d.subject,
+        }
+        for d in decisions
+    ]
+    award_rows = [
+        {
+            "agency": agency_keys[r.agency_id],
+            "person_name": r.person_name,
+            "person_title": r.person_title,
+            "award_type": r.award_type.code,
+            "year": r.year,
+            "decision": decision_keys[r.decision_id],
+            "source": r.source,
+            "status": r.status,
+            "revoked_by": decision_keys.get(r.revoked_by_id),
+            "revoke_reason": r.revoke_reason,
+        }
+        for r in records
+    ]
+    return decision_rows, award_rows
 
 
 def bundle_bytes(bundle: dict) -> bytes:
@@ -277,6 +299,7 @@ class BundlePlan:
 
     province: str = ""
     exported_at: str = ""
+    former_province: FormerProvince | None = None
     errors: list[str] = field(default_factory=list)
     error_count: int = 0
     agencies: list[Agency] = field(default_factory=list)
@@ -322,7 +345,7 @@ def _quoted(text: str) -> str:
 def plan_bundle(data: bytes, former_province: FormerProvince) -> BundlePlan:
     """Check a bundle for `former_province` against the database; writes nothing."""
     bundle = read_bundle(data)
-    plan = BundlePlan(province=str(bundle.get("province") or ""))
+    plan = BundlePlan(province=str(bundle.get("province") or ""), former_province=former_province)
     plan.exported_at = str(bundle.get("exported_at") or "")[:40]
     if fold(plan.province) != fold(former_province.name):
         plan.add_error(
@@ -578,8 +601,14 @@ def _plan_awards(plan: BundlePlan, rows: list, agencies: dict, decisions: dict) 
 
 @transaction.atomic
 def import_bundle(data: bytes, former_province: FormerProvince, *, actor) -> BundlePlan:
-    """Create everything in the bundle, tagged with `former_province`, or nothing: any broken
-    row refuses the whole file (BundleError naming the first rows)."""
+    """Create everything in the bundle, tagged with `former_province`, or nothing."""
+    return apply_bundle(data, former_province, actor=actor)
+
+
+def apply_bundle(data: bytes, former_province: FormerProvince, *, actor) -> BundlePlan:
+    """Create everything in the bundle, tagged with `former_province`; any broken row refuses
+    the whole file (BundleError naming the first rows). The caller holds the transaction: the
+    import pipeline's commit step, or `import_bundle`."""
     serialise_imports()
     plan = plan_bundle(data, former_province)
     if plan.has_errors:

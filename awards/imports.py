@@ -177,9 +177,9 @@ def preview(data: bytes) -> ImportPreview:
     return ImportPreview(rows)
 
 
-@transaction.atomic
-def commit(data: bytes, *, actor) -> int:
-    """Write every row of a clean file to the ledger, or nothing: returns the number of awards."""
+def apply(data: bytes, *, actor) -> int:
+    """Write every row of a clean file to the ledger, refusing any bad row; returns the number of
+    awards. The caller holds the transaction: the import pipeline's commit step, or `commit`."""
     result = preview(data)
     if not result.ok:
         raise ValidationError(
@@ -218,3 +218,9 @@ def commit(data: bytes, *, actor) -> int:
         data=facts(rows=len(records), decisions=result.decision_count),
     )
     return len(records)
+
+
+@transaction.atomic
+def commit(data: bytes, *, actor) -> int:
+    """Write every row of a clean file to the ledger, or nothing: returns the number of awards."""
+    return apply(data, actor=actor)

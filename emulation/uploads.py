@@ -136,9 +136,17 @@ class PdfUploadField(forms.FileField):
         return check_pdf(upload)
 
 
-def store_private_file(data: bytes, *, folder: str, suffix: str = ".pdf") -> str:
-    """Write `data` under an unguessable name; returns the storage name to keep in the row."""
-    name = f"{PRIVATE_ROOT}/{folder.strip('/')}/{uuid.uuid4().hex}{suffix}"
+def private_name(folder: str, stem: str, suffix: str) -> str:
+    """The storage name of a private file, from its folder and its unguessable stem."""
+    return f"{PRIVATE_ROOT}/{folder.strip('/')}/{stem}{suffix}"
+
+
+def store_private_file(
+    data: bytes, *, folder: str, suffix: str = ".pdf", stem: str | None = None
+) -> str:
+    """Write `data` under an unguessable name (a caller's own token as `stem`, or a fresh one);
+    returns the storage name to keep in the row."""
+    name = private_name(folder, stem or uuid.uuid4().hex, suffix)
     return default_storage.save(name, ContentFile(data))
 
 

@@ -1,50 +1,27 @@
 """The upload of a former province's bundle: which province it is, and the JSON file."""
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from awards.bundle import BundleError, read_bundle
-from blocs.forms.structure import PortalForm
 from blocs.models import FormerProvince
+from emulation.pipeline import UploadForm
 
 
-class BundleUploadForm(PortalForm):
+class BundleUploadForm(UploadForm):
+    """The pipeline's upload form plus the former province the bundle is for."""
+
+    field_order = ["former_province", "file"]
     former_province = forms.ModelChoiceField(
         label=_("Tỉnh cũ"),
         queryset=FormerProvince.objects.all(),
         empty_label=_("— Chọn tỉnh cũ —"),
     )
-    file = forms.FileField(
-        label=_("Gói dữ liệu (.json)"),
-        error_messages={
-            "required": _("Hãy chọn tệp gói dữ liệu (.json) để tải lên."),
-            "empty": _("Tệp rỗng (0 byte): hãy chọn gói dữ liệu xuất từ cổng của tỉnh cũ."),
-            "invalid": _("Không nhận được tệp; hãy chọn lại."),
-        },
-    )
-    submit_label = _("Tải lên và xem trước")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].widget.attrs["accept"] = ".json,application/json"
-        self.fields["file"].help_text = _(
-            "Tệp xuất từ trang “Tỉnh và các tỉnh cũ” của cổng tỉnh cũ; tối đa %(max)s MB. Tải lên "
-            "chưa nhập gì: bạn xem trước rồi mới xác nhận."
-        ) % {"max": settings.BUNDLE_MAX_MB}
+    @classmethod
+    def initial_from(cls, query) -> dict:
+        """The province profile links here with ?province=<pk> to preselect it."""
+        province = query.get("province", "")
+        return {"former_province": int(province)} if province.isdigit() else {}
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = settings.BUNDLE_MAX_MB * 1024 * 1024
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("Tệp lớn %(size)s MB, vượt giới hạn %(max)s MB.")
-                % {"size": f"{upload.size / 1024 / 1024:.1f}", "max": settings.BUNDLE_MAX_MB}
-            )
-        data = upload.read()
-        try:
-            read_bundle(data)
-        except BundleError as error:
-            raise forms.ValidationError(str(error)) from error
-        self.cleaned_data["data"] = data
-        return upload
+    def options(self) -> dict:
+        return {"province": self.cleaned_data["former_province"].pk}

@@ -293,13 +293,6 @@ class RevokeForm(NFCFormMixin, forms.Form):
     )
 
 
-class DecisionImportForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Tệp Excel (.xlsx)"),
-        help_text=gettext_lazy("Theo tệp mẫu; mỗi dòng một khen thưởng."),
-    )
-
-
 class LeadingUnitsForm(forms.Form):
     """The head names the bloc-year's leading units, with the basis."""
 

@@ -5,22 +5,30 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
-from awards.bundle import BundleError, bundle_bytes, export_bundle, import_bundle, plan_bundle
+from awards.bundle import (
+    BundleError,
+    BundlePlan,
+    apply_bundle,
+    bundle_bytes,
+    export_bundle,
+    plan_bundle,
+    read_bundle,
+)
 from awards.forms.bundle import BundleUploadForm
 from awards.models import AwardRecord
-from blocs.imports import discard_upload, load_upload, stash_upload
 from blocs.models import Agency, FormerProvince
 from blocs.permissions import require_province_staff
+from emulation import pipeline
 from emulation.text import vn_slugify
-
-SESSION_KEY = "awards_bundle_import"
 
 
 @require_GET
@@ -39,68 +47,46 @@ def bundle_export(request):
     return response
 
 
-def _pending(request):
-    pending = request.session.get(SESSION_KEY)
-    data = load_upload(pending["token"]) if pending else None
-    if pending and data is None:
-        request.session.pop(SESSION_KEY, None)
-        return None, None
-    return pending, data
+BUNDLE_FILE = pipeline.FileType(
+    suffix=".json",
+    accept=".json,application/json",
+    label=gettext_lazy("Gói dữ liệu (.json)"),
+    required_message=gettext_lazy("Hãy chọn tệp gói dữ liệu (.json) để tải lên."),
+    empty_message=gettext_lazy("Tệp rỗng (0 byte): hãy chọn gói dữ liệu xuất từ cổng của tỉnh cũ."),
+)
 
 
-def _forget(request):
-    pending = request.session.pop(SESSION_KEY, None)
-    if pending:
-        discard_upload(pending["token"])
-
-
-def bundle_import(request):
-    """Upload a former province's bundle (POST) or see what importing it would create (GET)."""
-    require_province_staff(request)
-    initial = {}
-    if request.GET.get("province", "").isdigit():
-        initial["former_province"] = int(request.GET["province"])
-    form = BundleUploadForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        _forget(request)
-        request.session[SESSION_KEY] = {
-            "token": stash_upload(form.cleaned_data["data"]),
-            "filename": form.cleaned_data["file"].name[:200],
-            "province": form.cleaned_data["former_province"].pk,
-        }
-        return redirect("awards:bundle_import")
-    pending, data = _pending(request)
-    plan, province = None, None
-    if data is not None:
-        province = FormerProvince.objects.filter(pk=pending["province"]).first()
-        if province is None:
-            _forget(request)
-            pending = None
-        else:
-            plan = plan_bundle(data, province)
-    return render(
-        request,
-        "awards/bundle/import.html",
-        {"form": form, "pending": pending, "plan": plan, "province": province},
-        status=400 if form.is_bound and form.errors else 200,
-    )
-
-
-@require_POST
-def bundle_commit(request):
-    """Import the pending bundle all-or-nothing, then show the province profile."""
-    require_province_staff(request)
-    pending, data = _pending(request)
-    province = FormerProvince.objects.filter(pk=(pending or {}).get("province")).first()
-    if data is None or province is None:
-        messages.error(request, _("Không có gói dữ liệu nào đang chờ nhập; hãy tải tệp lên lại."))
-        return redirect("awards:bundle_import")
+def _check(data: bytes) -> None:
     try:
-        plan = import_bundle(data, province, actor=request.user)
+        read_bundle(data)
     except BundleError as error:
-        messages.error(request, str(error))
-        return redirect("awards:bundle_import")
-    _forget(request)
+        raise ValidationError(str(error)) from error
+
+
+def _province(options: dict) -> FormerProvince:
+    """The former province the upload is for; gone since the upload means nothing is pending."""
+    province = FormerProvince.objects.filter(pk=options.get("province")).first()
+    if province is None:
+        raise pipeline.StaleUpload
+    return province
+
+
+def _plan(data: bytes, options: dict) -> BundlePlan:
+    try:
+        return plan_bundle(data, _province(options))
+    except BundleError as error:
+        raise ValidationError(str(error)) from error
+
+
+def _commit(data: bytes, options: dict, *, actor) -> BundlePlan:
+    try:
+        return apply_bundle(data, _province(options), actor=actor)
+    except BundleError as error:
+        raise ValidationError(str(error)) from error
+
+
+def _finish(request, pending, plan: BundlePlan):
+    """Count what was imported, then show the province profile."""
     counts = plan.counts
     messages.success(
         request,
@@ -109,7 +95,7 @@ def bundle_commit(request):
             "viên, %(d)s quyết định, %(r)s khen thưởng."
         )
         % {
-            "p": province.label,
+            "p": plan.former_province.label,
             "a": counts["agencies"],
             "b": counts["blocs"],
             "by": counts["bloc_years"],
@@ -121,12 +107,45 @@ def bundle_commit(request):
     return redirect("blocs:province_profile")
 
 
-@require_POST
+BUNDLE_IMPORTER = pipeline.register(
+    pipeline.Importer(
+        kind="bundle",
+        title=gettext_lazy("Nhập gói dữ liệu tỉnh cũ"),
+        check=_check,
+        plan=_plan,
+        commit=_commit,
+        finish=_finish,
+        template="awards/bundle/import.html",
+        page_url_name="awards:bundle_import",
+        commit_url_name="awards:bundle_commit",
+        cancel_url_name="awards:bundle_cancel",
+        file_type=BUNDLE_FILE,
+        form_class=BundleUploadForm,
+        max_mb_setting="BUNDLE_MAX_MB",
+        help_text=gettext_lazy(
+            "Tệp xuất từ trang “Tỉnh và các tỉnh cũ” của cổng tỉnh cũ; tối đa %(max)s MB. Tải "
+            "lên chưa nhập gì: bạn xem trước rồi mới xác nhận."
+        ),
+        nothing_pending_message=gettext_lazy(
+            "Không có gói dữ liệu nào đang chờ nhập; hãy tải tệp lên lại."
+        ),
+        cancelled_message=gettext_lazy("Đã hủy gói dữ liệu đang chờ nhập; không có thay đổi nào."),
+    )
+)
+
+
+def bundle_import(request):
+    """Upload a former province's bundle (POST) or see what importing it would create (GET)."""
+    return pipeline.import_page(request, BUNDLE_IMPORTER)
+
+
+def bundle_commit(request):
+    """Import the pending bundle all-or-nothing, then show the province profile."""
+    return pipeline.import_commit(request, BUNDLE_IMPORTER)
+
+
 def bundle_cancel(request):
-    require_province_staff(request)
-    _forget(request)
-    messages.info(request, _("Đã hủy gói dữ liệu đang chờ nhập; không có thay đổi nào."))
-    return redirect("awards:bundle_import")
+    return pipeline.import_cancel(request, BUNDLE_IMPORTER)
 
 
 @require_GET

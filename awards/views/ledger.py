@@ -1,25 +1,25 @@
 """Ledger pages: awards decided, revocation, statistics, the past-decisions import, agency panel."""
 
 from collections import defaultdict
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from awards import imports
 from awards.exports import StatisticsExporter
-from awards.forms.proposals import DecisionImportForm, RevokeForm
+from awards.forms.proposals import RevokeForm
 from awards.models import AwardRecord, AwardType
 from awards.services import ledger as services
-from blocs.imports import discard_upload, load_upload, stash_upload
 from blocs.panels import Panel
 from blocs.permissions import require_province_staff
-from emulation.excel import WorkbookError, export_response
-
-IMPORT_SESSION_KEY = "awards_decision_import"
+from emulation import pipeline
+from emulation.excel import export_response, read_sheet
 
 
 @require_GET
@@ -139,77 +139,49 @@ def award_statistics_export(request):
     return export_response(*StatisticsExporter().export())
 
 
-def _pending(request):
-    pending = request.session.get(IMPORT_SESSION_KEY)
-    data = load_upload(pending["token"]) if pending else None
-    if pending and data is None:
-        request.session.pop(IMPORT_SESSION_KEY, None)
-        return None, None
-    return pending, data
+def _ledger_plan(data: bytes, options: dict) -> imports.ImportPreview:
+    return imports.preview(data)
 
 
-def _forget(request):
-    pending = request.session.pop(IMPORT_SESSION_KEY, None)
-    if pending:
-        discard_upload(pending["token"])
+def _ledger_commit(data: bytes, options: dict, *, actor) -> int:
+    return imports.apply(data, actor=actor)
+
+
+def _ledger_finish(request, pending, count: int):
+    messages.success(request, _("Đã nhập %(n)s khen thưởng vào sổ.") % {"n": count})
+    return redirect("awards:ledger")
+
+
+LEDGER_IMPORTER = pipeline.register(
+    pipeline.Importer(
+        kind="ledger",
+        title=gettext_lazy("Nhập quyết định khen thưởng cũ"),
+        check=partial(read_sheet, columns=imports.COLUMNS),
+        plan=_ledger_plan,
+        commit=_ledger_commit,
+        finish=_ledger_finish,
+        template="awards/ledger/import.html",
+        page_url_name="awards:decision_import",
+        commit_url_name="awards:decision_import_commit",
+        cancel_url_name="awards:decision_import_commit",
+        help_text=gettext_lazy("Theo tệp mẫu; mỗi dòng một khen thưởng."),
+        context={"columns": imports.COLUMNS},
+        cancelled_message=gettext_lazy("Đã hủy tệp đang chờ nhập."),
+    )
+)
 
 
 def decision_import(request):
     """Upload past decisions (POST) or see the pending file's row-by-row preview (GET)."""
-    require_province_staff(request)
-    if request.method == "POST":
-        form = DecisionImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            data = upload.read(50 * 1024 * 1024)
-            _forget(request)
-            request.session[IMPORT_SESSION_KEY] = {
-                "token": stash_upload(data),
-                "filename": upload.name[:200],
-            }
-            return redirect("awards:decision_import")
-    else:
-        form = DecisionImportForm()
-    pending, data = _pending(request)
-    preview, file_errors = None, []
-    if data is not None:
-        try:
-            preview = imports.preview(data)
-        except WorkbookError as error:
-            file_errors = error.messages
-    return render(
-        request,
-        "awards/ledger/import.html",
-        {
-            "form": form,
-            "pending": pending,
-            "preview": preview,
-            "file_errors": file_errors,
-            "columns": imports.COLUMNS,
-        },
-    )
+    return pipeline.import_page(request, LEDGER_IMPORTER)
 
 
 @require_POST
 def decision_import_commit(request):
-    require_province_staff(request)
-    _pending_info, data = _pending(request)
-    if data is None:
-        messages.error(request, _("Không có tệp nào đang chờ nhập; hãy tải tệp lên lại."))
-        return redirect("awards:decision_import")
+    """Write the pending file to the ledger (action=commit), or drop it (action=cancel)."""
     if request.POST.get("action") == "cancel":
-        _forget(request)
-        messages.info(request, _("Đã hủy tệp đang chờ nhập."))
-        return redirect("awards:decision_import")
-    try:
-        count = imports.commit(data, actor=request.user)
-    except (ValidationError, WorkbookError) as error:
-        for message in error.messages[:20]:
-            messages.error(request, message)
-        return redirect("awards:decision_import")
-    _forget(request)
-    messages.success(request, _("Đã nhập %(n)s khen thưởng vào sổ.") % {"n": count})
-    return redirect("awards:ledger")
+        return pipeline.import_cancel(request, LEDGER_IMPORTER)
+    return pipeline.import_commit(request, LEDGER_IMPORTER)
 
 
 @require_GET

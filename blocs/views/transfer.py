@@ -1,57 +1,80 @@
 """Excel pages for province staff: import agencies or a year's memberships, templates, exports.
 
-An upload is checked as a whole, kept server-side under an unguessable name (the session holds
-only its token), and previewed row by row; the commit re-reads that stored copy and applies it
-all-or-nothing through `blocs.imports.commit_import`.
+Both imports run through the one pipeline (`emulation.pipeline`): upload, a stored copy, the
+row-by-row preview, then the all-or-nothing commit through `blocs.imports.apply_import`.
 """
 
+from functools import partial
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from blocs.exports import template_workbook, year_structure
-from blocs.forms.transfer import WorkbookUploadForm
-from blocs.imports import (
-    KINDS,
-    commit_import,
-    discard_upload,
-    load_upload,
-    preview_import,
-    stash_upload,
-)
+from blocs.imports import KINDS, apply_import, preview_import
 from blocs.models import BlocYear
 from blocs.permissions import require_province_staff
-from emulation.excel import WorkbookError, export_response
+from emulation import pipeline
+from emulation.excel import export_response, read_sheet
 
 
-def _kind(kind: str):
-    if kind not in KINDS:
+def _plan(kind: str, data: bytes, options: dict):
+    return preview_import(kind, data)
+
+
+def _commit(kind: str, data: bytes, options: dict, *, actor):
+    return apply_import(kind, data, actor=actor)
+
+
+def _finish(request, pending, plan):
+    """Say what the import changed, then show where the data lives."""
+    if plan.has_changes:
+        messages.success(
+            request,
+            _("Đã nhập tệp %(name)s: %(summary)s")
+            % {"name": pending.filename, "summary": plan.summary()},
+        )
+    else:
+        messages.info(request, _("Tệp không có gì mới: không có thay đổi nào."))
+    if plan.kind == "memberships" and plan.year:
+        return redirect(f"{reverse('blocs:year_overview')}?year={plan.year}")
+    return redirect("blocs:agency_list")
+
+
+IMPORTERS = {
+    key: pipeline.register(
+        pipeline.Importer(
+            kind=key,
+            title=spec.title,
+            check=partial(read_sheet, columns=spec.columns),
+            plan=partial(_plan, key),
+            commit=partial(_commit, key),
+            finish=_finish,
+            template="blocs/transfer/import.html",
+            page_url_name="blocs:import_page",
+            commit_url_name="blocs:import_commit",
+            cancel_url_name="blocs:import_cancel",
+            url_args=(key,),
+            help_text=gettext_lazy(
+                "Dùng tệp mẫu; tối đa %(max)s MB. Tải lên chưa thay đổi gì: bạn xem trước rồi "
+                "mới xác nhận nhập."
+            ),
+            context={"kind": spec, "columns": spec.columns},
+        )
+    )
+    for key, spec in KINDS.items()
+}
+
+
+def _importer(kind: str) -> pipeline.Importer:
+    if kind not in IMPORTERS:
         raise Http404
-    return KINDS[kind]
-
-
-def _session_key(kind: str) -> str:
-    return f"blocs_import_{kind}"
-
-
-def _pending(request, kind: str) -> tuple[dict | None, bytes | None]:
-    pending = request.session.get(_session_key(kind))
-    data = load_upload(pending["token"]) if pending else None
-    if pending and data is None:
-        request.session.pop(_session_key(kind), None)
-        return None, None
-    return pending, data
-
-
-def _forget(request, kind: str) -> None:
-    pending = request.session.pop(_session_key(kind), None)
-    if pending:
-        discard_upload(pending["token"])
+    return IMPORTERS[kind]
 
 
 def _years() -> list[int]:
@@ -71,84 +94,24 @@ def transfer_home(request):
 
 def import_page(request, kind):
     """Upload a workbook (POST) or see the pending upload's row-by-row preview (GET)."""
-    require_province_staff(request)
-    spec = _kind(kind)
-    if request.method == "POST":
-        form = WorkbookUploadForm(request.POST, request.FILES, columns=spec.columns)
-        if form.is_valid():
-            _forget(request, kind)
-            request.session[_session_key(kind)] = {
-                "token": stash_upload(form.cleaned_data["data"]),
-                "filename": form.cleaned_data["file"].name[:200],
-                "uploaded_at": timezone.now().isoformat(),
-            }
-            return redirect("blocs:import_page", kind=kind)
-    else:
-        form = WorkbookUploadForm(columns=spec.columns)
-    pending, data = _pending(request, kind)
-    plan, file_errors = None, []
-    if data is not None:
-        try:
-            plan = preview_import(kind, data)
-        except WorkbookError as error:
-            file_errors = error.messages
-    return render(
-        request,
-        "blocs/transfer/import.html",
-        {
-            "kind": spec,
-            "form": form,
-            "pending": pending,
-            "plan": plan,
-            "file_errors": file_errors,
-            "columns": spec.columns,
-        },
-    )
+    return pipeline.import_page(request, _importer(kind))
 
 
-@require_POST
 def import_commit(request, kind):
     """Apply the pending upload all-or-nothing, then show the summary where the data lives."""
-    require_province_staff(request)
-    _kind(kind)
-    pending, data = _pending(request, kind)
-    if data is None:
-        messages.error(request, _("Không có tệp nào đang chờ nhập; hãy tải tệp lên lại."))
-        return redirect("blocs:import_page", kind=kind)
-    try:
-        plan = commit_import(kind, data, actor=request.user)
-    except (ValidationError, WorkbookError) as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("blocs:import_page", kind=kind)
-    _forget(request, kind)
-    if plan.has_changes:
-        messages.success(
-            request,
-            _("Đã nhập tệp %(name)s: %(summary)s")
-            % {"name": pending["filename"], "summary": plan.summary()},
-        )
-    else:
-        messages.info(request, _("Tệp không có gì mới: không có thay đổi nào."))
-    if kind == "memberships" and plan.year:
-        return redirect(f"{reverse('blocs:year_overview')}?year={plan.year}")
-    return redirect("blocs:agency_list")
+    return pipeline.import_commit(request, _importer(kind))
 
 
-@require_POST
 def import_cancel(request, kind):
     """Drop the pending upload without importing anything."""
-    require_province_staff(request)
-    _kind(kind)
-    _forget(request, kind)
-    messages.info(request, _("Đã hủy tệp đang chờ nhập; không có thay đổi nào."))
-    return redirect("blocs:import_page", kind=kind)
+    return pipeline.import_cancel(request, _importer(kind))
 
 
 @require_GET
 def import_template(request, kind):
     """Download the import template (columns, an example row, a guide sheet)."""
     require_province_staff(request)
-    _kind(kind)
+    _importer(kind)
     return export_response(*template_workbook(kind))
 
 

@@ -15,8 +15,9 @@ from blocs.exports import year_structure
 from blocs.imports import AGENCY_COLUMNS, MEMBERSHIP_COLUMNS
 from blocs.models import Agency, Bloc, BlocYear, Membership
 from emulation.models import AuditEntry
-from tests.conftest import count_queries
+from portal.bench.measure import capture_queries
 from tests.factories import MembershipFactory, UserFactory, xlsx_bytes
+from tests.queries import assert_num_queries, assert_same_queries
 
 AGENCY_HEADERS = [column.header for column in AGENCY_COLUMNS]
 MEMBERSHIP_HEADERS = [column.header for column in MEMBERSHIP_COLUMNS]
@@ -45,7 +46,7 @@ def counts():
 
 
 def stored_files(media_root):
-    directory = media_root / "imports"
+    directory = media_root / "private" / "imports"
     return sorted(directory.iterdir()) if directory.exists() else []
 
 
@@ -101,7 +102,7 @@ def test_an_upload_is_stored_privately_and_previewed_without_changing_anything(
     (path,) = stored_files(media_root)
     assert len(path.stem) >= 40
     assert path.read_bytes() == data
-    pending = staff_client.session["blocs_import_agencies"]
+    pending = staff_client.session["pending_import_agencies"]
     assert pending["token"] == path.stem
     assert pending["filename"] == "danh-sach.xlsx"
 
@@ -127,7 +128,7 @@ def test_commit_applies_the_stored_file_and_redirects_with_a_summary(
     entry = AuditEntry.objects.get(action="blocs.agency.created", object_id=str(agency.pk))
     assert entry.actor == province_staff
     assert stored_files(media_root) == []
-    assert "blocs_import_agencies" not in staff_client.session
+    assert "pending_import_agencies" not in staff_client.session
 
 
 def test_a_membership_commit_lands_on_that_years_overview(staff_client, bloc_year):
@@ -175,7 +176,7 @@ def test_a_missing_server_copy_is_treated_as_no_upload(staff_client, media_root)
         path.unlink()
     response = staff_client.get(page_url())
     assert "Tải lên và xem trước" in response.content.decode()
-    assert "blocs_import_agencies" not in staff_client.session
+    assert "pending_import_agencies" not in staff_client.session
 
 
 def test_cancel_deletes_the_stored_file(staff_client, media_root):
@@ -237,10 +238,10 @@ def test_broken_workbooks_are_refused_with_a_message_and_nothing_is_kept(
 ):
     before = counts()
     response = upload(staff_client, data, name=name)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.content.decode()
     assert stored_files(media_root) == []
-    assert "blocs_import_agencies" not in staff_client.session
+    assert "pending_import_agencies" not in staff_client.session
     assert counts() == before
 
 
@@ -327,9 +328,7 @@ def test_the_year_export_defaults_to_the_latest_year_and_refuses_other_formats(
 # --- Query counts -------------------------------------------------------------------------
 
 
-def test_the_preview_page_query_count_is_pinned_and_does_not_grow(
-    staff_client, bloc_year, django_assert_num_queries
-):
+def test_the_preview_page_query_count_is_pinned_and_does_not_grow(staff_client, bloc_year):
     def preview_with(rows):
         upload(
             staff_client,
@@ -345,21 +344,20 @@ def test_the_preview_page_query_count_is_pinned_and_does_not_grow(
         return lambda: staff_client.get(page_url("memberships"))
 
     small = preview_with(2)
-    with django_assert_num_queries(8):
+    with assert_num_queries(8):
         small()
     large = preview_with(40)
-    assert count_queries(large) == count_queries(small)
+    assert_same_queries(capture_queries(large), capture_queries(small))
 
 
 def test_an_unchanged_commit_makes_a_fixed_number_of_queries(staff_client, bloc_year):
     def commit_unchanged():
         upload(staff_client, year_structure(2024)[2], kind="memberships")
         url = reverse("blocs:import_commit", args=["memberships"])
-        return count_queries(staff_client.post, url)
+        return capture_queries(staff_client.post, url)
 
     small = commit_unchanged()
     for _ in range(20):
         MembershipFactory(bloc_year=bloc_year)
-    assert commit_unchanged() == small
     # The PostgreSQL advisory lock that serialises commits is one more query.
-    assert small == 15 + (connection.vendor == "postgresql")
+    assert_same_queries(commit_unchanged(), small, exactly=15 + (connection.vendor == "postgresql"))

@@ -1,60 +1,29 @@
-"""Excel imports of agencies and of one year's bloc memberships: a preview, then one commit.
-
-The preview (`preview_import`) reads the workbook and compares every row with the database
-without writing anything: each row is new, unchanged, will update, or an error with its reasons.
-The commit (`commit_import`) re-reads the same bytes (kept server-side under an unguessable name,
-never trusted from the browser), rebuilds the plan inside one transaction, refuses when any row is
-in error, and applies it through the structure services so every change is audited. Any refusal
-rolls the whole import back and names the row.
-
-Decisions a Sở Nội vụ officer relies on (also explained on the import page):
-- Empty optional cells keep what the portal has (an import never blanks a short name or a
-  signatory); a name is never changed by an import (renames go through the agency page).
-- The membership import creates a bloc when its "Mã khối" is new (the first year is set up from a
-  workbook) and creates an agency it does not know, with kind "Khác" to be corrected later.
-- It adds members and updates signatories and head/deputy; it never removes a member (that is
-  done on the bloc-year page), so moving an agency to another bloc is reported as an error.
-- One workbook holds one year; re-importing the same workbook changes nothing.
-"""
+"""The membership import: one year's blocs, members, signatories, heads and deputies."""
 
 from __future__ import annotations
 
-import secrets
-import time
 from collections import defaultdict
-from collections.abc import Callable
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from enum import StrEnum
-from pathlib import Path
+from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from blocs.models import Agency, AgencyChange, Bloc, BlocYear, Membership
+from blocs.imports.common import (
+    AgencyIndex,
+    ImportPlan,
+    PlanRow,
+    RowStatus,
+    finish_row,
+    mark_duplicates,
+    name_key,
+    quote,
+    row_context,
+)
+from blocs.models import Agency, Bloc, BlocYear, Membership
 from blocs.services import structure
 from blocs.services.structure import MAX_YEAR, MIN_YEAR
-from emulation.excel import Column, SheetRow, header_key, read_sheet
-from emulation.text import collapse_spaces, fold
+from emulation.excel import Column, SheetRow, header_key
 
-# Column headers are the file format shared with the templates and exports: always Vietnamese.
-AGENCY_COLUMNS = (
-    Column(
-        "name",
-        "Tên cơ quan, đơn vị",
-        required=True,
-        max_length=300,
-        aliases=("Tên đơn vị", "Tên cơ quan", "Đơn vị"),
-    ),
-    Column("short_name", "Tên viết tắt", max_length=100),
-    Column("kind", "Loại hình", required=True, max_length=100),
-    Column("notes", "Ghi chú", max_length=2000, kind="multiline"),
-)
 MEMBERSHIP_COLUMNS = (
     Column("year", "Năm", required=True, kind="int"),
     Column("bloc_name", "Khối thi đua", max_length=300, aliases=("Tên khối",)),
@@ -76,276 +45,6 @@ _ROLE_LOOKUP = {
     for text in texts
 }
 _NO_ROLE = {"", header_key("Thành viên"), "member"}
-IMPORT_SUBDIR = "imports"
-# Any constant shared by all import commits (PostgreSQL advisory lock key).
-IMPORT_LOCK_KEY = 0x45584345
-# Uploaded workbooks waiting for their commit are deleted after this many seconds.
-UPLOAD_TTL_SECONDS = 24 * 3600
-
-
-class RowStatus(StrEnum):
-    NEW = "new"
-    UNCHANGED = "unchanged"
-    UPDATE = "update"
-    ERROR = "error"
-
-
-STATUS_LABELS = {
-    RowStatus.NEW: gettext_lazy("Thêm mới"),
-    RowStatus.UNCHANGED: gettext_lazy("Không đổi"),
-    RowStatus.UPDATE: gettext_lazy("Sẽ cập nhật"),
-    RowStatus.ERROR: gettext_lazy("Lỗi"),
-}
-
-
-class ImportRefused(ValidationError):
-    """The commit was refused or failed: nothing was changed."""
-
-
-@dataclass
-class PlanRow:
-    """One workbook row and what the commit will do with it."""
-
-    number: int
-    values: dict
-    errors: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    changes: list[str] = field(default_factory=list)
-    status: RowStatus = RowStatus.UNCHANGED
-    # Resolved targets used by the commit: ("db", pk) or ("new", key).
-    agency_ref: tuple | None = None
-    bloc_ref: tuple | None = None
-    updates: dict = field(default_factory=dict)
-    # The row's values in column order, for display.
-    cells: list = field(default_factory=list)
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
-
-
-@dataclass
-class ImportPlan:
-    """Every row's fate, plus what the import creates beyond single rows."""
-
-    kind: str
-    rows: list[PlanRow]
-    notes: list[str] = field(default_factory=list)
-    year: int | None = None
-    new_blocs: dict = field(default_factory=dict)  # code -> name
-    new_agencies: dict = field(default_factory=dict)  # key -> name
-    leaders: dict = field(default_factory=dict)  # bloc_ref -> (head_ref, deputy_ref)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(RowStatus, 0)
-        for row in self.rows:
-            counts[row.status] += 1
-        return {str(status): count for status, count in counts.items()}
-
-    @property
-    def error_count(self) -> int:
-        return self.counts[RowStatus.ERROR]
-
-    @property
-    def has_errors(self) -> bool:
-        return self.error_count > 0
-
-    @property
-    def has_changes(self) -> bool:
-        counts = self.counts
-        return bool(counts[RowStatus.NEW] or counts[RowStatus.UPDATE] or self.leaders)
-
-    def summary(self) -> str:
-        counts = self.counts
-        return _(
-            "%(new)s dòng thêm mới, %(update)s dòng cập nhật, %(unchanged)s dòng không đổi."
-        ) % {
-            "new": counts[RowStatus.NEW],
-            "update": counts[RowStatus.UPDATE],
-            "unchanged": counts[RowStatus.UNCHANGED],
-        }
-
-
-def name_key(name: str) -> str:
-    """How names are matched: as the registry tells agencies apart (`same_name_agency`), NFC,
-    single spaces, case and accents folded, so "SO Y TE" is the registry's "Sở Y tế"."""
-    return fold(collapse_spaces(name))
-
-
-def _finish(row: PlanRow, status: RowStatus) -> PlanRow:
-    row.status = RowStatus.ERROR if row.errors else status
-    return row
-
-
-def _quote(text) -> str:
-    return f"“{text}”"
-
-
-# --- Agencies in the registry -----------------------------------------------------------------
-
-
-@dataclass
-class _AgencyIndex:
-    by_key: dict
-    by_id: dict
-    renamed: dict  # old name's key -> [(agency id, effective date of the rename)]
-
-    @classmethod
-    def load(cls) -> _AgencyIndex:
-        by_key, by_id = defaultdict(list), {}
-        for agency in Agency.objects.select_related("successor"):
-            by_key[name_key(agency.name)].append(agency)
-            by_id[agency.pk] = agency
-        renamed = defaultdict(list)
-        for old, agency_id, effective_on in AgencyChange.objects.filter(
-            kind=AgencyChange.Kind.RENAME
-        ).values_list("old_name", "agency_id", "effective_on"):
-            renamed[name_key(old)].append((agency_id, effective_on))
-        return cls(by_key, by_id, renamed)
-
-    def find(self, name: str, row: PlanRow, *, year: int | None = None) -> Agency | None:
-        """The registry agency called `name` (or, for a `year`, called so at the end of that
-        year: an export of that year re-imports), or None; ambiguity and other old names are
-        row errors."""
-        key = name_key(name)
-        candidates = self.by_key.get(key, [])
-        if len(candidates) > 1:
-            active = [agency for agency in candidates if agency.is_active]
-            # A former province's namesake (its Sở Y tế) gives way to the province's own.
-            own = [agency for agency in active if agency.former_province_id is None]
-            if len(active) == 1 or len(own) == 1:
-                return active[0] if len(active) == 1 else own[0]
-            row.errors.append(
-                _(
-                    "Danh mục có %(count)s đơn vị cùng tên %(name)s; hãy phân biệt tên trong "
-                    "danh mục trước khi nhập."
-                )
-                % {"count": len(candidates), "name": _quote(name)}
-            )
-            return None
-        if candidates:
-            return candidates[0]
-        renames = self.renamed.get(key, [])
-        if year is not None:
-            then = {agency_id for agency_id, day in renames if day.year > year}
-            if len(then) == 1:
-                agency = self.by_id[then.pop()]
-                row.notes.append(
-                    _("%(old)s là tên năm %(year)s của %(agency)s.")
-                    % {"old": _quote(name), "year": year, "agency": _quote(agency.name)}
-                )
-                return agency
-        if renames:
-            row.errors.append(
-                _("Đơn vị %(old)s đã đổi tên thành %(new)s; hãy dùng tên hiện tại.")
-                % {"old": _quote(name), "new": _quote(self.by_id[renames[-1][0]].name)}
-            )
-        return None
-
-
-def _kind_lookup() -> dict[str, str]:
-    lookup = {}
-    for code, label in Agency.Kind.choices:
-        lookup[header_key(code)] = code
-        lookup[header_key(str(label))] = code
-        with translation.override("vi"):
-            lookup[header_key(str(label))] = code
-    return lookup
-
-
-def _kind_labels() -> str:
-    with translation.override("vi"):
-        return ", ".join(_quote(label) for _code, label in Agency.Kind.choices)
-
-
-def _mark_duplicates(rows: list[PlanRow], key_of, label_of) -> None:
-    first_seen: dict[str, PlanRow] = {}
-    for row in rows:
-        key = key_of(row)
-        if not key:
-            continue
-        first = first_seen.setdefault(key, row)
-        if first is row:
-            continue
-        message = _("%(name)s có hai lần trong tệp (dòng %(first)s và dòng %(second)s).") % {
-            "name": _quote(label_of(row)),
-            "first": first.number,
-            "second": row.number,
-        }
-        row.errors.append(message)
-        if message not in first.errors:
-            first.errors.append(message)
-
-
-def plan_agencies(sheet_rows: list[SheetRow]) -> ImportPlan:
-    """Compare agency rows with the registry (two queries, whatever the row count)."""
-    index = _AgencyIndex.load()
-    kinds = _kind_lookup()
-    rows = [PlanRow(r.number, dict(r.values), list(r.errors), list(r.notes)) for r in sheet_rows]
-    _mark_duplicates(rows, lambda row: name_key(row.values["name"]), lambda row: row.values["name"])
-    for row in rows:
-        values = row.values
-        kind = None
-        if values["kind"]:
-            kind = kinds.get(header_key(values["kind"]))
-            if kind is None:
-                row.errors.append(
-                    _("Loại hình %(value)s không có; chọn một trong: %(allowed)s.")
-                    % {"value": _quote(values["kind"]), "allowed": _kind_labels()}
-                )
-        agency = index.find(values["name"], row) if values["name"] else None
-        if row.errors:
-            _finish(row, RowStatus.ERROR)
-            continue
-        if agency is None:
-            row.agency_ref = ("new", name_key(values["name"]))
-            row.updates = {
-                "name": values["name"],
-                "short_name": values["short_name"],
-                "kind": kind,
-                "notes": values["notes"],
-            }
-            _finish(row, RowStatus.NEW)
-            continue
-        row.agency_ref = ("db", agency.pk)
-        if agency.name != values["name"]:
-            row.notes.append(
-                _(
-                    "Khớp với %(name)s (mã %(pk)s) trong danh mục (khác chữ hoa/thường hoặc "
-                    "dấu); tên giữ nguyên."
-                )
-                % {"name": _quote(agency.name), "pk": agency.pk}
-            )
-        wanted = {"kind": kind}
-        if values["short_name"]:
-            wanted["short_name"] = values["short_name"]
-        if values["notes"]:
-            wanted["notes"] = values["notes"]
-        labels = {"kind": _("Loại hình"), "short_name": _("Tên viết tắt"), "notes": _("Ghi chú")}
-        for name, value in wanted.items():
-            old = getattr(agency, name)
-            if old != value:
-                row.updates[name] = value
-                if name == "kind":
-                    old, value = Agency.Kind(old).label, Agency.Kind(value).label
-                row.changes.append(f"{labels[name]}: {old or '—'} → {value}")
-        _finish(row, RowStatus.UPDATE if row.updates else RowStatus.UNCHANGED)
-    return ImportPlan(kind="agencies", rows=rows)
-
-
-def apply_agencies(plan: ImportPlan, *, actor) -> None:
-    """Create the new agencies and update the changed ones through the audited services."""
-    for row in plan.rows:
-        with _row_context(row):
-            if row.status == RowStatus.NEW:
-                structure.create_agency(actor=actor, **row.updates)
-            elif row.status == RowStatus.UPDATE:
-                agency = Agency.objects.get(pk=row.agency_ref[1])
-                structure.update_agency(agency, actor=actor, **row.updates)
-
-
-# --- One year's bloc memberships --------------------------------------------------------------
 
 
 @dataclass
@@ -366,7 +65,7 @@ def _ended_message(agency: Agency, year: int) -> str | None:
     """Why `agency` cannot be a member in `year` (same rule as the add_member service)."""
     if agency.established_on and agency.established_on.year > year:
         return _("%(agency)s được thành lập ngày %(day)s, sau năm %(year)s.") % {
-            "agency": _quote(agency.name),
+            "agency": quote(agency.name),
             "day": date_format(agency.established_on, "d/m/Y"),
             "year": year,
         }
@@ -378,14 +77,14 @@ def _ended_message(agency: Agency, year: int) -> str | None:
             "%(agency)s đã hợp nhất vào %(successor)s (kết thúc hoạt động %(day)s) nên không thể "
             "là thành viên năm %(year)s; hãy ghi đơn vị kế thừa."
         ) % {
-            "agency": _quote(agency.name),
-            "successor": _quote(agency.successor.name),
+            "agency": quote(agency.name),
+            "successor": quote(agency.successor.name),
             "day": day,
             "year": year,
         }
     return _(
         "%(agency)s đã kết thúc hoạt động (%(day)s) nên không thể là thành viên năm %(year)s."
-    ) % {"agency": _quote(agency.name), "day": day, "year": year}
+    ) % {"agency": quote(agency.name), "day": day, "year": year}
 
 
 def _file_year(sheet_rows: list[SheetRow]) -> int | None:
@@ -402,7 +101,7 @@ def plan_memberships(sheet_rows: list[SheetRow]) -> ImportPlan:
     plan.rows = [
         PlanRow(r.number, dict(r.values), list(r.errors), list(r.notes)) for r in sheet_rows
     ]
-    agencies = _AgencyIndex.load()
+    agencies = AgencyIndex.load()
     blocs = _BlocIndex.load()
     bloc_years = {
         by.bloc_id: by
@@ -415,7 +114,7 @@ def plan_memberships(sheet_rows: list[SheetRow]) -> ImportPlan:
         for m in Membership.objects.filter(year=year or 0).select_related("bloc_year__bloc")
     }
     new_bloc_rows: dict[str, PlanRow] = {}
-    _mark_duplicates(
+    mark_duplicates(
         plan.rows, lambda row: name_key(row.values["agency"]), lambda row: row.values["agency"]
     )
     for row in plan.rows:
@@ -427,16 +126,16 @@ def plan_memberships(sheet_rows: list[SheetRow]) -> ImportPlan:
             row.errors.append(
                 _("Vai trò %(value)s không hợp lệ; để trống hoặc ghi %(head)s, %(deputy)s.")
                 % {
-                    "value": _quote(role_text),
-                    "head": _quote(ROLE_VALUES[HEAD]),
-                    "deputy": _quote(ROLE_VALUES[DEPUTY]),
+                    "value": quote(role_text),
+                    "head": quote(ROLE_VALUES[HEAD]),
+                    "deputy": quote(ROLE_VALUES[DEPUTY]),
                 }
             )
         bloc = _resolve_bloc(row, blocs, new_bloc_rows, plan)
         if bloc is not None and year and bloc.pk not in bloc_years and not bloc.active:
             row.errors.append(
                 _("%(bloc)s không còn hoạt động nên không thể mở năm %(year)s.")
-                % {"bloc": _quote(bloc.name), "year": year}
+                % {"bloc": quote(bloc.name), "year": year}
             )
         agency = agencies.find(values["agency"], row, year=year) if values["agency"] else None
         if agency is not None and year:
@@ -452,10 +151,10 @@ def plan_memberships(sheet_rows: list[SheetRow]) -> ImportPlan:
                         "khối, hãy rút đơn vị khỏi khối cũ trên trang của khối đó trước."
                     )
                     % {
-                        "agency": _quote(agency.name),
-                        "other": _quote(membership.bloc_year.bloc.name),
+                        "agency": quote(agency.name),
+                        "other": quote(membership.bloc_year.bloc.name),
                         "year": year,
-                        "bloc": _quote(values["bloc_name"] or values["bloc_code"]),
+                        "bloc": quote(values["bloc_name"] or values["bloc_code"]),
                     }
                 )
         if values["agency"] and agency is None and not row.errors:
@@ -491,7 +190,7 @@ def _check_joining_mid_year(row: PlanRow, bloc_years: dict) -> None:
             )
             % {"year": bloc_year.year}
         )
-        _finish(row, RowStatus.ERROR)
+        finish_row(row, RowStatus.ERROR)
         return
     covenant = getattr(bloc_year, "covenant", None)
     if covenant is not None and covenant.status == covenant.Status.SIGNED:
@@ -528,7 +227,7 @@ def _resolve_bloc(row: PlanRow, blocs: _BlocIndex, new_bloc_rows: dict, plan) ->
         if name and by_name is not by_code:
             row.errors.append(
                 _("Mã khối %(code)s là của %(bloc)s, không khớp tên %(name)s trong tệp.")
-                % {"code": _quote(code), "bloc": _quote(by_code.name), "name": _quote(name)}
+                % {"code": quote(code), "bloc": quote(by_code.name), "name": quote(name)}
             )
             return None
         row.bloc_ref = ("db", by_code.pk)
@@ -538,9 +237,9 @@ def _resolve_bloc(row: PlanRow, blocs: _BlocIndex, new_bloc_rows: dict, plan) ->
             row.errors.append(
                 _("%(bloc)s đã có mã %(existing)s, tệp ghi mã %(code)s.")
                 % {
-                    "bloc": _quote(by_name.name),
-                    "existing": _quote(by_name.code),
-                    "code": _quote(code),
+                    "bloc": quote(by_name.name),
+                    "existing": quote(by_name.code),
+                    "code": quote(code),
                 }
             )
             return None
@@ -548,12 +247,12 @@ def _resolve_bloc(row: PlanRow, blocs: _BlocIndex, new_bloc_rows: dict, plan) ->
         return by_name
     if not code:
         row.errors.append(
-            _("Khối %(name)s chưa có; ghi “Mã khối” để tạo khối mới.") % {"name": _quote(name)}
+            _("Khối %(name)s chưa có; ghi “Mã khối” để tạo khối mới.") % {"name": quote(name)}
         )
         return None
     if not name:
         row.errors.append(
-            _("Mã khối %(code)s chưa có; ghi tên khối để tạo khối mới.") % {"code": _quote(code)}
+            _("Mã khối %(code)s chưa có; ghi tên khối để tạo khối mới.") % {"code": quote(code)}
         )
         return None
     key = code.casefold()
@@ -562,8 +261,8 @@ def _resolve_bloc(row: PlanRow, blocs: _BlocIndex, new_bloc_rows: dict, plan) ->
         row.errors.append(
             _("Mã khối %(code)s đã dùng cho %(other)s ở dòng %(row)s.")
             % {
-                "code": _quote(code),
-                "other": _quote(first.values["bloc_name"]),
+                "code": quote(code),
+                "other": quote(first.values["bloc_name"]),
                 "row": first.number,
             }
         )
@@ -573,9 +272,9 @@ def _resolve_bloc(row: PlanRow, blocs: _BlocIndex, new_bloc_rows: dict, plan) ->
             row.errors.append(
                 _("Khối %(name)s ghi hai mã khác nhau: %(code)s và %(other)s (dòng %(row)s).")
                 % {
-                    "name": _quote(name),
-                    "code": _quote(code),
-                    "other": _quote(other.values["bloc_code"]),
+                    "name": quote(name),
+                    "code": quote(code),
+                    "other": quote(other.values["bloc_code"]),
                     "row": other.number,
                 }
             )
@@ -651,12 +350,12 @@ def _role_of(agency_ref, leaders) -> str:
 
 def _membership_status(row: PlanRow, plan, bloc_years: dict, current: dict) -> None:
     if row.errors or row.agency_ref is None or row.bloc_ref is None:
-        _finish(row, RowStatus.ERROR)
+        finish_row(row, RowStatus.ERROR)
         return
     values = row.values
     membership = current.get(row.agency_ref[1]) if row.agency_ref[0] == "db" else None
     if membership is None:
-        _finish(row, RowStatus.NEW)
+        finish_row(row, RowStatus.NEW)
         return
     bloc_year = bloc_years[membership.bloc_year.bloc_id]
     old_leaders = (
@@ -686,7 +385,7 @@ def _membership_status(row: PlanRow, plan, bloc_years: dict, current: dict) -> N
         signatory["signatory_title"] != membership.signatory_title
     ):
         row.updates = {"membership": membership.pk, **signatory}
-    _finish(row, RowStatus.UPDATE if row.changes else RowStatus.UNCHANGED)
+    finish_row(row, RowStatus.UPDATE if row.changes else RowStatus.UNCHANGED)
 
 
 def _describe_creations(plan: ImportPlan, bloc_years: dict) -> None:
@@ -705,12 +404,12 @@ def _describe_creations(plan: ImportPlan, bloc_years: dict) -> None:
     if new_blocs:
         plan.notes.append(
             _("Sẽ tạo %(count)s khối mới: %(names)s.")
-            % {"count": len(new_blocs), "names": ", ".join(map(_quote, new_blocs))}
+            % {"count": len(new_blocs), "names": ", ".join(map(quote, new_blocs))}
         )
     if new_agencies:
         plan.notes.append(
             _("Sẽ tạo %(count)s đơn vị mới (loại hình “Khác”): %(names)s.")
-            % {"count": len(new_agencies), "names": ", ".join(map(_quote, new_agencies))}
+            % {"count": len(new_agencies), "names": ", ".join(map(quote, new_agencies))}
         )
     opened = {
         row.bloc_ref
@@ -732,7 +431,7 @@ def apply_memberships(plan: ImportPlan, *, actor) -> None:
         first_agency_row.setdefault(row.agency_ref, row)
     blocs: dict[tuple, Bloc] = {}
     for key, (name, code) in plan.new_blocs.items():
-        with _row_context(first_bloc_row[("new", key)]):
+        with row_context(first_bloc_row[("new", key)]):
             blocs[("new", key)] = structure.create_bloc(name=name, code=code, actor=actor)
     existing_blocs = Bloc.objects.in_bulk(
         {row.bloc_ref[1] for row in plan.rows if row.bloc_ref[0] == "db"}
@@ -740,7 +439,7 @@ def apply_memberships(plan: ImportPlan, *, actor) -> None:
     blocs.update({("db", pk): bloc for pk, bloc in existing_blocs.items()})
     agencies: dict[tuple, Agency] = {}
     for key, name in plan.new_agencies.items():
-        with _row_context(first_agency_row[("new", key)]):
+        with row_context(first_agency_row[("new", key)]):
             agencies[("new", key)] = structure.create_agency(
                 name=name, kind=Agency.Kind.OTHER, actor=actor
             )
@@ -753,12 +452,12 @@ def apply_memberships(plan: ImportPlan, *, actor) -> None:
         if row.bloc_ref not in bloc_years and (
             row.status == RowStatus.NEW or row.bloc_ref in plan.leaders
         ):
-            with _row_context(row):
+            with row_context(row):
                 bloc_years[row.bloc_ref] = structure.ensure_bloc_year(
                     blocs[row.bloc_ref], plan.year, actor=actor
                 )
     for row in plan.rows:
-        with _row_context(row):
+        with row_context(row):
             if row.status == RowStatus.NEW:
                 structure.add_member(
                     bloc_years[row.bloc_ref],
@@ -775,7 +474,7 @@ def apply_memberships(plan: ImportPlan, *, actor) -> None:
                     actor=actor,
                 )
     for ref, (head, deputy) in plan.leaders.items():
-        with _row_context(first_bloc_row[ref]):
+        with row_context(first_bloc_row[ref]):
             structure.assign_leaders(
                 bloc_years[ref],
                 head=agencies[head] if head else None,
@@ -789,127 +488,3 @@ def _agency_refs(plan: ImportPlan) -> set:
     for head, deputy in plan.leaders.values():
         refs |= {ref for ref in (head, deputy) if ref}
     return refs
-
-
-@contextmanager
-def _row_context(row: PlanRow):
-    """Turn a service refusal into an ImportRefused naming the workbook row."""
-    try:
-        yield
-    except ValidationError as error:
-        raise ImportRefused(
-            _("Dòng %(row)s: %(message)s Chưa có thay đổi nào được lưu.")
-            % {"row": row.number, "message": "; ".join(error.messages)}
-        ) from error
-
-
-# --- The two kinds, preview and commit ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ImportKind:
-    key: str
-    title: str
-    columns: tuple[Column, ...]
-    plan: Callable[[list[SheetRow]], ImportPlan]
-    apply: Callable[..., None]
-
-
-KINDS = {
-    "agencies": ImportKind(
-        "agencies",
-        gettext_lazy("Danh mục cơ quan, đơn vị"),
-        AGENCY_COLUMNS,
-        plan_agencies,
-        apply_agencies,
-    ),
-    "memberships": ImportKind(
-        "memberships",
-        gettext_lazy("Thành viên các khối trong một năm"),
-        MEMBERSHIP_COLUMNS,
-        plan_memberships,
-        apply_memberships,
-    ),
-}
-
-
-def preview_import(kind: str, data: bytes) -> ImportPlan:
-    """Read the workbook and say what a commit would do; writes nothing.
-
-    Raises `emulation.excel.WorkbookError` when the file cannot be read as a whole.
-    """
-    spec = KINDS[kind]
-    plan = spec.plan(read_sheet(data, spec.columns))
-    for row in plan.rows:
-        row.cells = [row.values.get(column.key, "") for column in spec.columns]
-    return plan
-
-
-def serialise_imports() -> None:
-    """Two commits at once would both plan "new" for the same agency. On PostgreSQL they run one
-    after the other (a transaction-scoped advisory lock taken before planning); SQLite already
-    lets only one writer in at a time."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
-
-
-@transaction.atomic
-def commit_import(kind: str, data: bytes, *, actor) -> ImportPlan:
-    """Apply the workbook all-or-nothing through the audited services; refuse on any error row."""
-    serialise_imports()
-    plan = preview_import(kind, data)
-    if plan.has_errors:
-        raise ImportRefused(
-            _("Tệp còn %(count)s dòng lỗi: hãy sửa tệp và tải lên lại. Chưa có thay đổi nào.")
-            % {"count": plan.error_count}
-        )
-    KINDS[kind].apply(plan, actor=actor)
-    return plan
-
-
-# --- Uploaded workbooks waiting for their commit --------------------------------------------
-
-
-def _upload_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / IMPORT_SUBDIR
-
-
-def stash_upload(data: bytes) -> str:
-    """Keep an uploaded file server-side under an unguessable name; return the token."""
-    directory = _upload_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    _purge_old_uploads(directory)
-    token = secrets.token_urlsafe(32)
-    (directory / f"{token}.xlsx").write_bytes(data)
-    return token
-
-
-def _token_path(token: str) -> Path | None:
-    if not token or not all(ch.isalnum() or ch in "-_" for ch in token) or len(token) < 32:
-        return None
-    return _upload_dir() / f"{token}.xlsx"
-
-
-def load_upload(token: str) -> bytes | None:
-    """The stashed workbook for `token`, or None when it is unknown or expired."""
-    path = _token_path(token)
-    if path is None or not path.is_file():
-        return None
-    return path.read_bytes()
-
-
-def discard_upload(token: str) -> None:
-    path = _token_path(token)
-    if path is not None:
-        path.unlink(missing_ok=True)
-
-
-def _purge_old_uploads(directory: Path) -> None:
-    cutoff = time.time() - UPLOAD_TTL_SECONDS
-    for path in directory.glob("*.xlsx"):
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-        except OSError:
-            continue
