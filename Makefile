@@ -36,6 +36,8 @@ lint:
 	@bash scripts/setup.sh venv
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports --no-cache
+	find templates -name "*.html" -print0 | xargs -0 .venv/bin/djhtml --check
 
 clean:
 	rm -rf .venv staticfiles test-artifacts .pytest_cache .ruff_cache .hypothesis build *.egg-info

@@ -5,3 +5,22 @@ from django.utils.translation import gettext_lazy as _
 class AwardsConfig(AppConfig):
     name = "awards"
     verbose_name = _("Thi đua, khen thưởng")
+
+    def ready(self):
+        """Plug the conference, proposals and ledger into blocs' pages and membership rules."""
+        from awards.services import membership
+        from awards.views import ledger, proposals, voting
+        from blocs import hooks
+        from blocs.overview import OVERVIEW_COLUMNS
+        from blocs.panels import AGENCY_PANELS, BLOC_YEAR_PANELS
+
+        BLOC_YEAR_PANELS.register(voting.conference_panel, order=20)
+        BLOC_YEAR_PANELS.register(proposals.bloc_year_panel, order=30)
+        AGENCY_PANELS.register(ledger.agency_panel, order=10)
+        OVERVIEW_COLUMNS.register(voting.conference_column, order=40)
+        OVERVIEW_COLUMNS.register(proposals.overview_column, order=50)
+        hooks.MEMBER_ADD_REFUSALS.register(membership.add_refusal, order=10)
+        hooks.MEMBER_ADDED.register(membership.record_absent_newcomer, order=10)
+        hooks.MEMBER_REMOVAL_REFUSALS.register(membership.conference_removal_refusal, order=10)
+        hooks.MEMBER_REMOVAL_REFUSALS.register(membership.proposal_removal_refusal, order=20)
+        hooks.MEMBER_REMOVED.register(membership.forget_removed_attendance, order=10)

@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class BlocsConfig(AppConfig):
     name = "blocs"
     verbose_name = _("Khối thi đua")
+
+    def ready(self):
+        from blocs.overview import OVERVIEW_COLUMNS
+        from blocs.panels import BLOC_YEAR_PANELS
+        from blocs.views import covenants, documents, structure
+
+        BLOC_YEAR_PANELS.register(covenants.covenant_panel, order=10)
+        BLOC_YEAR_PANELS.register(documents.documents_panel, order=90)
+        OVERVIEW_COLUMNS.register(structure.flags_column, order=10)
+        OVERVIEW_COLUMNS.register(covenants.covenant_column, order=20)
+        OVERVIEW_COLUMNS.register(covenants.registration_column, order=30)

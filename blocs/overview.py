@@ -1,22 +1,16 @@
 """The year overview's extension point: columns that other features add to the table of blocs.
 
-Each entry of `OVERVIEW_COLUMNS` is a dotted path to `column(bloc_years) -> OverviewColumn | None`.
-A provider receives every bloc-year on the page at once and must answer with at most two queries
-for all rows together, so the overview's query count does not grow with the number of blocs.
+`OVERVIEW_COLUMNS` takes `column(bloc_years) -> OverviewColumn | None`, registered by each app in
+`AppConfig.ready()` with its order (blocs: flags, covenant, registrations; awards: conference,
+proposals). A provider receives every bloc-year on the page at once and must answer with at most
+two queries for all rows together, so the overview's query count does not grow with the number of
+blocs.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.utils.module_loading import import_string
-
-# Features append one dotted path each, e.g. "blocs.covenant.overview.covenant_column".
-OVERVIEW_COLUMNS: list[str] = [
-    "blocs.views.structure.flags_column",
-    "blocs.views.covenants.covenant_column",
-    "blocs.views.covenants.registration_column",
-    "awards.views.voting.conference_column",
-    "awards.views.proposals.overview_column",
-]
+from emulation.hooks import Hook
 
 
 @dataclass
@@ -33,12 +27,15 @@ class OverviewColumn:
         return self.cells.get(bloc_year_id, "")
 
 
+OVERVIEW_COLUMNS: Hook[Callable[[list], OverviewColumn | None]] = Hook("blocs.overview_columns")
+
+
 def overview_columns(bloc_years) -> list[OverviewColumn]:
     """Resolve every registered provider, in order, for `bloc_years`; providers may return None."""
     bloc_years = list(bloc_years)
     columns = []
-    for path in OVERVIEW_COLUMNS:
-        column = import_string(path)(bloc_years)
+    for provider in OVERVIEW_COLUMNS:
+        column = provider(bloc_years)
         if column is not None:
             columns.append(column)
     return columns

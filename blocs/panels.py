@@ -1,25 +1,17 @@
 """Extension points for detail pages: panels other features add to the bloc-year and agency pages.
 
-`BLOC_YEAR_PANELS` holds dotted paths to `panel(request, bloc_year, role) -> Panel | None`;
-`AGENCY_PANELS` holds dotted paths to `panel(request, agency) -> Panel | None`. A provider returns
-None when it has nothing to show for that user. Panels render in list order.
+`BLOC_YEAR_PANELS` takes `panel(request, bloc_year, role) -> Panel | None`; `AGENCY_PANELS` takes
+`panel(request, agency) -> Panel | None`. Apps register them in `AppConfig.ready()` (blocs its
+covenant and documents, awards its conference, proposals and ledger). A provider returns None when
+it has nothing to show for that user. Panels render by their registered order.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
-from django.utils.module_loading import import_string
 
-# Features append one dotted path each, e.g. "blocs.covenant.panels.covenant_panel".
-BLOC_YEAR_PANELS: list[str] = [
-    "blocs.views.covenants.covenant_panel",
-    "awards.views.voting.conference_panel",
-    "awards.views.proposals.bloc_year_panel",
-    "emulation.views.documents_panel",
-]
-AGENCY_PANELS: list[str] = [
-    "awards.views.ledger.agency_panel",
-]
+from emulation.hooks import Hook
 
 
 @dataclass
@@ -33,10 +25,14 @@ class Panel:
         return render_to_string(self.template, self.context, request=request)
 
 
-def _resolve(paths: list[str], *args) -> list[Panel]:
+BLOC_YEAR_PANELS: Hook[Callable[..., Panel | None]] = Hook("blocs.bloc_year_panels")
+AGENCY_PANELS: Hook[Callable[..., Panel | None]] = Hook("blocs.agency_panels")
+
+
+def _resolve(hook: Hook, *args) -> list[Panel]:
     panels = []
-    for path in paths:
-        panel = import_string(path)(*args)
+    for provider in hook:
+        panel = provider(*args)
         if panel is not None:
             panels.append(panel)
     return panels

@@ -9,8 +9,8 @@ import re
 
 from django.utils.formats import date_format
 
+from blocs.covenant_reads import members_of, registration_summary
 from blocs.models import Covenant, CovenantSignature
-from blocs.services.covenants import members_of, registration_summary
 from emulation.documents import unnumbered
 from emulation.pdf import SignatureBlock, render_pdf
 from emulation.text import vn_slugify

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from blocs.models import BlocYear
+from emulation.permissions import require_province_staff as require_province_staff
 
 
 class RoleName(StrEnum):
@@ -113,12 +114,6 @@ def get_bloc_year_for_user(request, pk: int, *, capability: str | None = None):
     if capability and not getattr(role, capability):
         raise PermissionDenied
     return bloc_year, role
-
-
-def require_province_staff(request) -> None:
-    """Raise 403 unless the user is province staff (for province-wide pages)."""
-    if not request.user.is_province_staff:
-        raise PermissionDenied
 
 
 def bloc_years_for_user(user):

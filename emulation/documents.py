@@ -191,6 +191,38 @@ def attached_pages_pdf(pdfs: Iterable[bytes], stamp: IssuedDocumentStamp, *, fir
     return html_to_pdf(html, archival=True)
 
 
+def _new_stamp(kind: str, issuer_code: str, dated: date) -> IssuedDocumentStamp:
+    """The next number of the issuer's series for the year of `dated` (locked until commit)."""
+    sequence = _next_sequence(issuer_code, dated.year)
+    return IssuedDocumentStamp(
+        number=format_number(sequence, kind, issuer_code),
+        verification_code=new_verification_code(),
+        verify_url=f"{settings.SITE_URL}{reverse('verify')}",
+        issued_on=timezone.localdate(),
+        sequence=sequence,
+        kind=kind,
+        issuer_code=issuer_code,
+        year=dated.year,
+        dated=dated,
+    )
+
+
+def _rendered_pdf(render, stamp: IssuedDocumentStamp, extra_pdfs: list[bytes], sign_as) -> bytes:
+    """The document's final bytes: rendered, the attached pages appended, and signed as
+    `sign_as` (the kind's label) when signing is configured (None otherwise)."""
+    data = render(stamp)
+    if not data.startswith(b"%PDF-"):
+        raise ValueError("render(stamp) must return PDF bytes.")
+    if extra_pdfs:
+        attached = attached_pages_pdf(extra_pdfs, stamp, first=_page_count(data) + 1)
+        data = merge_pdfs(data, [attached])
+    if sign_as is not None:
+        data = signing.sign_pdf(
+            data, reason=f"{sign_as} số {stamp.number}", location=settings.DOCUMENT_PLACE
+        )
+    return data
+
+
 @transaction.atomic
 def issue_document(
     *,
@@ -221,35 +253,11 @@ def issue_document(
     if not issuer_code or not kind or not title:
         raise ValidationError(_("Văn bản phải có loại, cơ quan ban hành và trích yếu."))
     extra_pdfs = [item for item in append_pdfs if item]
-    today = timezone.localdate()
-    dated = dated or today
-    year = dated.year
-    sequence = _next_sequence(issuer_code, year)
-    stamp = IssuedDocumentStamp(
-        number=format_number(sequence, kind, issuer_code),
-        verification_code=new_verification_code(),
-        verify_url=f"{settings.SITE_URL}{reverse('verify')}",
-        issued_on=today,
-        sequence=sequence,
-        kind=kind,
-        issuer_code=issuer_code,
-        year=year,
-        dated=dated,
-    )
-    data = render(stamp)
-    if not data.startswith(b"%PDF-"):
-        raise ValueError("render(stamp) must return PDF bytes.")
-    if extra_pdfs:
-        attached = attached_pages_pdf(extra_pdfs, stamp, first=_page_count(data) + 1)
-        data = merge_pdfs(data, [attached])
+    stamp = _new_stamp(kind, issuer_code, dated or timezone.localdate())
+    year, sequence = stamp.year, stamp.sequence
     signed = signing.signing_configured()
-    if signed:
-        data = signing.sign_pdf(
-            data,
-            reason=f"{kind_label or KIND_LABELS.get(kind, kind)} số {stamp.number}",
-            location=settings.DOCUMENT_PLACE,
-        )
-    digest = hashlib.sha256(data).hexdigest()
+    label = kind_label or KIND_LABELS.get(kind, kind)
+    data = _rendered_pdf(render, stamp, extra_pdfs, label if signed else None)
     word = render_docx(stamp) if render_docx else b""
     stored = store_private_file(data, folder=f"issued/{year}")
     stored_word = store_private_file(word, folder=f"issued/{year}", suffix=".docx") if word else ""
@@ -263,7 +271,7 @@ def issue_document(
             kind_label=kind_label or KIND_LABELS.get(kind, ""),
             number=stamp.number,
             title=title,
-            sha256=digest,
+            sha256=hashlib.sha256(data).hexdigest(),
             verification_code=stamp.verification_code,
             file=stored,
             docx_file=stored_word,
@@ -282,8 +290,8 @@ def issue_document(
             data={
                 "number": document.number,
                 "title": document.title,
-                "sha256": digest,
-                "digitally_signed": signed,
+                "sha256": document.sha256,
+                "digitally_signed": document.digitally_signed,
                 "appended_files": len(extra_pdfs),
             },
         )

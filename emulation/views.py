@@ -2,35 +2,16 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from blocs.panels import Panel
-from blocs.permissions import bloc_years_for_user, get_bloc_year_for_user, require_province_staff
-from emulation.documents import (
-    document_filename,
-    read_document,
-    read_word_copy,
-    sample_minutes_pdf,
-)
 from emulation.documents import verify as verify_document
-from emulation.docx import DOCX
 from emulation.forms import ThrottledAuthenticationForm, VerifyDocumentForm
 from emulation.models import AuditEntry
-from emulation.pdf import pdf_response
-
-
-def home(request):
-    """Province staff land on the year overview; bloc users on their newest bloc-year."""
-    if request.user.is_province_staff:
-        return redirect("blocs:year_overview")
-    bloc_year = bloc_years_for_user(request.user).order_by("-year").first()
-    if bloc_year:
-        return redirect("blocs:bloc_year_detail", pk=bloc_year.pk)
-    return render(request, "emulation/no_bloc.html")
+from emulation.permissions import require_province_staff
 
 
 @never_cache
@@ -91,34 +72,6 @@ def audit_log(request):
     )
 
 
-def sample_document(request, bloc_year_pk):
-    """An empty BIÊN BẢN for the bloc-year, to print and fill in at a meeting."""
-    bloc_year, _role = get_bloc_year_for_user(request, bloc_year_pk)
-    return pdf_response(*sample_minutes_pdf(bloc_year))
-
-
-def issued_document(request, bloc_year_pk, pk):
-    """Download an issued document of a bloc-year (anyone who may read the bloc-year)."""
-    bloc_year, _role = get_bloc_year_for_user(request, bloc_year_pk)
-    document = get_object_or_404(bloc_year.issued_documents, pk=pk)
-    try:
-        data = read_document(document)
-    except OSError:
-        raise Http404 from None
-    return pdf_response(document_filename(document), "application/pdf", data)
-
-
-def issued_document_word(request, bloc_year_pk, pk):
-    """The Word copy made at issue from the same data (404 for documents issued without one)."""
-    bloc_year, _role = get_bloc_year_for_user(request, bloc_year_pk)
-    document = get_object_or_404(bloc_year.issued_documents.exclude(docx_file=""), pk=pk)
-    try:
-        data = read_word_copy(document)
-    except OSError:
-        raise Http404 from None
-    return pdf_response(document_filename(document, "docx"), DOCX, data, inline=False)
-
-
 @never_cache
 def verify(request):
     """Public: is this PDF (or hash, or code) one the portal issued, unchanged, and signed?"""
@@ -137,9 +90,3 @@ def verify(request):
             code=value if kind == "code" else "",
         )
     return render(request, "emulation/verify.html", {"form": form, "result": result})
-
-
-def documents_panel(request, bloc_year, role):
-    """The bloc-year's issued documents (newest first) and the blank BIÊN BẢN, on its page."""
-    documents = list(bloc_year.issued_documents.order_by("-issued_at", "-pk")[:20])
-    return Panel("emulation/documents_panel.html", {"bloc_year": bloc_year, "documents": documents})

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "emulation",
     "blocs",
     "awards",
+    "portal",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -138,8 +139,8 @@ MIDDLEWARE = [
     "emulation.middleware.LoginRequiredMiddleware",
 ]
 
-ROOT_URLCONF = "emulation.urls"
-WSGI_APPLICATION = "emulation.wsgi.application"
+ROOT_URLCONF = "portal.urls"
+WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [
     {

@@ -37,7 +37,7 @@ LOOPBACK = "127.0.0.1"
 SETTINGS_OVERLAY = """\
 from pathlib import Path
 
-from emulation.settings import *  # noqa: F403
+from portal.settings import *  # noqa: F403
 
 STATIC_ROOT = Path(__file__).resolve().parent / "static"
 STORAGES = {
@@ -216,10 +216,10 @@ def build(scale_name: str, log) -> tuple[list[dict], object]:
     from django.core.management import call_command
     from django.test import Client
 
-    from emulation.bench.pages import page_visits
-    from emulation.bench.province import build_province
-    from emulation.bench.scales import SCALES
     from emulation.models import User
+    from portal.bench.pages import page_visits
+    from portal.bench.province import build_province
+    from portal.bench.scales import SCALES
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
@@ -311,14 +311,14 @@ def ratio(page_value, healthz_value) -> float | None:
 
 def main(args) -> None:
     refuse_remote_database()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "emulation.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     # Sessions created here must be readable by gunicorn: both sign with the same key.
     os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
-    from emulation.bench import database
+    from portal.bench import database
 
     def log(line):
         print(line, file=sys.stderr, flush=True)
@@ -355,7 +355,7 @@ def main(args) -> None:
             server = subprocess.Popen(
                 [
                     str(gunicorn),
-                    "emulation.wsgi:application",
+                    "portal.wsgi:application",
                     "--workers",
                     str(args.workers),
                     "--bind",

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make test: set-up, ruff, the migrations check, the whole suite on PostgreSQL, then the suite
+# make test: set-up, ruff, the import contract, djhtml, the migrations check, the whole suite on PostgreSQL, then the suite
 # again on SQLite without the browser tests (the quick-start path; PostgreSQL-only tests skip
 # themselves there). The browser tests drive the same pages whatever the database, so they run
 # once, on PostgreSQL, which keeps the run within its 15 minutes on two cores.
@@ -32,6 +32,8 @@ step() {
 
 step "ruff check" .venv/bin/ruff check .
 step "ruff format --check" .venv/bin/ruff format --check .
+step "import contract (lint-imports)" .venv/bin/lint-imports --no-cache
+step "templates formatted (djhtml --check)" bash -c 'find templates -name "*.html" -print0 | xargs -0 .venv/bin/djhtml --check'
 step "makemigrations --check" env -u DATABASE_URL \
     .venv/bin/python manage.py makemigrations --check --dry-run
 

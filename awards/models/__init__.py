@@ -1,6 +1,5 @@
 from awards.models.ledger import AwardRecord, Decision, EligibilityRule
 from awards.models.proposals import AwardProposal, LeadingUnit, ProposalDocument
-from awards.models.types import AwardType
 from awards.models.voting import (
     AggregateEntry,
     Attendance,
@@ -12,6 +11,7 @@ from awards.models.voting import (
     TieResolution,
     VotingSession,
 )
+from blocs.models import AwardType
 
 __all__ = [
     "AwardType",

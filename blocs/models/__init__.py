@@ -16,8 +16,10 @@ from blocs.models.structure import (
     Membership,
     MembershipFlag,
 )
+from blocs.models.types import AwardType
 
 __all__ = [
+    "AwardType",
     "Covenant",
     "CovenantClause",
     "CovenantSignature",

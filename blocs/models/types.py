@@ -53,6 +53,8 @@ class AwardType(models.Model):
         verbose_name = _("danh hiệu, hình thức khen thưởng")
         verbose_name_plural = _("danh hiệu, hình thức khen thưởng")
         ordering = ["order", "code"]
+        # Created by the awards app; blocs owns it since registrations name the titles sought.
+        db_table = "awards_awardtype"
 
     def __str__(self):
         return self.label

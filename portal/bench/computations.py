@@ -6,8 +6,8 @@ import time
 
 from django.conf import settings
 
-from emulation.bench import report
-from emulation.bench.report import Figure
+from portal.bench import report
+from portal.bench.report import Figure
 
 TALLY_RUNS = 50
 
@@ -51,8 +51,8 @@ def agency_workbook(rows: int) -> bytes:
     (with a new note, so those rows update) and the rest new agencies."""
     from blocs.imports import AGENCY_COLUMNS
     from blocs.models import Agency
-    from emulation.bench.structure import PLACES, TOPICS
     from emulation.excel import Sheet, write_xlsx
+    from portal.bench.structure import PLACES, TOPICS
 
     existing = list(Agency.objects.values_list("name", "short_name")[: rows // 2])
     body = [

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.test import override_settings
 
 from emulation import pdf
-from emulation.bench import report
-from emulation.bench.documents import capture_html, focus_members, timed
-from emulation.bench.report import Figure
+from portal.bench import report
+from portal.bench.documents import capture_html, focus_members, timed
+from portal.bench.report import Figure
 
 BUNDLE_PROPOSALS = 5
 

@@ -10,7 +10,7 @@ import importlib
 import importlib.util
 from dataclasses import dataclass
 
-from emulation.bench import report
+from portal.bench import report
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ EXTRAS = [
         "s",
         report.COVENANT_PDF_S,
         ("blocs.pdf:covenant_pdf",),
-        "emulation.bench.documents.measure_covenant",
+        "portal.bench.documents.measure_covenant",
         "covenants",
     ),
     Extra(
@@ -48,7 +48,7 @@ EXTRAS = [
         "s",
         None,
         ("awards.pdf:ballot_papers_pdf",),
-        "emulation.bench.documents.measure_ballot_papers",
+        "portal.bench.documents.measure_ballot_papers",
         "conferences",
     ),
     Extra(
@@ -56,21 +56,21 @@ EXTRAS = [
         "s",
         report.BALLOT_PAPERS_S,
         ("awards.pdf:ballot_papers_pdf",),
-        "emulation.bench.conference40.measure_ballot_papers",
+        "portal.bench.conference40.measure_ballot_papers",
     ),
     Extra(
         "page.conference40.p95_max_ms",
         "ms",
         report.PAGE_P95_MS,
         ("awards.views.voting", "awards.models.voting"),
-        "emulation.bench.conference40.measure_pages",
+        "portal.bench.conference40.measure_pages",
     ),
     Extra(
         "pdf.count_minutes.median_s",
         "s",
         report.MINUTES_PDF_S,
         ("awards.pdf:count_minutes_pdf",),
-        "emulation.bench.documents.measure_count_minutes",
+        "portal.bench.documents.measure_count_minutes",
         "conferences",
     ),
     Extra(
@@ -78,7 +78,7 @@ EXTRAS = [
         "s",
         report.MINUTES_PDF_S,
         ("awards.pdf:conference_minutes_pdf",),
-        "emulation.bench.documents.measure_conference_minutes",
+        "portal.bench.documents.measure_conference_minutes",
         "conferences",
     ),
     Extra(
@@ -86,7 +86,7 @@ EXTRAS = [
         "s",
         None,
         ("awards.pdf:render_request_letter",),
-        "emulation.bench.documents.measure_request_letter",
+        "portal.bench.documents.measure_request_letter",
         "proposals",
     ),
     Extra(
@@ -94,7 +94,7 @@ EXTRAS = [
         "s",
         report.DOCX_S,
         ("emulation.docx:render_docx", "awards.achievement_report:achievement_report"),
-        "emulation.bench.copies.measure_word_copies",
+        "portal.bench.copies.measure_word_copies",
         "proposals",
     ),
     Extra(
@@ -102,7 +102,7 @@ EXTRAS = [
         "x",
         report.PDFA_RATIO,
         ("emulation.pdf:html_to_pdf",),
-        "emulation.bench.copies.measure_archival_overhead",
+        "portal.bench.copies.measure_archival_overhead",
         "proposals",
     ),
     Extra(
@@ -110,7 +110,7 @@ EXTRAS = [
         "s",
         report.BUNDLE_S,
         ("awards.services.proposals:dossier_bundle",),
-        "emulation.bench.copies.measure_bundles",
+        "portal.bench.copies.measure_bundles",
         "proposals",
     ),
     Extra(
@@ -118,21 +118,21 @@ EXTRAS = [
         "ms",
         report.TALLY_MS,
         ("awards.tally:tally",),
-        "emulation.bench.computations.measure_tally",
+        "portal.bench.computations.measure_tally",
     ),
     Extra(
         "import.1000_agencies.seconds",
         "s",
         report.IMPORT_S,
         ("blocs.imports:commit_import", "blocs.imports:preview_import"),
-        "emulation.bench.computations.measure_import",
+        "portal.bench.computations.measure_import",
     ),
     Extra(
         "import.province_bundle.seconds",
         "s",
         report.PROVINCE_BUNDLE_S,
         ("awards.bundle:import_bundle",),
-        "emulation.bench.computations.measure_bundle_import",
+        "portal.bench.computations.measure_bundle_import",
         "proposals",
     ),
     Extra(
@@ -140,7 +140,7 @@ EXTRAS = [
         "s",
         report.COUNCIL_EXPORT_S,
         ("awards.exports:CouncilListExporter",),
-        "emulation.bench.computations.measure_council_export",
+        "portal.bench.computations.measure_council_export",
         "proposals",
     ),
 ]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from emulation.bench.province import Province
+from portal.bench.province import Province
 
 STAFF = ("staff",)
 BLOC_YEAR_READERS = ("staff", "head", "deputy", "member", "observer")

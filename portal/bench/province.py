@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from emulation.bench.scales import Scale
+from portal.bench.scales import Scale
 
 
 @dataclass
@@ -53,16 +53,16 @@ class Layer:
 
 
 LAYERS = [
-    Layer("structure", "emulation.bench.structure.build_structure"),
-    Layer("covenants", "emulation.bench.covenants.build_covenants", ("blocs.models.covenant",)),
+    Layer("structure", "portal.bench.structure.build_structure"),
+    Layer("covenants", "portal.bench.covenants.build_covenants", ("blocs.models.covenant",)),
     Layer(
         "conferences",
-        "emulation.bench.conferences.build_conferences",
+        "portal.bench.conferences.build_conferences",
         ("awards.models.voting", "awards.tally"),
     ),
     Layer(
         "proposals",
-        "emulation.bench.proposals.build_proposals",
+        "portal.bench.proposals.build_proposals",
         ("awards.models.proposals", "awards.models.ledger", "awards.models.voting"),
     ),
 ]

@@ -15,13 +15,13 @@ from django.core.management import call_command
 from django.test.utils import override_settings
 from django.utils.module_loading import import_string
 
-from emulation.bench import database, report
-from emulation.bench.extras import EXTRAS
-from emulation.bench.measure import clients_for, count_queries, time_requests
-from emulation.bench.pages import page_visits
-from emulation.bench.province import Province, build_province
-from emulation.bench.report import Figure
-from emulation.bench.scales import BASELINE, SCALES, TIMED_SCALES
+from portal.bench import database, report
+from portal.bench.extras import EXTRAS
+from portal.bench.measure import clients_for, count_queries, time_requests
+from portal.bench.pages import page_visits
+from portal.bench.province import Province, build_province
+from portal.bench.report import Figure
+from portal.bench.scales import BASELINE, SCALES, TIMED_SCALES
 
 
 @dataclass

@@ -11,8 +11,9 @@ from blocs.models import Agency, AgencyChange
 from blocs.panels import Panel
 from blocs.services import structure as services
 from emulation.models import AuditEntry
-from tests.conftest import count_queries
+from portal.bench.measure import capture_queries
 from tests.factories import AgencyFactory, BlocYearFactory, MembershipFactory
+from tests.queries import assert_num_queries, assert_same_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -77,15 +78,15 @@ def test_pagination_keeps_50_per_page_and_the_filters(staff_client):
     assert len(second.context["page"]) == 5
 
 
-def test_registry_query_count_is_pinned_and_does_not_grow(staff_client, django_assert_num_queries):
+def test_registry_query_count_is_pinned_and_does_not_grow(staff_client):
     AgencyFactory.create_batch(2)
     # session, user, staff group, count, page (successors joined).
-    with django_assert_num_queries(5):
+    with assert_num_queries(5):
         staff_client.get(LIST)
-    few = count_queries(staff_client.get, LIST)
+    few = capture_queries(staff_client.get, LIST)
     merged_into = AgencyFactory()
     AgencyFactory.create_batch(28, status=Agency.Status.MERGED, successor=merged_into)
-    assert count_queries(staff_client.get, LIST) == few
+    assert_same_queries(capture_queries(staff_client.get, LIST), few)
 
 
 # Detail ------------------------------------------------------------------------------------------
@@ -145,10 +146,8 @@ def nothing_panel(request, agency):
 
 
 def test_agency_panels_render_in_order(staff_client, bloc_year, monkeypatch):
-    monkeypatch.setattr(
-        panels, "AGENCY_PANELS", [f"{__name__}.nothing_panel", f"{__name__}.awards_panel"]
-    )
-    response = staff_client.get(reverse("blocs:agency_detail", args=[bloc_year.head_id]))
+    with panels.AGENCY_PANELS.only(nothing_panel, awards_panel):
+        response = staff_client.get(reverse("blocs:agency_detail", args=[bloc_year.head_id]))
     html = response.content.decode()
     assert html.count('data-testid="panel"') == 1
     assert '<p class="mb-1">Sở Y tế</p>' in html
@@ -157,7 +156,7 @@ def test_agency_panels_render_in_order(staff_client, bloc_year, monkeypatch):
 def test_detail_query_count_does_not_grow_with_years_and_changes(staff_client, province_staff):
     agency = AgencyFactory(name="Sở A")
     MembershipFactory(agency=agency, bloc_year=BlocYearFactory(year=2020))
-    few = count_queries(staff_client.get, reverse("blocs:agency_detail", args=[agency.pk]))
+    few = capture_queries(staff_client.get, reverse("blocs:agency_detail", args=[agency.pk]))
     for year in range(2021, 2031):
         MembershipFactory(agency=agency, bloc_year=BlocYearFactory(year=year))
     for n in range(5):
@@ -167,8 +166,8 @@ def test_detail_query_count_does_not_grow_with_years_and_changes(staff_client, p
             effective_on=datetime.date(2021 + n, 1, 1),
             actor=province_staff,
         )
-    many = count_queries(staff_client.get, reverse("blocs:agency_detail", args=[agency.pk]))
-    assert few == many <= 25
+    many = capture_queries(staff_client.get, reverse("blocs:agency_detail", args=[agency.pk]))
+    assert_same_queries(few, many, at_most=25)
 
 
 # Change forms ------------------------------------------------------------------------------------

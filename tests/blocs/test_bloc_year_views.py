@@ -7,8 +7,9 @@ from blocs import panels
 from blocs.models import Agency, BlocYear, Membership
 from blocs.panels import Panel
 from emulation.models import AuditEntry
-from tests.conftest import count_queries
+from portal.bench.measure import capture_queries
 from tests.factories import AgencyFactory, MembershipFactory, bloc_year_with_members
+from tests.queries import assert_num_queries, assert_same_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -208,11 +209,8 @@ def staff_only_panel(request, bloc_year, role):
 
 @pytest.fixture
 def registered_panels(monkeypatch):
-    monkeypatch.setattr(
-        panels,
-        "BLOC_YEAR_PANELS",
-        [f"{__name__}.covenant_panel", f"{__name__}.staff_only_panel"],
-    )
+    with panels.BLOC_YEAR_PANELS.only(covenant_panel, staff_only_panel):
+        yield
 
 
 def test_bloc_year_panels_render_in_order_for_each_role(
@@ -225,15 +223,15 @@ def test_bloc_year_panels_render_in_order_for_each_role(
     assert "Chỉ cán bộ" not in member_html
 
 
-def test_page_query_count_is_pinned(staff_client, django_assert_num_queries, monkeypatch):
+def test_page_query_count_is_pinned(staff_client, monkeypatch):
     """The page's own queries, without other features' panels (each brings its own)."""
-    monkeypatch.setattr(panels, "BLOC_YEAR_PANELS", [])
     bloc_year = bloc_year_with_members(3)
-    staff_client.get(url("bloc_year_detail", bloc_year))  # warms the content-type cache
-    # session, user, bloc-year, staff group, the year switcher, members, the open membership
-    # flags, the add select, the two leader selects, history.
-    with django_assert_num_queries(11):
-        staff_client.get(url("bloc_year_detail", bloc_year))
+    with panels.BLOC_YEAR_PANELS.only():
+        staff_client.get(url("bloc_year_detail", bloc_year))  # warms the content-type cache
+        # session, user, bloc-year, staff group, the year switcher, members, the open membership
+        # flags, the add select, the two leader selects, history.
+        with assert_num_queries(11):
+            staff_client.get(url("bloc_year_detail", bloc_year))
 
 
 @pytest.mark.parametrize("client_name", ["staff_client", "head_client"])
@@ -245,9 +243,9 @@ def test_page_query_count_does_not_grow_from_3_to_16_members(request, bloc_year,
     ).delete()
     assert bloc_year.memberships.count() == 3
     client.get(url("bloc_year_detail", bloc_year))  # warms the session and content-type caches
-    few = count_queries(client.get, url("bloc_year_detail", bloc_year))
+    few = capture_queries(client.get, url("bloc_year_detail", bloc_year))
     for _ in range(13):
         MembershipFactory(bloc_year=bloc_year)
     assert bloc_year.memberships.count() == 16
-    many = count_queries(client.get, url("bloc_year_detail", bloc_year))
-    assert few == many <= 25
+    many = capture_queries(client.get, url("bloc_year_detail", bloc_year))
+    assert_same_queries(few, many, at_most=25)

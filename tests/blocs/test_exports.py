@@ -11,8 +11,9 @@ from blocs.imports import AGENCY_COLUMNS, KINDS, MEMBERSHIP_COLUMNS, preview_imp
 from blocs.models import Agency, Membership
 from blocs.overview import OverviewColumn
 from emulation.excel import read_sheet
-from tests.conftest import count_queries
+from portal.bench.measure import capture_queries
 from tests.factories import AgencyFactory, BlocFactory, MembershipFactory, bloc_year_with_members
+from tests.queries import assert_same_queries
 
 
 def sheets_of(data):
@@ -95,8 +96,8 @@ def covenant_column(bloc_years):
 def test_the_year_export_has_the_import_sheet_then_the_overview(
     bloc_year, other_bloc_year, monkeypatch
 ):
-    monkeypatch.setattr(overview, "OVERVIEW_COLUMNS", ["tests.blocs.test_exports.covenant_column"])
-    name, content_type, data = year_structure(2024)
+    with overview.OVERVIEW_COLUMNS.only(covenant_column):
+        name, content_type, data = year_structure(2024)
     assert name == "co-cau-khoi-thi-dua-2024.xlsx"
     members, summary = sheets_of(data).worksheets
     assert members.title == "Thành viên khối"
@@ -154,14 +155,14 @@ def test_an_empty_year_exports_headers_only(db):
     assert [cell.value for cell in summary[2]][:5] == ["Tổng cộng", None, None, None, 0]
 
 
-def test_the_year_export_query_count_does_not_grow_with_blocs(db, monkeypatch):
-    monkeypatch.setattr(overview, "OVERVIEW_COLUMNS", [])
+def test_the_year_export_query_count_does_not_grow_with_blocs(db):
     bloc_year_with_members(3, year=2024, bloc=BlocFactory())
-    small = count_queries(year_structure, 2024)
-    for _ in range(10):
-        bloc_year_with_members(4, year=2024)
-    assert Membership.objects.count() == 43
-    assert count_queries(year_structure, 2024) == small == 2
+    with overview.OVERVIEW_COLUMNS.only():
+        small = capture_queries(year_structure, 2024)
+        for _ in range(10):
+            bloc_year_with_members(4, year=2024)
+        assert Membership.objects.count() == 43
+        assert_same_queries(capture_queries(year_structure, 2024), small, exactly=2)
 
 
 def test_agency_export_headers_match_the_agency_import(db):

@@ -6,8 +6,8 @@ import io
 import pytest
 from docx import Document
 
-from awards.management.commands.seed_demo import DEMO_PASSWORD
 from awards.models import AwardProposal
+from portal.management.commands.seed_demo import DEMO_PASSWORD
 from tests.e2e.conference_helpers import WIDTHS, log_in, log_out, on_screen, press_button, set_width
 from tests.e2e.test_proposals import demo_conference  # noqa: F401 (the fixture)
 

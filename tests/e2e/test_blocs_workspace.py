@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from awards.management.commands.seed_demo import DEMO_PASSWORD
 from blocs.models import Agency, BlocYear, Membership
+from portal.management.commands.seed_demo import DEMO_PASSWORD
 from tests.factories import xlsx_bytes
 
 pytestmark = pytest.mark.browser

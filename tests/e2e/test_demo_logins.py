@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from awards.management.commands.seed_demo import DEMO_PASSWORD
+from portal.management.commands.seed_demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

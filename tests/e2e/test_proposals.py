@@ -12,11 +12,11 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from awards.management.commands.seed_demo import DEMO_PASSWORD
 from awards.models import AwardProposal
 from awards.services import voting
 from blocs.models import Agency, BlocYear
 from emulation.models import User
+from portal.management.commands.seed_demo import DEMO_PASSWORD
 from tests.awards.voting_fixtures import counted
 from tests.pdf_helpers import tiny_pdf
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from emulation.settings import env_bool, env_int, env_list, env_str
+from portal.settings import env_bool, env_int, env_list, env_str
 
 ROOT = Path(__file__).resolve().parents[2]
 VARIABLES = (

@@ -6,9 +6,9 @@ from io import StringIO
 from django.core.management import call_command
 from django.db import connection
 
-from emulation.bench.extras import EXTRAS
-from emulation.bench.pages import PAGES
 from emulation.models import User
+from portal.bench.extras import EXTRAS
+from portal.bench.pages import PAGES
 
 
 def run_bench(*args) -> dict:

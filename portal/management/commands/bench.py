@@ -6,9 +6,9 @@ when a budget is missed: it measures, it does not judge.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from emulation.bench import report
-from emulation.bench.runner import Options, run
-from emulation.bench.scales import SCALES
+from portal.bench import report
+from portal.bench.runner import Options, run
+from portal.bench.scales import SCALES
 
 
 class Command(BaseCommand):
