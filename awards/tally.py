@@ -310,10 +310,23 @@ def check_aggregate(
 ) -> None:
     """Raise InconsistentCounts naming every number that does not add up, with its value."""
     errors: dict[str, list[str]] = {}
+    _check_signs(errors, counts, candidates)
+    if errors:
+        raise InconsistentCounts(errors)
+    _check_paper_totals(errors, counts, present)
+    _check_candidate_votes(errors, counts, rule.marks_allowed(seats), candidates)
+    if not errors:
+        _check_self_votes(errors, rule, candidates, counts, present)
+    if errors:
+        raise InconsistentCounts(errors)
 
-    def add(key, message, **params):
-        errors.setdefault(key, []).append(message % params)
 
+def _add_error(errors: dict[str, list[str]], key: str, message: str, **params) -> None:
+    errors.setdefault(key, []).append(message % params)
+
+
+def _check_signs(errors, counts: AggregateInput, candidates: Sequence[CandidateInput]) -> None:
+    """No count may be negative (the sums below would be meaningless)."""
     labels = {
         "issued": _("Số phiếu phát ra"),
         "returned": _("Số phiếu thu vào"),
@@ -322,7 +335,8 @@ def check_aggregate(
     }
     for key, label in labels.items():
         if getattr(counts, key) < 0:
-            add(
+            _add_error(
+                errors,
                 key,
                 _("%(label)s (%(value)s) không được là số âm."),
                 label=label,
@@ -330,30 +344,36 @@ def check_aggregate(
             )
     for candidate in candidates:
         if counts.votes.get(candidate.id, 0) < 0:
-            add(
+            _add_error(
+                errors,
                 f"votes_{candidate.id}",
                 _("Số phiếu đồng ý của %(name)s (%(value)s) không được là số âm."),
                 name=candidate.name,
                 value=counts.votes[candidate.id],
             )
-    if errors:
-        raise InconsistentCounts(errors)
+
+
+def _check_paper_totals(errors, counts: AggregateInput, present: int) -> None:
+    """Issued ≤ present, returned ≤ issued, valid + invalid = returned."""
     if counts.issued > present:
-        add(
+        _add_error(
+            errors,
             "issued",
             _("Số phiếu phát ra (%(issued)s) lớn hơn số thành viên có mặt (%(present)s)."),
             issued=counts.issued,
             present=present,
         )
     if counts.returned > counts.issued:
-        add(
+        _add_error(
+            errors,
             "returned",
             _("Số phiếu thu vào (%(returned)s) lớn hơn số phiếu phát ra (%(issued)s)."),
             returned=counts.returned,
             issued=counts.issued,
         )
     if counts.valid + counts.invalid != counts.returned:
-        add(
+        _add_error(
+            errors,
             "valid",
             _(
                 "Số phiếu hợp lệ (%(valid)s) cộng số phiếu không hợp lệ (%(invalid)s) bằng "
@@ -364,13 +384,20 @@ def check_aggregate(
             total=counts.valid + counts.invalid,
             returned=counts.returned,
         )
+
+
+def _check_candidate_votes(
+    errors, counts: AggregateInput, max_marks: int, candidates: Sequence[CandidateInput]
+) -> None:
+    """Votes only for candidates, none above the valid papers, all within the marks allowed."""
     known = {candidate.id for candidate in candidates}
     if set(counts.votes) - known:
-        add("__all__", _("Có số phiếu cho đơn vị không có trong danh sách bầu."))
+        _add_error(errors, "__all__", _("Có số phiếu cho đơn vị không có trong danh sách bầu."))
     for candidate in candidates:
         votes = counts.votes.get(candidate.id, 0)
         if votes > counts.valid:
-            add(
+            _add_error(
+                errors,
                 f"votes_{candidate.id}",
                 _("Số phiếu đồng ý của %(name)s (%(votes)s) lớn hơn số phiếu hợp lệ (%(valid)s)."),
                 name=candidate.name,
@@ -378,9 +405,9 @@ def check_aggregate(
                 valid=counts.valid,
             )
     total = sum(counts.votes.get(candidate.id, 0) for candidate in candidates)
-    max_marks = rule.marks_allowed(seats)
     if total > counts.valid * max_marks:
-        add(
+        _add_error(
+            errors,
             "__all__",
             _(
                 "Tổng số phiếu đồng ý của các đơn vị (%(total)s) lớn hơn số phiếu hợp lệ "
@@ -391,10 +418,6 @@ def check_aggregate(
             max=max_marks,
             limit=counts.valid * max_marks,
         )
-    if not errors:
-        _check_self_votes(errors, rule, candidates, counts, present)
-    if errors:
-        raise InconsistentCounts(errors)
 
 
 def _check_self_votes(errors, rule, candidates, counts: AggregateInput, present: int) -> None:

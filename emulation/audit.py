@@ -63,3 +63,32 @@ def log_action(action: str, obj: models.Model | None, *, actor, data: dict | Non
         entry.object_repr = str(obj)[:300]
     entry.save()
     return entry
+
+
+def apply_changes(
+    obj: models.Model,
+    changes: dict,
+    *,
+    actor,
+    action: str,
+    clean_exclude: list[str] | None = None,
+    data: dict | None = None,
+) -> dict:
+    """The audited update every service makes: set `changes`, validate, save and log only what
+    actually changed (as {"field": [old, new]}, plus `data`). Returns that diff; when it is empty
+    nothing is saved or logged.
+
+    `clean_exclude` names fields `full_clean` skips (derived or checked elsewhere); None skips
+    `full_clean` for callers that validated already. Call with `obj` locked, inside the
+    service's transaction.
+    """
+    before = snapshot(obj, list(changes))
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    if clean_exclude is not None:
+        obj.full_clean(exclude=clean_exclude)
+    changed = diff(before, snapshot(obj, list(changes)))
+    if changed:
+        obj.save()
+        log_action(action, obj, actor=actor, data={**changed, **(data or {})})
+    return changed

@@ -10,9 +10,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from awards import eligibility
-from awards.models.types import AwardType
+from blocs.models import AwardType
 from blocs.models.structure import dated_agency
 from emulation.fields import NFCCharField, NFCTextField
+from emulation.workflow import Workflow, WorkflowModel, moves
 
 
 def versions_in_force(rules, year: int) -> list:
@@ -203,7 +204,7 @@ class AwardRecordQuerySet(models.QuerySet):
         return dated_agency(self)
 
 
-class AwardRecord(models.Model):
+class AwardRecord(WorkflowModel):
     """One award in the ledger: who (an agency or a person of an agency), what, for which year."""
 
     class Source(models.TextChoices):
@@ -215,6 +216,13 @@ class AwardRecord(models.Model):
     class Status(models.TextChoices):
         AWARDED = "awarded", _("Đã khen thưởng")
         REVOKED = "revoked", _("Đã thu hồi")
+
+    # A revoked award stays on record; a new decision makes a new record.
+    WORKFLOW = Workflow(
+        field="status",
+        moves=moves({Status.AWARDED: {Status.REVOKED}, Status.REVOKED: set()}),
+        refusal=_("Khen thưởng này đã bị thu hồi."),
+    )
 
     agency = models.ForeignKey(
         "blocs.Agency",

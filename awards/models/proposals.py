@@ -5,9 +5,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from awards.models.types import AwardType
+from blocs.models import AwardType
 from blocs.models.structure import dated_agency
 from emulation.fields import NFCCharField, NFCTextField
+from emulation.workflow import Workflow, WorkflowModel, moves
 
 
 class ProposalQuerySet(models.QuerySet):
@@ -25,11 +26,11 @@ class ProposalQuerySet(models.QuerySet):
         )
 
 
-class AwardProposal(models.Model):
+class AwardProposal(WorkflowModel):
     """One proposed award: a collective (an agency) or an individual (a person of an agency).
 
     Created as a draft from a finalized poll's winners or by hand; moves only through the
-    services in `awards.services.proposals` along `TRANSITIONS`.
+    services in `awards.services.proposals` along its `WORKFLOW`.
     """
 
     class State(models.TextChoices):
@@ -44,18 +45,24 @@ class AwardProposal(models.Model):
         DECIDED = "decided", _("Đã có quyết định")
         REVOKED = "revoked", _("Đã thu hồi")
 
-    TRANSITIONS = {
-        State.DRAFT: {State.SUBMITTED},
-        State.SUBMITTED: {State.UNDER_REVIEW},
-        State.UNDER_REVIEW: {State.RETURNED, State.ACCEPTED},
-        State.RETURNED: {State.SUBMITTED},
-        State.ACCEPTED: {State.COUNCIL_APPROVED, State.COUNCIL_REJECTED},
-        State.COUNCIL_APPROVED: {State.DECIDED, State.FORWARDED},
-        State.FORWARDED: {State.DECIDED},
-        State.DECIDED: {State.REVOKED},
-        State.COUNCIL_REJECTED: set(),
-        State.REVOKED: set(),
-    }
+    WORKFLOW = Workflow(
+        field="state",
+        moves=moves(
+            {
+                State.DRAFT: {State.SUBMITTED},
+                State.SUBMITTED: {State.UNDER_REVIEW},
+                State.UNDER_REVIEW: {State.RETURNED, State.ACCEPTED},
+                State.RETURNED: {State.SUBMITTED},
+                State.ACCEPTED: {State.COUNCIL_APPROVED, State.COUNCIL_REJECTED},
+                State.COUNCIL_APPROVED: {State.DECIDED, State.FORWARDED},
+                State.FORWARDED: {State.DECIDED},
+                State.DECIDED: {State.REVOKED},
+                State.COUNCIL_REJECTED: set(),
+                State.REVOKED: set(),
+            }
+        ),
+        refusal=_("Không thể chuyển đề nghị “%(object)s” từ “%(old)s” sang “%(new)s”."),
+    )
     # The bloc may still edit the dossier in these states.
     EDITABLE_STATES = {State.DRAFT, State.RETURNED}
 
@@ -172,9 +179,6 @@ class AwardProposal(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.state in self.EDITABLE_STATES
-
-    def can_move_to(self, state) -> bool:
-        return state in self.TRANSITIONS.get(self.state, set())
 
     def required_document_kinds(self) -> list[str]:
         """Dossier kinds needed before submission: an achievement report; titles add the

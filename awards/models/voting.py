@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from awards.tally import RuleSpec, TallyResult
 from emulation.fields import NFCCharField, NFCTextField
+from emulation.workflow import Workflow, WorkflowModel, moves
 
 
 class PollKind(models.TextChoices):
@@ -68,7 +69,7 @@ class RuleSet(models.Model):
         default=PollKind.AWARD,
     )
     award_type = models.ForeignKey(
-        "awards.AwardType",
+        "blocs.AwardType",
         verbose_name=_("danh hiệu, hình thức"),
         on_delete=models.PROTECT,
         null=True,
@@ -182,17 +183,23 @@ class RuleSet(models.Model):
         )
 
 
-class VotingSession(models.Model):
+class VotingSession(WorkflowModel):
     """A bloc-year's year-end conference (hội nghị tổng kết) and its minutes."""
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Đang chuẩn bị, tiến hành")
         FINALIZED = "finalized", _("Đã kết thúc, phát hành biên bản")
 
-    TRANSITIONS = {
-        State.DRAFT: {State.FINALIZED},
-        State.FINALIZED: {State.DRAFT},  # reopen: province staff, with a reason
-    }
+    WORKFLOW = Workflow(
+        field="state",
+        moves=moves(
+            {
+                State.DRAFT: {State.FINALIZED},
+                State.FINALIZED: {State.DRAFT},  # reopen: province staff, with a reason
+            }
+        ),
+        refusal=_("Không thể chuyển hội nghị từ “%(old)s” sang “%(new)s”."),
+    )
 
     bloc_year = models.OneToOneField(
         "blocs.BlocYear",
@@ -270,9 +277,6 @@ class VotingSession(models.Model):
     def is_finalized(self) -> bool:
         return self.state == self.State.FINALIZED
 
-    def can_move_to(self, state) -> bool:
-        return state in self.TRANSITIONS.get(self.state, set())
-
 
 class Attendance(models.Model):
     """One member at the conference: present or absent, and who represented it."""
@@ -314,7 +318,7 @@ class PollQuerySet(models.QuerySet):
         )
 
 
-class Poll(models.Model):
+class Poll(WorkflowModel):
     """One question put to the conference, counted under a rule frozen when it opens."""
 
     Kind = PollKind
@@ -329,12 +333,18 @@ class Poll(models.Model):
         BALLOTS = "ballots", _("Nhập từng phiếu")
         AGGREGATE = "aggregate", _("Nhập số tổng hợp")
 
-    TRANSITIONS = {
-        State.DRAFT: {State.OPEN},
-        State.OPEN: {State.COUNTED, State.DRAFT},  # draft again: reset, with a reason
-        State.COUNTED: {State.FINALIZED, State.DRAFT},
-        State.FINALIZED: {State.COUNTED},  # the session was reopened by province staff
-    }
+    WORKFLOW = Workflow(
+        field="state",
+        moves=moves(
+            {
+                State.DRAFT: {State.OPEN},
+                State.OPEN: {State.COUNTED, State.DRAFT},  # draft again: reset, with a reason
+                State.COUNTED: {State.FINALIZED, State.DRAFT},
+                State.FINALIZED: {State.COUNTED},  # the session was reopened by province staff
+            }
+        ),
+        refusal=_("Không thể chuyển cuộc bỏ phiếu từ “%(old)s” sang “%(new)s”."),
+    )
 
     session = models.ForeignKey(VotingSession, on_delete=models.CASCADE, related_name="polls")
     # Copied from the session so pages fetch polls through their bloc-year.
@@ -343,7 +353,7 @@ class Poll(models.Model):
     )
     kind = models.CharField(_("loại"), max_length=12, choices=PollKind, default=PollKind.AWARD)
     award_type = models.ForeignKey(
-        "awards.AwardType",
+        "blocs.AwardType",
         verbose_name=_("danh hiệu, hình thức"),
         on_delete=models.PROTECT,
         null=True,
@@ -421,9 +431,6 @@ class Poll(models.Model):
         if self.kind == PollKind.NEXT_DEPUTY:
             return f"Bầu Phó Trưởng {leader} năm {self.bloc_year.year + 1}"
         return f"Bỏ phiếu lại: {self.parent.title}"
-
-    def can_move_to(self, state) -> bool:
-        return state in self.TRANSITIONS.get(self.state, set())
 
     @property
     def candidates_editable(self) -> bool:

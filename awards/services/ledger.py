@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 
 from awards.models import AwardProposal, AwardRecord, AwardType, Decision
 from awards.services import proposals as proposal_services
+from awards.services.proposals.common import _locked
 from emulation.audit import log_action
+from emulation.workflow import check_move, transition
 
 
 def get_or_create_decision(
@@ -75,7 +77,7 @@ def record_decision(
         subject=subject,
         actor=actor,
     )
-    for proposal in proposal_services._locked(proposals):
+    for proposal in _locked(proposals):
         proposal_services.decide(proposal, decision, actor=actor)
         try:
             with transaction.atomic():
@@ -123,8 +125,7 @@ def revoke_award(
     if not reason:
         raise ValidationError(_("Vui lòng ghi lý do thu hồi."))
     record = AwardRecord.objects.select_for_update().get(pk=record.pk)
-    if record.status == AwardRecord.Status.REVOKED:
-        raise ValidationError(_("Khen thưởng này đã bị thu hồi."))
+    check_move(record, AwardRecord.Status.REVOKED)
     decision = get_or_create_decision(
         number=number,
         signed_on=signed_on,
@@ -135,18 +136,14 @@ def revoke_award(
     )
     if decision.pk == record.decision_id or signed_on < record.decision.signed_on:
         raise ValidationError(_("Quyết định thu hồi phải là một quyết định sau quyết định khen."))
-    record.status = AwardRecord.Status.REVOKED
-    record.revoked_by = decision
-    record.revoke_reason = reason
-    record.save(update_fields=["status", "revoked_by", "revoke_reason"])
-    log_action(
-        "awards.award.revoked",
+    transition(
         record,
+        AwardRecord.Status.REVOKED,
         actor=actor,
-        data={
-            "status": ["awarded", "revoked"],
-            **proposal_services.facts(decision=str(decision), reason=reason),
-        },
+        action="awards.award.revoked",
+        changes={"revoked_by": decision, "revoke_reason": reason},
+        data=proposal_services.facts(decision=str(decision), reason=reason),
+        locked=True,
     )
     if record.proposal_id:
         proposal = AwardProposal.objects.select_for_update().get(pk=record.proposal_id)

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from emulation.fields import NFCCharField, NFCTextField
+from emulation.workflow import Workflow, WorkflowModel, moves
 
 
 class CovenantTemplate(models.Model):
@@ -73,7 +74,7 @@ class CovenantQuerySet(models.QuerySet):
         )
 
 
-class Covenant(models.Model):
+class Covenant(WorkflowModel):
     """A bloc-year's covenant: text, conference, state; frozen once open for signing."""
 
     class Status(models.TextChoices):
@@ -82,12 +83,18 @@ class Covenant(models.Model):
         SIGNED = "signed", _("Đã ký đủ")
         ISSUED = "issued", _("Đã phát hành")
 
-    TRANSITIONS = {
-        Status.DRAFT: {Status.OPEN},
-        Status.OPEN: {Status.DRAFT, Status.SIGNED},
-        Status.SIGNED: {Status.ISSUED, Status.DRAFT, Status.OPEN},
-        Status.ISSUED: {Status.DRAFT},
-    }
+    WORKFLOW = Workflow(
+        field="status",
+        moves=moves(
+            {
+                Status.DRAFT: {Status.OPEN},
+                Status.OPEN: {Status.DRAFT, Status.SIGNED},
+                Status.SIGNED: {Status.ISSUED, Status.DRAFT, Status.OPEN},
+                Status.ISSUED: {Status.DRAFT},
+            }
+        ),
+        refusal=_("Không thể chuyển giao ước từ “%(old)s” sang “%(new)s”."),
+    )
     EDITABLE = {Status.DRAFT}
 
     bloc_year = models.OneToOneField(
@@ -131,9 +138,6 @@ class Covenant(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
-
-    def can_move_to(self, status) -> bool:
-        return status in self.TRANSITIONS.get(self.status, set())
 
 
 class CovenantClause(models.Model):
@@ -202,7 +206,7 @@ class RegistrationQuerySet(models.QuerySet):
         return self.filter(status__in=Registration.COUNTED)
 
 
-class Registration(models.Model):
+class Registration(WorkflowModel):
     """A member's registration for the year: the titles it aims for and its concrete targets."""
 
     class Status(models.TextChoices):
@@ -211,12 +215,18 @@ class Registration(models.Model):
         ACCEPTED = "accepted", _("Đã chấp thuận")
         RETURNED = "returned", _("Trả lại")
 
-    TRANSITIONS = {
-        Status.DRAFT: {Status.SUBMITTED},
-        Status.SUBMITTED: {Status.ACCEPTED, Status.RETURNED},
-        Status.RETURNED: {Status.SUBMITTED},
-        Status.ACCEPTED: set(),
-    }
+    WORKFLOW = Workflow(
+        field="status",
+        moves=moves(
+            {
+                Status.DRAFT: {Status.SUBMITTED},
+                Status.SUBMITTED: {Status.ACCEPTED, Status.RETURNED},
+                Status.RETURNED: {Status.SUBMITTED},
+                Status.ACCEPTED: set(),
+            }
+        ),
+        refusal=_("Không thể chuyển bản đăng ký từ “%(old)s” sang “%(new)s”."),
+    )
     MEMBER_EDITABLE = {Status.DRAFT, Status.RETURNED}
     COUNTED = {Status.SUBMITTED, Status.ACCEPTED}
 
@@ -225,7 +235,7 @@ class Registration(models.Model):
     )
     agency = models.ForeignKey("blocs.Agency", on_delete=models.PROTECT, related_name="+")
     titles = models.ManyToManyField(
-        "awards.AwardType", verbose_name=_("danh hiệu đăng ký"), blank=True, related_name="+"
+        "blocs.AwardType", verbose_name=_("danh hiệu đăng ký"), blank=True, related_name="+"
     )
     note = NFCTextField(_("ghi chú"), blank=True)
     status = models.CharField(
@@ -251,9 +261,6 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"Đăng ký thi đua {self.bloc_year.year} – {self.agency}"
-
-    def can_move_to(self, status) -> bool:
-        return status in self.TRANSITIONS.get(self.status, set())
 
 
 class RegistrationTarget(models.Model):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from emulation.fields import NFCCharField, NFCTextField
 from emulation.text import collation_key, fold
+from emulation.workflow import Workflow, WorkflowModel, moves
 
 
 class NamedQuerySet(models.QuerySet):
@@ -74,7 +75,7 @@ class FormerProvince(models.Model):
         return _("tỉnh %(name)s cũ") % {"name": self.name}
 
 
-class Agency(NamedModel):
+class Agency(WorkflowModel, NamedModel):
     """A member unit (cơ quan, đơn vị). Its record outlives renames, mergers and dissolution."""
 
     class Kind(models.TextChoices):
@@ -91,6 +92,19 @@ class Agency(NamedModel):
         ACTIVE = "active", _("Đang hoạt động")
         MERGED = "merged", _("Đã hợp nhất, sáp nhập")
         DISSOLVED = "dissolved", _("Đã giải thể")
+
+    # A merger or dissolution ends an active agency; cancelling it (ahead of its date) restores it.
+    WORKFLOW = Workflow(
+        field="status",
+        moves=moves(
+            {
+                Status.ACTIVE: {Status.MERGED, Status.DISSOLVED},
+                Status.MERGED: {Status.ACTIVE},
+                Status.DISSOLVED: {Status.ACTIVE},
+            }
+        ),
+        refusal=_("Không thể chuyển đơn vị “%(object)s” từ “%(old)s” sang “%(new)s”."),
+    )
 
     name = NFCCharField(_("tên chính thức"), max_length=300)
     short_name = NFCCharField(_("tên viết tắt"), max_length=100, blank=True)

@@ -7,7 +7,7 @@ message a view can show as is. Permission checks (who may act for which agency) 
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,9 +16,15 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from awards.models import AwardType
+from blocs.covenant_reads import (  # noqa: F401  (pages read them through the services)
+    RegistrationSummary,
+    TitleLine,
+    members_of,
+    registration_summary,
+)
 from blocs.models import (
     Agency,
+    AwardType,
     BlocYear,
     Covenant,
     CovenantClause,
@@ -29,10 +35,14 @@ from blocs.models import (
     Registration,
     RegistrationTarget,
 )
+from blocs.pdf import signed_covenant_renderer, uploaded_pages
 from emulation.audit import diff, log_action, snapshot
+from emulation.documents import issue_document, void_document
+from emulation.docx import render_docx
 from emulation.signing import inspect_signatures
-from emulation.text import collapse_spaces, nfc, vn_sort_key
+from emulation.text import collapse_spaces, nfc
 from emulation.uploads import CheckedPdf, discard_private_file, store_private_file
+from emulation.workflow import check_move, transition
 
 COVENANT_TEXT_FIELDS = ("title", "conference_date", "conference_place", "preamble")
 TEMPLATE_FIELDS = ("title_pattern", "preamble")
@@ -49,65 +59,6 @@ def _clean_lines(texts) -> list[str]:
 
 def _fill(text: str, bloc_year: BlocYear) -> str:
     return text.replace("{year}", str(bloc_year.year)).replace("{bloc}", bloc_year.bloc.name)
-
-
-# Reads shared by pages, the overview and the PDF -------------------------------------------------
-
-
-@dataclass
-class TitleLine:
-    award_type: AwardType
-    agencies: list[Agency] = field(default_factory=list)
-
-    @property
-    def count(self) -> int:
-        return len(self.agencies)
-
-
-@dataclass
-class RegistrationSummary:
-    """Per title, which members registered (submitted or accepted); and who has not yet."""
-
-    titles: list[TitleLine]
-    not_registered: list[Agency]
-    registrations: list[Registration]
-    member_count: int
-
-
-def members_of(bloc_year: BlocYear) -> list[Membership]:
-    """The bloc-year's memberships with their agencies, in Vietnamese name order."""
-    memberships = list(bloc_year.memberships.as_of_year())
-    memberships.sort(key=lambda membership: vn_sort_key(membership.agency.name))
-    return memberships
-
-
-def registration_summary(bloc_year: BlocYear, memberships=None) -> RegistrationSummary:
-    """What the covenant annex and the bloc-year panel print (three queries)."""
-    memberships = members_of(bloc_year) if memberships is None else memberships
-    order = {membership.agency_id: index for index, membership in enumerate(memberships)}
-    registrations = sorted(
-        (
-            registration
-            for registration in bloc_year.registrations.registered().for_list()
-            if registration.agency_id in order
-        ),
-        key=lambda registration: order[registration.agency_id],
-    )
-    lines: dict[int, TitleLine] = {}
-    for registration in registrations:
-        for award_type in registration.titles.all():
-            lines.setdefault(award_type.pk, TitleLine(award_type)).agencies.append(
-                registration.agency
-            )
-    registered_ids = {registration.agency_id for registration in registrations}
-    return RegistrationSummary(
-        titles=sorted(
-            lines.values(), key=lambda line: (line.award_type.order, line.award_type.code)
-        ),
-        not_registered=[m.agency for m in memberships if m.agency_id not in registered_ids],
-        registrations=registrations,
-        member_count=len(memberships),
-    )
 
 
 def registration_deadline(bloc_year: BlocYear) -> datetime.date | None:
@@ -228,27 +179,14 @@ def save_registration(
 
 def _transition_registration(registration, status, *, actor, reason="") -> Registration:
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if not registration.can_move_to(status):
-        raise ValidationError(
-            _("Không thể chuyển bản đăng ký từ “%(old)s” sang “%(new)s”.")
-            % {
-                "old": registration.get_status_display(),
-                "new": Registration.Status(status).label,
-            }
-        )
+    check_move(registration, status)
     old = registration.status
-    registration.status = status
     now = timezone.now()
-    if status == Registration.Status.SUBMITTED:
-        registration.submitted_at = now
-    else:
-        registration.reviewed_at = now
+    changes = (
+        {"submitted_at": now} if status == Registration.Status.SUBMITTED else {"reviewed_at": now}
+    )
     if status == Registration.Status.RETURNED:
-        registration.return_reason = nfc(reason)
-    registration.save()
-    data = {"status": [old, status]}
-    if reason:
-        data["reason"] = nfc(reason)
+        changes["return_reason"] = nfc(reason)
     action = {
         Registration.Status.SUBMITTED: "resubmitted"
         if old == Registration.Status.RETURNED
@@ -256,8 +194,15 @@ def _transition_registration(registration, status, *, actor, reason="") -> Regis
         Registration.Status.ACCEPTED: "accepted",
         Registration.Status.RETURNED: "returned",
     }[status]
-    log_action(f"blocs.registration.{action}", registration, actor=actor, data=data)
-    return registration
+    return transition(
+        registration,
+        status,
+        actor=actor,
+        action=f"blocs.registration.{action}",
+        changes=changes,
+        data={"reason": nfc(reason)} if reason else None,
+        locked=True,
+    )
 
 
 @transaction.atomic
@@ -435,64 +380,89 @@ def transition_covenant(covenant: Covenant, status, *, actor, reason: str = "") 
     Call inside a transaction with the covenant locked (the public services below do).
     """
     status = Covenant.Status(status)
-    if not covenant.can_move_to(status):
-        raise ValidationError(
-            _("Không thể chuyển giao ước từ “%(old)s” sang “%(new)s”.")
-            % {"old": covenant.get_status_display(), "new": status.label}
-        )
+    check_move(covenant, status)
     old = covenant.status
-    data = {"status": [old, status]}
     now = timezone.now()
     if status == Covenant.Status.OPEN and old == Covenant.Status.SIGNED:
-        # Back to collecting signatures after one was voided; the text stays frozen.
-        if not _missing_signers(covenant):
-            raise ValidationError(_("Mọi thành viên đã ký: giao ước vẫn ở trạng thái đã ký."))
-        data["reason"] = reason
-        covenant.signed_at = None
+        changes, data = _back_to_signing(covenant, reason)
     elif status == Covenant.Status.OPEN:
-        if not covenant.clauses.exists():
-            raise ValidationError(_("Giao ước chưa có điều khoản nào, chưa thể mở ký kết."))
-        if not covenant.bloc_year.memberships.exists():
-            raise ValidationError(_("Khối chưa có thành viên, chưa thể mở ký kết."))
-        covenant.opened_at = now
+        changes, data = _open_for_signing(covenant, now)
     elif status == Covenant.Status.SIGNED:
-        missing = _missing_signers(covenant)
-        if missing:
-            raise ValidationError(
-                _("Còn %(count)s đơn vị chưa ký: %(names)s.")
-                % {"count": len(missing), "names": ", ".join(missing)}
-            )
-        covenant.signed_at = now
+        changes, data = _all_signed(covenant, now)
     elif status == Covenant.Status.ISSUED:
-        if covenant.document_id is None:
-            raise ValidationError(_("Giao ước chưa được phát hành thành văn bản."))
-    elif status == Covenant.Status.DRAFT:
-        reason = nfc(reason or "")
-        if not reason:
-            raise ValidationError({"reason": _("Nhập lý do mở lại giao ước.")})
-        voided = list(_live_signatures(covenant).select_related("agency"))
-        _live_signatures(covenant).update(voided_at=now, void_reason=reason)
-        data["reason"] = reason
-        data["voided_signatures"] = [signature.agency.name for signature in voided]
-        if covenant.document_id:
-            from emulation.documents import void_document
-
-            document = covenant.document
-            if document.voided_at is None:
-                void_document(document, reason=reason, actor=actor)
-            data["voided_document"] = document.number
-            covenant.document = None
-        covenant.opened_at = covenant.signed_at = None
-    covenant.status = status
-    covenant.save()
+        changes, data = _issued(covenant)
+    else:
+        changes, data = _back_to_draft(covenant, reason, now, actor)
     action = {
         Covenant.Status.OPEN: "back_to_signing" if old == Covenant.Status.SIGNED else "opened",
         Covenant.Status.SIGNED: "signed",
         Covenant.Status.ISSUED: "issued",
         Covenant.Status.DRAFT: "reopened",
     }[status]
-    log_action(f"blocs.covenant.{action}", covenant, actor=actor, data=data)
-    return covenant
+    return transition(
+        covenant,
+        status,
+        actor=actor,
+        action=f"blocs.covenant.{action}",
+        changes=changes,
+        data=data,
+        locked=True,
+    )
+
+
+# Each rule of `transition_covenant` refuses its move or answers (field changes, audit data).
+
+
+def _back_to_signing(covenant: Covenant, reason: str) -> tuple[dict, dict]:
+    """Back to collecting signatures after one was voided; the text stays frozen."""
+    if not _missing_signers(covenant):
+        raise ValidationError(_("Mọi thành viên đã ký: giao ước vẫn ở trạng thái đã ký."))
+    return {"signed_at": None}, {"reason": reason}
+
+
+def _open_for_signing(covenant: Covenant, now) -> tuple[dict, dict]:
+    if not covenant.clauses.exists():
+        raise ValidationError(_("Giao ước chưa có điều khoản nào, chưa thể mở ký kết."))
+    if not covenant.bloc_year.memberships.exists():
+        raise ValidationError(_("Khối chưa có thành viên, chưa thể mở ký kết."))
+    return {"opened_at": now}, {}
+
+
+def _all_signed(covenant: Covenant, now) -> tuple[dict, dict]:
+    missing = _missing_signers(covenant)
+    if missing:
+        raise ValidationError(
+            _("Còn %(count)s đơn vị chưa ký: %(names)s.")
+            % {"count": len(missing), "names": ", ".join(missing)}
+        )
+    return {"signed_at": now}, {}
+
+
+def _issued(covenant: Covenant) -> tuple[dict, dict]:
+    if covenant.document_id is None:
+        raise ValidationError(_("Giao ước chưa được phát hành thành văn bản."))
+    return {}, {}
+
+
+def _back_to_draft(covenant: Covenant, reason: str, now, actor) -> tuple[dict, dict]:
+    """A reopen voids every live signature and the issued document, and keeps who they were."""
+    reason = nfc(reason or "")
+    if not reason:
+        raise ValidationError({"reason": _("Nhập lý do mở lại giao ước.")})
+    voided = list(_live_signatures(covenant).select_related("agency"))
+    _live_signatures(covenant).update(voided_at=now, void_reason=reason)
+    changes = {"opened_at": None, "signed_at": None}
+    data = {
+        "reason": reason,
+        "voided_signatures": [signature.agency.name for signature in voided],
+    }
+    if covenant.document_id:
+        document = covenant.document
+        if document.voided_at is None:
+            void_document(document, reason=reason, actor=actor)
+        data["voided_document"] = document.number
+        changes["document"] = None
+    return changes, data
 
 
 @transaction.atomic
@@ -512,13 +482,8 @@ def reopen_covenant(covenant: Covenant, *, reason: str, actor) -> Covenant:
 def issue_covenant(covenant: Covenant, *, actor) -> Covenant:
     """Issue the signed covenant as a numbered document with the uploaded signed pages appended
     (PAdES-signed when the province configured a certificate)."""
-    from blocs.pdf import signed_covenant_renderer, uploaded_pages
-    from emulation.documents import issue_document
-    from emulation.docx import render_docx
-
     covenant = _locked(covenant)
-    if not covenant.can_move_to(Covenant.Status.ISSUED):
-        return transition_covenant(covenant, Covenant.Status.ISSUED, actor=actor)
+    check_move(covenant, Covenant.Status.ISSUED)
     bloc_year = covenant.bloc_year
     document = issue_document(
         kind="GU",

@@ -301,7 +301,7 @@ def test_every_poll_transition_is_allowed_or_refused_as_the_table_says(
     """Finalized polls only move back through the session's reopen; finalizing is per session."""
     poll = voting.create_poll(session, kind="award", award_type=award("CO_TINH"), actor=bloc_head)
     poll = put_in_state(poll, source, bloc_head)
-    allowed = target in Poll.TRANSITIONS[source]
+    allowed = target in Poll.WORKFLOW.moves[source]
     if target in ("finalized",) or (source == "finalized"):
         # The session services own these moves; checked in the finalization tests.
         assert poll.can_move_to(target) is allowed
@@ -321,7 +321,7 @@ def test_every_poll_transition_is_allowed_or_refused_as_the_table_says(
 )
 def test_session_transitions_follow_the_table(source, target):
     session = VotingSession(state=source)
-    assert session.can_move_to(target) is (target in VotingSession.TRANSITIONS[source])
+    assert session.can_move_to(target) is (target in VotingSession.WORKFLOW.moves[source])
 
 
 def test_the_ballot_model_has_no_field_that_could_identify_a_voter():

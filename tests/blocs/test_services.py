@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from blocs.models import Agency, AgencyChange, Bloc, BlocYear, Membership
 from blocs.services import structure as services
+from blocs.services.structure import memberships
 from emulation.models import AuditEntry
 from tests.factories import AgencyFactory, BlocFactory, BlocYearFactory, MembershipFactory
 
@@ -579,13 +580,13 @@ def test_two_staff_adding_one_agency_to_two_blocs_at_once_get_one_membership(mon
     agency = AgencyFactory(name="Sở Ngoại vụ")
     targets = [BlocYearFactory(year=2024), BlocYearFactory(year=2024)]
     barrier = threading.Barrier(2, timeout=10)
-    refusal = services._membership_refusal
+    refusal = memberships._membership_refusal
 
     def both_checked(agency, year):
         barrier.wait()
         return refusal(agency, year)
 
-    monkeypatch.setattr(services, "_membership_refusal", both_checked)
+    monkeypatch.setattr(memberships, "_membership_refusal", both_checked)
     outcomes = []
 
     def add(bloc_year):

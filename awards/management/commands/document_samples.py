@@ -128,91 +128,113 @@ class Command(BaseCommand):
         self.stdout.write(f"Wrote {out / 'documents.md'} and {len(documents)} images.")
 
     def _documents(self) -> dict[str, bytes]:
-        bloc = Bloc.objects.create(name="Khối thi đua Văn hóa - Xã hội (mẫu)", code="KTĐMAU")
-        bloc_year = BlocYear.objects.create(bloc=bloc, year=2024)
-        agencies = []
-        for name, leader in MEMBERS:
-            agency, _ = Agency.objects.get_or_create(name=f"{name} (mẫu)")
-            Membership.objects.create(
-                bloc_year=bloc_year,
-                agency=agency,
-                signatory_name=leader,
-                signatory_title="Giám đốc",
-            )
-            agencies.append(agency)
-        bloc_year.head, bloc_year.deputy = agencies[0], agencies[1]
-        bloc_year.save()
-        covenant = covenants.create_covenant(bloc_year, actor=None)
-        covenant.conference_date = datetime.date(2024, 1, 12)
-        covenant.save(update_fields=["conference_date"])
-        documents = {"covenant": covenant_pdf(covenant)[2]}
-        covenant = covenants.open_covenant(covenant, actor=None)
-        covenants.record_paper_signatures(
-            covenant, agencies, signed_on=datetime.date(2024, 1, 12), actor=None
-        )
-        covenant.refresh_from_db()
-        documents["covenant_issued"] = read_document(
-            covenants.issue_covenant(covenant, actor=None).document
-        )
-        session = voting.create_session(
-            bloc_year,
-            held_at=timezone.make_aware(datetime.datetime(2024, 12, 20, 8, 0)),
-            place="Hội trường Sở Y tế",
-            chair_name="Nguyễn Thị Minh Hằng",
-            chair_title="Giám đốc Sở Y tế, Trưởng khối",
-            secretary_name="Lê Văn Thư",
-            guests=[
-                {"name": "Trần Xuân Lộc", "title": "Phó Chủ tịch UBND tỉnh", "organisation": ""},
-                {"name": "", "title": "Phó Giám đốc Sở Nội vụ", "organisation": ""},
-            ],
-            committee=[
-                {"name": "Phạm Văn Hùng", "title": "Giám đốc Sở GDĐT", "role": "Trưởng ban"},
-                {"name": "Lê Thị Thanh Tâm", "title": "Giám đốc BHXH tỉnh", "role": "Thành viên"},
-                {"name": "Vũ Đức Thắng", "title": "Giám đốc Đài PT-TH", "role": "Thành viên"},
-            ],
-            actor=None,
-        )
-        voting.update_attendance(
-            session, [{"agency_id": a.pk, "present": True} for a in agencies], actor=None
-        )
-        flag = voting.create_poll(
-            session,
-            kind="award",
-            award_type=AwardType.objects.get(code="CO_TINH"),
-            seats=1,
-            candidate_ids=[a.pk for a in agencies[:3]],
-            actor=None,
-        )
-        documents["ballot_papers"] = ballot_papers_pdf(flag, papers=2)[2]
-        voting.open_poll(flag, actor=None)
-        for marks in (
-            [[agencies[0].pk]] * 5 + [[agencies[1].pk]] + [[agencies[0].pk, agencies[1].pk]]
-        ):
-            voting.record_ballot(flag, marks, actor=None)
-        voting.count_poll(flag, actor=None)
-        for kind, winner in (("next_head", agencies[1]), ("next_deputy", agencies[2])):
-            poll = voting.create_poll(session, kind=kind, actor=None)
-            voting.open_poll(poll, actor=None)
-            for _ in range(7):
-                voting.record_ballot(poll, [winner.pk], actor=None)
-            voting.count_poll(poll, actor=None)
-        session = voting.finalize_session(session, actor=None)
+        """Every document kind's bytes, from a bloc taken through a year by the services."""
+        bloc_year, agencies = _sample_bloc_year()
+        documents = _covenant_documents(bloc_year, agencies)
+        session = _finalized_conference(bloc_year, agencies, documents)
         documents["count_minutes"] = read_document(session.count_minutes)
         documents["conference_minutes"] = read_document(session.conference_minutes)
-        proposals = list(AwardProposal.objects.filter(bloc_year=bloc_year))
-        for proposal in proposals:
-            for kind in proposal.missing_document_kinds():
-                ProposalDocument.objects.create(proposal=proposal, kind=kind)
-        proposal_services.submit_proposals(bloc_year, proposals, actor=None)
+        proposals = _submitted_proposals(bloc_year)
         letter = proposals[0].documents.get(kind=ProposalDocument.Kind.REQUEST_LETTER)
         documents["request_letter"] = read_document(letter.issued_document)
-        AwardProposal.objects.filter(pk__in=[p.pk for p in proposals]).update(
-            state=AwardProposal.State.ACCEPTED
-        )
+        proposal_services.start_review(proposals, actor=None)
+        proposal_services.accept_proposals(proposals, actor=None)
         documents["council_list"] = council_list_pdf(2024)[2]
         documents["achievement_report"] = achievement_report(proposals[0])[2]
         documents["sample_minutes"] = sample_minutes_pdf(bloc_year)[2]
         return documents
+
+
+def _sample_bloc_year() -> tuple[BlocYear, list[Agency]]:
+    """The made-up bloc's 2024 bloc-year with the seven MEMBERS, the first heading."""
+    bloc = Bloc.objects.create(name="Khối thi đua Văn hóa - Xã hội (mẫu)", code="KTĐMAU")
+    bloc_year = BlocYear.objects.create(bloc=bloc, year=2024)
+    agencies = []
+    for name, leader in MEMBERS:
+        agency, _ = Agency.objects.get_or_create(name=f"{name} (mẫu)")
+        Membership.objects.create(
+            bloc_year=bloc_year,
+            agency=agency,
+            signatory_name=leader,
+            signatory_title="Giám đốc",
+        )
+        agencies.append(agency)
+    bloc_year.head, bloc_year.deputy = agencies[0], agencies[1]
+    bloc_year.save()
+    return bloc_year, agencies
+
+
+def _covenant_documents(bloc_year, agencies) -> dict[str, bytes]:
+    """The covenant as a draft, then signed on paper by every member and issued."""
+    covenant = covenants.create_covenant(bloc_year, actor=None)
+    covenant.conference_date = datetime.date(2024, 1, 12)
+    covenant.save(update_fields=["conference_date"])
+    documents = {"covenant": covenant_pdf(covenant)[2]}
+    covenant = covenants.open_covenant(covenant, actor=None)
+    covenants.record_paper_signatures(
+        covenant, agencies, signed_on=datetime.date(2024, 1, 12), actor=None
+    )
+    covenant.refresh_from_db()
+    documents["covenant_issued"] = read_document(
+        covenants.issue_covenant(covenant, actor=None).document
+    )
+    return documents
+
+
+def _finalized_conference(bloc_year, agencies, documents: dict[str, bytes]):
+    """The year-end conference, every member present: the flag poll (its ballot papers go into
+    `documents`) and next year's head and deputy, each counted, then the session finalized."""
+    session = voting.create_session(
+        bloc_year,
+        held_at=timezone.make_aware(datetime.datetime(2024, 12, 20, 8, 0)),
+        place="Hội trường Sở Y tế",
+        chair_name="Nguyễn Thị Minh Hằng",
+        chair_title="Giám đốc Sở Y tế, Trưởng khối",
+        secretary_name="Lê Văn Thư",
+        guests=[
+            {"name": "Trần Xuân Lộc", "title": "Phó Chủ tịch UBND tỉnh", "organisation": ""},
+            {"name": "", "title": "Phó Giám đốc Sở Nội vụ", "organisation": ""},
+        ],
+        committee=[
+            {"name": "Phạm Văn Hùng", "title": "Giám đốc Sở GDĐT", "role": "Trưởng ban"},
+            {"name": "Lê Thị Thanh Tâm", "title": "Giám đốc BHXH tỉnh", "role": "Thành viên"},
+            {"name": "Vũ Đức Thắng", "title": "Giám đốc Đài PT-TH", "role": "Thành viên"},
+        ],
+        actor=None,
+    )
+    voting.update_attendance(
+        session, [{"agency_id": a.pk, "present": True} for a in agencies], actor=None
+    )
+    flag = voting.create_poll(
+        session,
+        kind="award",
+        award_type=AwardType.objects.get(code="CO_TINH"),
+        seats=1,
+        candidate_ids=[a.pk for a in agencies[:3]],
+        actor=None,
+    )
+    documents["ballot_papers"] = ballot_papers_pdf(flag, papers=2)[2]
+    voting.open_poll(flag, actor=None)
+    for marks in [[agencies[0].pk]] * 5 + [[agencies[1].pk]] + [[agencies[0].pk, agencies[1].pk]]:
+        voting.record_ballot(flag, marks, actor=None)
+    voting.count_poll(flag, actor=None)
+    for kind, winner in (("next_head", agencies[1]), ("next_deputy", agencies[2])):
+        poll = voting.create_poll(session, kind=kind, actor=None)
+        voting.open_poll(poll, actor=None)
+        for _ in range(7):
+            voting.record_ballot(poll, [winner.pk], actor=None)
+        voting.count_poll(poll, actor=None)
+    return voting.finalize_session(session, actor=None)
+
+
+def _submitted_proposals(bloc_year) -> list[AwardProposal]:
+    """The conference's proposals with every missing document attached, submitted."""
+    proposals = list(AwardProposal.objects.filter(bloc_year=bloc_year))
+    for proposal in proposals:
+        for kind in proposal.missing_document_kinds():
+            ProposalDocument.objects.create(proposal=proposal, kind=kind)
+    proposal_services.submit_proposals(bloc_year, proposals, actor=None)
+    return proposals
 
 
 def _first_page_png(data: bytes, png: Path, dpi: int) -> None:

@@ -20,6 +20,7 @@ from awards.models import AwardRecord, AwardType, Decision
 from blocs.models import Agency, AgencyChange, Bloc, BlocYear, FormerProvince, Membership
 from blocs.services import structure
 from emulation.models import PROVINCE_STAFF_GROUP, User
+from emulation.workflow import transition
 
 DEMO_PASSWORD = "thidua2024"
 
@@ -292,10 +293,16 @@ class Command(BaseCommand):
                 decision_ref="Nghị quyết của HĐND tỉnh về sắp xếp cơ quan chuyên môn (mẫu)",
                 reason="Sắp xếp tổ chức bộ máy năm 2025",
             )
-            merged.status = Agency.Status.MERGED
-            merged.successor = successor
-            merged.ended_on = MERGER_DATE - datetime.timedelta(days=1)
-            merged.save()
+            transition(
+                merged,
+                Agency.Status.MERGED,
+                actor=None,
+                action=None,
+                changes={
+                    "successor": successor,
+                    "ended_on": MERGER_DATE - datetime.timedelta(days=1),
+                },
+            )
 
     def _merged_province(self, hanam_agencies):
         """The province since 01/07/2025: the other predecessors' departments and awards, the
