@@ -1,6 +1,10 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from emulation.accounts import clear_login_failures, is_locked_out, record_login_failure
@@ -21,6 +25,46 @@ class NFCFormMixin:
             self.data = data
         elif self.is_bound and isinstance(self.data, dict):
             self.data = {key: nfc(value) for key, value in self.data.items()}
+
+
+REQUIRED = _("Vui lòng nhập %(field)s.")
+TOO_LONG = _("%(field)s quá dài: tối đa %(limit_value)d ký tự (hiện có %(show_value)d).")
+
+
+class PortalForm(NFCFormMixin, forms.Form):
+    """The one base form: NFC input, Vietnamese required/too-long messages naming the field, and
+    a crispy helper that renders its own <form> with `submit_label`, or only the fields when
+    `form_tag` is False (the template writes the <form> and its buttons)."""
+
+    submit_label = _("Lưu")
+    form_tag = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            label = str(field.label or "")
+            field.error_messages["required"] = REQUIRED % {"field": label.lower()}
+            if getattr(field, "max_length", None):
+                field.error_messages["max_length"] = str(TOO_LONG).replace("%(field)s", label)
+        self.helper = FormHelper()
+        self.helper.form_tag = self.form_tag
+        if self.form_tag:
+            self.helper.add_input(Submit("submit", self.submit_label))
+
+
+def show_errors(request, error: ValidationError, form=None, *, general_as_message=False) -> None:
+    """Put a service's refusal where the person will read it: on the form's field when the
+    error names one of its fields, on the form as a whole otherwise, or as page messages when
+    there is no form to redisplay. With `general_as_message`, a refusal naming no field is a page
+    message even beside a form (the conference pages show such refusals above the page)."""
+    if form is not None and hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    elif form is not None and not general_as_message:
+        form.add_error(None, error)
+    else:
+        for message in error.messages:
+            messages.error(request, message)
 
 
 class ThrottledAuthenticationForm(NFCFormMixin, AuthenticationForm):

@@ -1,17 +1,13 @@
 """Forms for award types. The edit form has no code field at all: a posted code is ignored."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import AwardType
-from emulation.forms import NFCFormMixin
-
-REQUIRED = _("Vui lòng nhập %(field)s.")
+from emulation.forms import PortalForm
 
 
-class AwardTypeBaseForm(NFCFormMixin, forms.Form):
+class AwardTypeBaseForm(PortalForm):
     legal_name = forms.CharField(label=_("Tên theo quy định"), max_length=300)
     label = forms.CharField(
         label=_("Tên hiển thị"),
@@ -20,15 +16,6 @@ class AwardTypeBaseForm(NFCFormMixin, forms.Form):
         help_text=_("Tên in trên giấy tờ của tỉnh, ví dụ “Cờ thi đua của UBND tỉnh”."),
     )
     order = forms.IntegerField(label=_("Thứ tự"), min_value=0, max_value=32000, initial=0)
-
-    submit_label = _("Lưu")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.error_messages["required"] = REQUIRED % {"field": str(field.label).lower()}
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", self.submit_label))
 
 
 class AwardTypeCreateForm(AwardTypeBaseForm):

@@ -18,6 +18,7 @@ from awards.models import EligibilityRule
 from awards.models.ledger import versions_in_force
 from awards.services import eligibility_rules as services
 from blocs.permissions import require_province_staff
+from emulation.forms import show_errors
 from emulation.models import AuditEntry
 
 
@@ -64,13 +65,7 @@ def _save(request, form) -> bool:
     try:
         services.save_eligibility_rule(form.instance, actor=request.user)
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                for item in errors:
-                    form.add_error(field if field in form.fields else None, item)
-        else:
-            for message in error.messages:
-                form.add_error(None, message)
+        show_errors(request, error, form)
         return False
     return True
 
@@ -130,8 +125,7 @@ def eligibility_rule_toggle(request, rule_pk):
     try:
         rule = services.set_eligibility_rule_enabled(rule, wanted == "1", actor=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        show_errors(request, error)
     else:
         text = _("Đã bật quy tắc: %(text)s") if rule.enabled else _("Đã tắt quy tắc: %(text)s")
         messages.success(request, text % {"text": rule.text})

@@ -39,6 +39,7 @@ from blocs.permissions import get_bloc_year_for_user, require_province_staff
 from emulation.audit import log_action
 from emulation.documents import document_filename, read_document
 from emulation.excel import export_response
+from emulation.forms import show_errors
 from emulation.models import AuditEntry, IssuedDocument
 from emulation.pdf import pdf_response
 
@@ -58,11 +59,6 @@ STATE_BADGES = {
     State.DECIDED: "success",
     State.REVOKED: "dark",
 }
-
-
-def _errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def _form_errors(request, form) -> None:
@@ -228,7 +224,7 @@ def proposal_add(request, pk):
                 actor=request.user,
             )
         except ValidationError as error:
-            _errors(request, error)
+            show_errors(request, error)
         else:
             messages.success(request, _("Đã thêm đề nghị."))
     else:
@@ -253,7 +249,7 @@ def proposal_upload(request, pk):
                 actor=request.user,
             )
         except ValidationError as error:
-            _errors(request, error)
+            show_errors(request, error)
         else:
             messages.success(request, _("Đã tải tài liệu lên hồ sơ."))
     else:
@@ -304,7 +300,7 @@ def proposal_document_remove(request, pk, document_pk):
     try:
         services.remove_document(document, actor=request.user)
     except ValidationError as error:
-        _errors(request, error)
+        show_errors(request, error)
     else:
         messages.success(request, _("Đã gỡ tài liệu khỏi hồ sơ."))
     return redirect("awards:bloc_year_proposals", pk=bloc_year.pk)
@@ -337,7 +333,7 @@ def proposals_submit(request, pk):
                 bloc_year, form.cleaned_data["proposals"], actor=request.user
             )
         except ValidationError as error:
-            _errors(request, error)
+            show_errors(request, error)
         else:
             letter = sent[0].documents.get(kind=ProposalDocument.Kind.REQUEST_LETTER)
             messages.success(
@@ -443,7 +439,7 @@ def proposals_start_review(request):
         try:
             services.start_review(chosen, actor=request.user)
         except ValidationError as error:
-            _errors(request, error)
+            show_errors(request, error)
         else:
             messages.success(request, _("Đã nhận %(n)s đề nghị để thẩm định.") % {"n": len(chosen)})
     return redirect(_workspace_url(request))
@@ -457,7 +453,7 @@ def proposals_accept(request):
         try:
             services.accept_proposals(chosen, actor=request.user)
         except ValidationError as error:
-            _errors(request, error)
+            show_errors(request, error)
         else:
             messages.success(
                 request, _("Đã chấp nhận %(n)s đề nghị trình Hội đồng.") % {"n": len(chosen)}
@@ -479,7 +475,7 @@ def proposal_return(request):
                 actor=request.user,
             )
         except ValidationError as error:
-            _errors(request, error)
+            show_errors(request, error)
         else:
             messages.success(request, _("Đã trả lại đề nghị cho trưởng khối."))
     else:
@@ -504,7 +500,7 @@ def proposal_council_outcome(request):
                 actor=request.user,
             )
         except ValidationError as error:
-            _errors(request, error)
+            show_errors(request, error)
         else:
             messages.success(request, _("Đã ghi kết quả của Hội đồng."))
     else:
@@ -528,7 +524,7 @@ def proposals_forward(request):
                 actor=request.user,
             )
         except ValidationError as error:
-            _errors(request, error)
+            show_errors(request, error)
         else:
             messages.success(request, _("Đã ghi nhận trình cấp trên."))
     else:
@@ -556,7 +552,7 @@ def decision_record(request):
                 actor=request.user,
             )
         except ValidationError as error:
-            _errors(request, error)
+            show_errors(request, error)
         else:
             messages.success(
                 request,
@@ -582,7 +578,7 @@ def leading_units(request, pk):
                 actor=request.user,
             )
         except ValidationError as error:
-            _errors(request, error)
+            show_errors(request, error)
         else:
             messages.success(request, _("Đã ghi đơn vị dẫn đầu khối."))
     else:

@@ -9,15 +9,8 @@ from awards.forms.types import AwardTypeCreateForm, AwardTypeEditForm
 from awards.models import AwardType
 from awards.services.types import create_award_type, update_award_type
 from blocs.permissions import require_province_staff
+from emulation.forms import show_errors
 from emulation.models import AuditEntry
-
-
-def _show(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def award_type_list(request):
@@ -36,7 +29,7 @@ def award_type_create(request):
         try:
             award_type = create_award_type(**form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            _show(form, error)
+            show_errors(request, error, form)
         else:
             messages.success(request, _("Đã thêm %(label)s.") % {"label": award_type.label})
             return redirect("awards:award_type_list")
@@ -52,7 +45,7 @@ def award_type_edit(request, pk):
             try:
                 update_award_type(award_type, **form.cleaned_data, actor=request.user)
             except ValidationError as error:
-                _show(form, error)
+                show_errors(request, error, form)
             else:
                 messages.success(request, _("Đã lưu %(code)s.") % {"code": award_type.code})
                 return redirect("awards:award_type_list")

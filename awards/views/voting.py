@@ -37,21 +37,11 @@ from blocs.overview import OverviewColumn
 from blocs.panels import Panel
 from blocs.permissions import get_bloc_year_for_user, require_province_staff
 from emulation.documents import document_filename, read_document
+from emulation.forms import show_errors
 from emulation.models import AuditEntry
 from emulation.pdf import pdf_response
 
 RUN = "can_run_bloc_year"
-
-
-def _show_errors(request, error: ValidationError, form=None) -> None:
-    if form is not None and hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for item in errors:
-                form.add_error(target, item)
-        return
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def _session(bloc_year) -> VotingSession | None:
@@ -150,7 +140,7 @@ def conference_setup(request, pk):
                 return redirect(reverse("awards:conference_attendance", args=[bloc_year.pk]))
             services.update_session(session, actor=request.user, **fields)
         except ValidationError as error:
-            _show_errors(request, error, form)
+            show_errors(request, error, form, general_as_message=True)
         else:
             messages.success(request, _("Đã lưu thông tin hội nghị."))
             return redirect(_conference_url(bloc_year))
@@ -191,7 +181,7 @@ def conference_attendance(request, pk):
                 session, [form.cleaned_data for form in formset.forms], actor=request.user
             )
         except ValidationError as error:
-            _show_errors(request, error)
+            show_errors(request, error)
         else:
             messages.success(request, _("Đã lưu điểm danh."))
             return redirect(_conference_url(bloc_year))
@@ -216,7 +206,7 @@ def conference_finalize(request, pk):
     try:
         services.finalize_session(session, actor=request.user)
     except ValidationError as error:
-        _show_errors(request, error)
+        show_errors(request, error)
     else:
         messages.success(
             request,
@@ -236,7 +226,7 @@ def conference_reopen(request, pk):
     try:
         services.reopen_session(session, reason=form.cleaned_data["reason"], actor=request.user)
     except ValidationError as error:
-        _show_errors(request, error)
+        show_errors(request, error)
     else:
         messages.success(request, _("Đã mở lại hội nghị."))
     return redirect(_conference_url(bloc_year))
@@ -285,7 +275,7 @@ def poll_add(request, pk):
                 actor=request.user,
             )
         except ValidationError as error:
-            _show_errors(request, error, form)
+            show_errors(request, error, form, general_as_message=True)
         else:
             messages.success(request, _("Đã tạo cuộc bỏ phiếu “%(poll)s”.") % {"poll": poll.title})
             return redirect(_poll_url(bloc_year, poll))
@@ -384,7 +374,7 @@ def poll_edit(request, pk, poll_pk):
             actor=request.user,
         )
     except ValidationError as error:
-        _show_errors(request, error)
+        show_errors(request, error)
     else:
         messages.success(request, _("Đã lưu danh sách bầu."))
     return redirect(_poll_url(bloc_year, poll))
@@ -397,7 +387,7 @@ def poll_delete(request, pk, poll_pk):
     try:
         services.delete_poll(poll, actor=request.user)
     except ValidationError as error:
-        _show_errors(request, error)
+        show_errors(request, error)
         return redirect(_poll_url(bloc_year, poll))
     messages.success(request, _("Đã xóa cuộc bỏ phiếu."))
     return redirect(_conference_url(bloc_year))
@@ -409,7 +399,7 @@ def _poll_action(request, pk, poll_pk, action, success):
     try:
         action(poll)
     except ValidationError as error:
-        _show_errors(request, error)
+        show_errors(request, error)
     else:
         messages.success(request, success)
     return redirect(_poll_url(bloc_year, poll))
@@ -472,7 +462,7 @@ def poll_tie(request, pk, poll_pk):
     try:
         resolution = services.resolve_tie(poll, actor=request.user, **form.cleaned_data)
     except ValidationError as error:
-        _show_errors(request, error)
+        show_errors(request, error)
         return redirect(_poll_url(bloc_year, poll))
     if resolution.runoff_poll_id:
         messages.success(request, _("Đã tạo cuộc bỏ phiếu lại giữa các đơn vị bằng phiếu."))
@@ -499,7 +489,7 @@ def poll_ballots(request, pk, poll_pk):
                 actor=request.user,
             )
         except ValidationError as error:
-            _show_errors(request, error)
+            show_errors(request, error)
         else:
             if ballot.invalid:
                 messages.warning(
@@ -563,7 +553,7 @@ def ballot_edit(request, pk, poll_pk, serial):
                 actor=request.user,
             )
         except ValidationError as error:
-            _show_errors(request, error)
+            show_errors(request, error)
         else:
             messages.success(request, _("Đã sửa phiếu số %(serial)s.") % {"serial": serial})
             return redirect(_poll_url(bloc_year, poll, "awards:poll_ballots"))
@@ -605,7 +595,7 @@ def poll_aggregate(request, pk, poll_pk):
                 actor=request.user,
             )
         except ValidationError as error:
-            _show_errors(request, error, form)
+            show_errors(request, error, form, general_as_message=True)
         else:
             messages.success(request, _("Đã lưu số liệu kiểm phiếu."))
             return redirect(_poll_url(bloc_year, poll))
@@ -680,7 +670,7 @@ def rule_set_edit(request, rule_pk=None):
         try:
             saved = services.save_rule_set(form.instance, actor=request.user)
         except ValidationError as error:
-            _show_errors(request, error, form)
+            show_errors(request, error, form, general_as_message=True)
         else:
             if edited_pk is not None and saved.pk != edited_pk:
                 messages.success(

@@ -1,30 +1,20 @@
 """Forms for covenants, signatures and registrations. They validate input only; services decide."""
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from awards.models import AwardType
-from blocs.models import CovenantSignature
-from emulation.forms import NFCFormMixin
+from blocs.models import AwardType, CovenantSignature
+from emulation.forms import NFCFormMixin, PortalForm
 from emulation.uploads import PdfUploadField
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-REQUIRED = _("Vui lòng nhập %(field)s.")
 
 
-class CovenantBaseForm(NFCFormMixin, forms.Form):
-    """Vietnamese "required" messages naming the field; crispy renders without its own <form>."""
+class CovenantBaseForm(PortalForm):
+    """Covenant forms render only their fields: the page writes the <form> and its buttons."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for form_field in self.fields.values():
-            form_field.error_messages["required"] = REQUIRED % {
-                "field": str(form_field.label or "").lower()
-            }
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+    form_tag = False
 
 
 def _text(label, *, max_length=300, required=True, rows=None, **kwargs):

@@ -6,7 +6,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from blocs.forms.structure import DATE_WIDGET, PortalForm
+from blocs.forms.structure import DATE_WIDGET
+from emulation.forms import PortalForm
 
 NEW_AGENCY = "new"
 

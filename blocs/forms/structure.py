@@ -4,35 +4,13 @@ Each form only validates input; the view passes `cleaned_data` to one service, w
 the rules that involve other rows (one bloc per year, head and deputy among the members).
 """
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from blocs.models import Agency, Bloc
-from emulation.forms import NFCFormMixin
+from emulation.forms import PortalForm
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-REQUIRED = _("Vui lòng nhập %(field)s.")
-TOO_LONG = _("%(field)s quá dài: tối đa %(limit_value)d ký tự (hiện có %(show_value)d).")
-
-
-class PortalForm(NFCFormMixin, forms.Form):
-    """A crispy form with Vietnamese required/too-long messages naming the field."""
-
-    submit_label = _("Lưu")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            label = str(field.label or "").lower()
-            field.error_messages["required"] = REQUIRED % {"field": label}
-            if getattr(field, "max_length", None):
-                field.error_messages["max_length"] = str(TOO_LONG).replace(
-                    "%(field)s", str(field.label or "")
-                )
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", self.submit_label))
 
 
 class AgencyChoiceField(forms.ModelChoiceField):

@@ -40,21 +40,10 @@ from blocs.pdf import covenant_pdf
 from blocs.permissions import get_bloc_year_for_user, require_province_staff
 from blocs.services import covenants as services
 from emulation.documents import document_filename, read_document
+from emulation.forms import show_errors
 from emulation.models import AuditEntry
 from emulation.pdf import pdf_response
 from emulation.uploads import private_file_response
-
-
-def _show_errors(request, form, error: ValidationError) -> None:
-    """A service's refusal on the form (per field when it names one) or as a message."""
-    if form is None:
-        messages.error(request, " ".join(error.messages))
-        return
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _covenant_or_404(bloc_year: BlocYear) -> Covenant:
@@ -104,7 +93,7 @@ def covenant_create(request, pk):
     try:
         services.create_covenant(bloc_year, actor=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_errors(request, error)
     else:
         messages.success(request, _("Đã soạn dự thảo giao ước từ mẫu của tỉnh."))
     return redirect(_detail_url(bloc_year))
@@ -123,7 +112,7 @@ def covenant_edit(request, pk):
                     covenant, **form.cleaned_data, clauses=clause_texts(formset), actor=request.user
                 )
             except ValidationError as error:
-                _show_errors(request, form, error)
+                show_errors(request, error, form)
             else:
                 messages.success(request, _("Đã lưu dự thảo giao ước."))
                 return redirect(_detail_url(bloc_year))
@@ -157,7 +146,7 @@ def covenant_open(request, pk):
     try:
         services.open_covenant(covenant, actor=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_errors(request, error)
     else:
         messages.success(request, _("Đã mở ký kết: nội dung giao ước đã được khóa."))
     return redirect(_detail_url(bloc_year))
@@ -174,7 +163,7 @@ def covenant_reopen(request, pk):
     try:
         services.reopen_covenant(covenant, reason=form.cleaned_data["reason"], actor=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_errors(request, error)
     else:
         messages.success(
             request, _("Đã mở lại giao ước: các chữ ký và văn bản đã phát hành đã bị hủy.")
@@ -189,7 +178,7 @@ def covenant_issue(request, pk):
     try:
         covenant = services.issue_covenant(covenant, actor=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_errors(request, error)
     else:
         messages.success(
             request,
@@ -262,7 +251,7 @@ def covenant_sign(request, pk, agency_pk):
                     actor=request.user,
                 )
             except ValidationError as error:
-                _show_errors(request, form, error)
+                show_errors(request, error, form)
             else:
                 messages.success(
                     request, _("Đã ghi nhận chữ ký của %(agency)s.") % {"agency": agency}
@@ -311,7 +300,7 @@ def covenant_signature_void(request, pk, signature_pk):
                 covenant, signature, reason=form.cleaned_data["reason"], actor=request.user
             )
         except ValidationError as error:
-            _show_errors(request, form, error)
+            show_errors(request, error, form)
         else:
             messages.success(
                 request,
@@ -349,7 +338,7 @@ def covenant_paper_signatures(request, pk):
                     actor=request.user,
                 )
             except ValidationError as error:
-                _show_errors(request, form, error)
+                show_errors(request, error, form)
             else:
                 messages.success(
                     request,
@@ -456,7 +445,7 @@ def _registration_form_page(request, bloc_year, role, agency, registration, *, o
                     reason=form.cleaned_data.get("reason", ""),
                 )
             except ValidationError as error:
-                _show_errors(request, form, error)
+                show_errors(request, error, form)
             else:
                 messages.success(request, _("Đã lưu bản đăng ký thi đua."))
                 return redirect(_registration_url(bloc_year, registration))
@@ -552,7 +541,7 @@ def registration_submit(request, pk, registration_pk):
             reason=form.cleaned_data.get("reason", ""),
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_errors(request, error)
     else:
         messages.success(request, _("Đã gửi bản đăng ký thi đua tới trưởng khối."))
     return redirect(_registration_url(bloc_year, registration))
@@ -566,7 +555,7 @@ def registration_accept(request, pk, registration_pk):
     try:
         services.accept_registration(registration, actor=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_errors(request, error)
     else:
         messages.success(
             request,
@@ -589,7 +578,7 @@ def registration_return(request, pk, registration_pk):
             registration, reason=form.cleaned_data["reason"], actor=request.user
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_errors(request, error)
     else:
         messages.success(
             request, _("Đã trả lại bản đăng ký của %(agency)s.") % {"agency": registration.agency}
@@ -613,7 +602,7 @@ def covenant_template_edit(request):
                     template, **form.cleaned_data, clauses=clause_texts(formset), actor=request.user
                 )
             except ValidationError as error:
-                _show_errors(request, form, error)
+                show_errors(request, error, form)
             else:
                 messages.success(request, _("Đã lưu mẫu giao ước thi đua."))
                 return redirect("blocs:covenant_template")

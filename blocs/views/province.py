@@ -15,7 +15,7 @@ from blocs.forms.province import FormerProvinceForm, SisterMergeForm
 from blocs.models import Agency, Bloc, FormerProvince
 from blocs.permissions import require_province_staff
 from blocs.services import structure as services
-from blocs.views.structure import form_errors
+from emulation.forms import show_errors
 
 
 def _province_rows() -> list[dict]:
@@ -55,7 +55,7 @@ def province_profile(request):
         try:
             province = services.create_former_province(**form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            form_errors(form, error)
+            show_errors(request, error, form)
         else:
             messages.success(request, _("Đã thêm %(p)s.") % {"p": province.label})
             return redirect("blocs:province_profile")
@@ -96,7 +96,7 @@ def sister_merge(request):
                         actor=request.user,
                     )
                 except ValidationError as error:
-                    form_errors(form, error)
+                    show_errors(request, error, form)
                 else:
                     messages.success(
                         request,

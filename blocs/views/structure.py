@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Min, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -41,31 +41,11 @@ from blocs.overview import OverviewColumn, overview_columns
 from blocs.panels import agency_panels, bloc_year_panels, render_panels
 from blocs.permissions import bloc_years_for_user, get_bloc_year_for_user, require_province_staff
 from blocs.services import structure as services
+from emulation.forms import show_errors
 from emulation.models import AuditEntry
 from emulation.text import vn_sort_key
 
 AGENCIES_PER_PAGE = 50
-
-
-def form_errors(form, error: ValidationError) -> None:
-    """Put a service's refusal on the form (per field when it names one)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
-def optional_url(name: str, **kwargs) -> str | None:
-    """The URL for `name`, or None while the feature that defines it has not landed."""
-    try:
-        return reverse(name, **kwargs)
-    except NoReverseMatch:
-        return None
 
 
 # Year overview ----------------------------------------------------------------------------------
@@ -117,7 +97,7 @@ def year_overview(request):
     years = sorted(
         {*BlocYear.objects.order_by().values_list("year", flat=True).distinct(), year}, reverse=True
     )
-    export_url = optional_url("blocs:year_export")
+    export_url = reverse("blocs:year_export")
     return render(
         request,
         "blocs/year_overview.html",
@@ -236,7 +216,7 @@ def agency_create(request):
         try:
             agency = services.create_agency(**form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            form_errors(form, error)
+            show_errors(request, error, form)
         else:
             messages.success(request, _("Đã thêm đơn vị %(name)s.") % {"name": agency.name})
             return redirect("blocs:agency_detail", pk=agency.pk)
@@ -255,7 +235,7 @@ def agency_edit(request, pk):
         try:
             services.update_agency(agency, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            form_errors(form, error)
+            show_errors(request, error, form)
         else:
             messages.success(request, _("Đã lưu thông tin đơn vị."))
             return redirect("blocs:agency_detail", pk=agency.pk)
@@ -270,7 +250,7 @@ def _agency_change_view(request, pk, form_class, service, title, done_message):
         try:
             service(agency, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            form_errors(form, error)
+            show_errors(request, error, form)
         else:
             messages.success(request, done_message % {"name": agency.name})
             return redirect("blocs:agency_detail", pk=agency.pk)
@@ -338,7 +318,7 @@ def membership_flag_resolve(request, pk, flag_pk):
     try:
         services.resolve_membership_flag(flag, request.POST.get("action", ""), actor=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_errors(request, error)
     else:
         messages.success(request, _("Đã xử lý thay đổi của thành viên."))
     return redirect("blocs:bloc_year_detail", pk=pk)
@@ -354,7 +334,7 @@ def agency_change_cancel(request, pk, change_pk):
             change, reason=request.POST.get("reason", ""), actor=request.user
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_errors(request, error)
     else:
         messages.success(request, _("Đã hủy thay đổi dự kiến."))
     if not Agency.objects.filter(pk=pk).exists():  # a cancelled split removes its agency
@@ -413,7 +393,7 @@ def bloc_create(request):
         try:
             bloc = services.create_bloc(**form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            form_errors(form, error)
+            show_errors(request, error, form)
         else:
             messages.success(request, _("Đã tạo %(name)s.") % {"name": bloc.name})
             return redirect("blocs:bloc_list")
@@ -441,7 +421,7 @@ def bloc_year_create(request):
                 form.cleaned_data["bloc"], form.cleaned_data["year"], actor=request.user
             )
         except ValidationError as error:
-            form_errors(form, error)
+            show_errors(request, error, form)
         else:
             messages.success(request, _("Đã mở %(bloc_year)s.") % {"bloc_year": bloc_year})
             return redirect("blocs:bloc_year_detail", pk=bloc_year.pk)
@@ -551,7 +531,7 @@ def bloc_year_edit(request, pk):
         try:
             services.update_bloc_year(bloc_year, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            form_errors(form, error)
+            show_errors(request, error, form)
         else:
             messages.success(request, _("Đã lưu thông tin khối."))
             return redirect("blocs:bloc_year_detail", pk=bloc_year.pk)
@@ -570,7 +550,7 @@ def member_add(request, pk):
         try:
             membership = services.add_member(bloc_year, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            form_errors(form, error)
+            show_errors(request, error, form)
         else:
             messages.success(
                 request, _("Đã thêm %(agency)s vào khối.") % {"agency": membership.agency.name}
@@ -586,7 +566,7 @@ def member_remove(request, pk, membership_pk):
     try:
         services.remove_member(bloc_year, membership.agency, actor=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        show_errors(request, error)
     else:
         messages.success(
             request, _("Đã rút %(agency)s khỏi khối.") % {"agency": membership.agency.name}
@@ -602,7 +582,7 @@ def bloc_year_leaders(request, pk):
         try:
             services.assign_leaders(bloc_year, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            form_errors(form, error)
+            show_errors(request, error, form)
         else:
             messages.success(request, _("Đã phân công trưởng khối và phó khối."))
             return redirect("blocs:bloc_year_detail", pk=bloc_year.pk)
@@ -622,8 +602,7 @@ def bloc_year_apply_election(request, pk):
                 actor=request.user,
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            show_errors(request, error)
         else:
             messages.success(
                 request,
@@ -653,7 +632,7 @@ def member_signatory(request, pk, membership_pk):
         try:
             services.update_signatory(membership, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            form_errors(form, error)
+            show_errors(request, error, form)
         else:
             messages.success(
                 request,
