@@ -1,21 +1,9 @@
-"""Read-mostly admin for the structure: changes go through the portal's services (audited)."""
+"""View-only admin for the structure: changes go through the portal's services (audited)."""
 
 from django.contrib import admin
 
 from blocs.models import Agency, AgencyChange, Bloc, BlocYear, Membership
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Browse and search only: edits in the admin would bypass the services and the audit log."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from emulation.admin import ViewOnlyAdmin
 
 
 class AgencyChangeInline(admin.TabularInline):
@@ -31,7 +19,8 @@ class AgencyChangeInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(ReadOnlyAdmin):
+class AgencyAdmin(ViewOnlyAdmin):
+    edited_on = "blocs:agency_list"
     list_display = ("name", "short_name", "kind", "status", "successor", "ended_on")
     list_filter = ("kind", "status")
     list_select_related = ("successor",)
@@ -40,7 +29,8 @@ class AgencyAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Bloc)
-class BlocAdmin(ReadOnlyAdmin):
+class BlocAdmin(ViewOnlyAdmin):
+    edited_on = "blocs:bloc_list"
     list_display = ("name", "code", "kind", "active")
     list_filter = ("kind", "active")
     search_fields = ("search_name", "code")
@@ -58,7 +48,8 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(BlocYear)
-class BlocYearAdmin(ReadOnlyAdmin):
+class BlocYearAdmin(ViewOnlyAdmin):
+    edited_on = "blocs:year_overview"
     list_display = ("bloc", "year", "head", "deputy")
     list_filter = ("year",)
     list_select_related = ("bloc", "head", "deputy")

@@ -1,4 +1,5 @@
-"""Opening pages in-process: the query count of one request and server time over many.
+"""Opening pages in-process: the query count (with its SQL) of one request and server time over
+many.
 
 The Django test client drives the full middleware and template stack without a network, so the
 time measured is the server's own work for the request.
@@ -10,9 +11,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from emulation.bench.pages import page_visits
-from emulation.bench.province import Province
 from emulation.models import User
+from portal.bench.pages import page_visits
+from portal.bench.province import Province
 
 WARM_UP = 2
 
@@ -39,13 +40,42 @@ def get_ok(client: Client, url: str, label: str):
     return response
 
 
-def count_queries(client: Client, url: str, label: str) -> int:
+def numbered_sql(statements) -> str:
+    """The statements one per line, numbered from 1, to read which query is one too many."""
+    return "\n".join(f"{number}. {sql}" for number, sql in enumerate(statements, 1))
+
+
+class QueryCount(int):
+    """A number of queries that keeps their SQL, so a count that is wrong can show why: it
+    compares and prints as the number, and `.sql` / `.numbered()` give the statements."""
+
+    sql: tuple[str, ...]
+
+    def __new__(cls, statements):
+        statements = tuple(statements)
+        count = super().__new__(cls, len(statements))
+        count.sql = statements
+        return count
+
+    def __getnewargs__(self):
+        return (self.sql,)
+
+    def numbered(self) -> str:
+        return numbered_sql(self.sql)
+
+
+def capture_queries(callable_, *args, **kwargs) -> QueryCount:
+    """The queries `callable_(*args, **kwargs)` made on the default database."""
+    with CaptureQueriesContext(connection) as captured:
+        callable_(*args, **kwargs)
+    return QueryCount(query["sql"] for query in captured.captured_queries)
+
+
+def count_queries(client: Client, url: str, label: str) -> QueryCount:
     """Queries of one warm request (caches such as content types already filled)."""
     for _ in range(WARM_UP):
         get_ok(client, url, label)
-    with CaptureQueriesContext(connection) as captured:
-        get_ok(client, url, label)
-    return len(captured.captured_queries)
+    return capture_queries(get_ok, client, url, label)
 
 
 def time_requests(client: Client, url: str, label: str, requests: int) -> list[float]:

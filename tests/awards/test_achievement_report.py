@@ -16,6 +16,7 @@ from blocs.models import Membership
 from blocs.services import covenants
 from tests.factories import AwardRecordFactory, DecisionFactory, award_type
 from tests.pdf_helpers import drawing_order_text, ink_in_margins
+from tests.queries import assert_max_queries
 
 DECREE_30 = {"left_mm": 30, "right_mm": 15}
 
@@ -146,21 +147,17 @@ def test_the_report_keeps_the_margins_with_long_names(voted):
     assert ink_in_margins(achievement_report(voted)[2], **DECREE_30) == []
 
 
-def test_readers_of_the_year_download_both_copies_in_few_queries(
-    voted, member_client, django_assert_max_num_queries
-):
+def test_readers_of_the_year_download_both_copies_in_few_queries(voted, member_client):
     for name, kind in (("achievement_report_pdf", "pdf"), ("achievement_report_word", "docx")):
         url = reverse(f"awards:{name}", args=[voted.bloc_year_id, voted.pk])
-        with django_assert_max_num_queries(14):
+        with assert_max_queries(14):
             response = member_client.get(url)
         assert response.status_code == 200
         assert f".{kind}" in response["Content-Disposition"]
 
 
-def test_the_dossier_page_offers_the_prefilled_report_and_names_the_base(
-    voted, head_client, django_assert_max_num_queries
-):
-    with django_assert_max_num_queries(20):
+def test_the_dossier_page_offers_the_prefilled_report_and_names_the_base(voted, head_client):
+    with assert_max_queries(20):
         page = head_client.get(
             reverse("awards:proposal_detail", args=[voted.bloc_year_id, voted.pk])
         ).content.decode()

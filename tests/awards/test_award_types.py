@@ -9,6 +9,7 @@ from django.urls import reverse
 from awards.models import AwardType
 from awards.services.types import create_award_type, update_award_type
 from emulation.models import AuditEntry
+from tests.queries import assert_max_queries
 
 NEW_TYPE = {
     "code": "BK_BO",
@@ -21,8 +22,8 @@ NEW_TYPE = {
 }
 
 
-def test_the_seeded_types_are_listed_for_staff(staff_client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
+def test_the_seeded_types_are_listed_for_staff(staff_client):
+    with assert_max_queries(8):
         page = staff_client.get(reverse("awards:award_type_list")).content.decode()
     for code in ("CO_CP", "CO_TINH", "TTLDXS", "CSTD_TINH", "BK_TINH", "HCLD_3"):
         assert code in page

@@ -28,6 +28,7 @@ from tests.factories import (
     MembershipFactory,
     award_type,
 )
+from tests.queries import assert_max_queries
 
 MERGED_ON = datetime.date(2025, 7, 1)
 
@@ -246,11 +247,11 @@ def _upload(client, data: bytes, former, name="goi.json"):
     )
 
 
-def test_upload_preview_and_commit(hanam, former, staff_client, django_assert_max_num_queries):
+def test_upload_preview_and_commit(hanam, former, staff_client):
     data = bundle_bytes(export_bundle())
     response = _upload(staff_client, data, former)
     assert response.status_code == 302
-    with django_assert_max_num_queries(20):
+    with assert_max_queries(20):
         page = staff_client.get(reverse("awards:bundle_import"))
     text = page.content.decode()
     assert "Xác nhận nhập" in text and "Hà Nam cũ" in text

@@ -14,9 +14,10 @@ from awards.models.ledger import versions_in_force
 from awards.services import eligibility_rules as rule_services
 from awards.services import proposals as proposal_services
 from emulation.models import AuditEntry
+from portal.bench.measure import capture_queries
 from tests.awards.test_proposals_services import _leaders
-from tests.conftest import count_queries
 from tests.factories import AwardProposalFactory, AwardRecordFactory, award_type
+from tests.queries import assert_num_queries, assert_same_queries
 
 LIST = reverse("awards:eligibility_rules")
 ADD = reverse("awards:eligibility_rule_add")
@@ -153,22 +154,22 @@ def make_rules(count):
         )
 
 
-def test_the_list_takes_a_fixed_number_of_queries(staff_client, django_assert_num_queries):
+def test_the_list_takes_a_fixed_number_of_queries(staff_client):
     review(2024)
     AwardRecordFactory(year=2023)
     make_rules(3)
     staff_client.get(LIST)
-    with django_assert_num_queries(6):
+    with assert_num_queries(6):
         staff_client.get(LIST)
 
 
 def test_the_list_query_count_does_not_grow_with_rules(staff_client):
     review(2024)
     make_rules(3)
-    few = count_queries(staff_client.get, LIST)
+    few = capture_queries(staff_client.get, LIST)
     make_rules(15)
-    many = count_queries(staff_client.get, LIST)
-    assert few == many
+    many = capture_queries(staff_client.get, LIST)
+    assert_same_queries(few, many)
 
 
 def test_the_in_force_versions_on_the_list_agree_with_the_model(db):

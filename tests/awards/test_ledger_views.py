@@ -6,22 +6,21 @@ from django.urls import reverse
 
 from awards.models import AwardRecord
 from blocs.services.structure import merge_agency, rename_agency
-from tests.conftest import count_queries
+from portal.bench.measure import capture_queries
 from tests.factories import AgencyFactory, AwardRecordFactory, award_type
+from tests.queries import assert_num_queries, assert_same_queries
 
 LEDGER = reverse("awards:ledger")
 
 
-def test_the_ledger_lists_awards_with_filters_in_fixed_queries(
-    staff_client, db, django_assert_num_queries
-):
+def test_the_ledger_lists_awards_with_filters_in_fixed_queries(staff_client, db):
     AwardRecordFactory(award_type=award_type("CO_TINH"), year=2023)
-    few = count_queries(staff_client.get, LEDGER)
+    few = capture_queries(staff_client.get, LEDGER)
     for _ in range(20):
         AwardRecordFactory(award_type=award_type("TTLDXS"), year=2022)
-    with django_assert_num_queries(7):
+    with assert_num_queries(7):
         response = staff_client.get(LEDGER)
-    assert count_queries(staff_client.get, LEDGER) == few
+    assert_same_queries(capture_queries(staff_client.get, LEDGER), few)
     assert "Tập thể lao động xuất sắc" in response.content.decode()
     filtered = staff_client.get(LEDGER + "?year=2023").content.decode()
     assert "Tập thể lao động xuất sắc</td>" not in filtered

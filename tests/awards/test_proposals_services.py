@@ -21,6 +21,7 @@ from tests.factories import (
     award_type,
     bloc_year_with_members,
 )
+from tests.queries import assert_max_queries
 
 
 def test_finalizing_a_conference_drafts_one_proposal_per_winner(bloc_year, finalized):
@@ -229,9 +230,7 @@ def test_history_rules_follow_an_agency_through_a_rename_and_a_merger(bloc_year,
     assert "history_consecutive" not in [f.code for f in findings]
 
 
-def test_eligibility_for_many_proposals_takes_a_fixed_number_of_queries(
-    db, django_assert_max_num_queries
-):
+def test_eligibility_for_many_proposals_takes_a_fixed_number_of_queries(db):
     rule = EligibilityRule.objects.get(kind="window")
     rule.enabled = True
     rule.save()
@@ -239,5 +238,5 @@ def test_eligibility_for_many_proposals_takes_a_fixed_number_of_queries(
     for by, _agency in blocs:
         MembershipFactory(bloc_year=by)
     proposals = list(AwardProposal.objects.with_related().filter(year=2024))
-    with django_assert_max_num_queries(8):
+    with assert_max_queries(8):
         services.year_eligibility(2024, proposals)

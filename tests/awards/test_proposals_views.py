@@ -12,9 +12,10 @@ from pyhanko.pdf_utils.writer import copy_into_new_writer
 
 from awards.models import AwardProposal, ProposalDocument
 from emulation.models import IssuedDocument
-from tests.conftest import count_queries
+from portal.bench.measure import capture_queries
 from tests.factories import AwardProposalFactory, MembershipFactory, award_type
 from tests.pdf_helpers import pdf_text, tiny_pdf
+from tests.queries import assert_num_queries, assert_same_queries
 
 State = AwardProposal.State
 DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
@@ -80,17 +81,15 @@ def test_the_deputy_cannot_submit_or_preview_the_letter(deputy_client, bloc_year
     assert deputy_client.get(url("request_letter_preview", bloc_year)).status_code == 403
 
 
-def test_the_bloc_page_lists_proposals_in_fixed_queries(
-    head_client, bloc_year, django_assert_num_queries
-):
+def test_the_bloc_page_lists_proposals_in_fixed_queries(head_client, bloc_year):
     AwardProposalFactory(bloc_year=bloc_year, agency=bloc_year.head)
     page = url("bloc_year_proposals", bloc_year)
-    with django_assert_num_queries(16):  # + leading units: the list, the form, the quota
+    with assert_num_queries(16):  # + leading units: the list, the form, the quota
         head_client.get(page)
-    few = count_queries(head_client.get, page)
+    few = capture_queries(head_client.get, page)
     for _ in range(15):
         AwardProposalFactory(bloc_year=bloc_year, award_type=award_type("TTLDXS"))
-    assert count_queries(head_client.get, page) == few
+    assert_same_queries(capture_queries(head_client.get, page), few)
 
 
 def test_the_head_uploads_a_pdf_achievement_report(head_client, bloc_year, proposal):

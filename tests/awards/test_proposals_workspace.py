@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from awards.models import AwardProposal, AwardRecord
-from tests.conftest import count_queries
+from portal.bench.measure import capture_queries
 from tests.factories import AwardProposalFactory, award_type, bloc_year_with_members
+from tests.queries import assert_num_queries, assert_same_queries
 
 State = AwardProposal.State
 WORKSPACE = reverse("awards:proposal_workspace")
@@ -149,17 +150,15 @@ def _province(blocs: int, per_bloc: int = 2):
             AwardProposalFactory(bloc_year=by, agency=agency, award_type=award_type("TTLDXS"))
 
 
-def test_the_year_list_for_60_blocs_stays_within_the_query_budget(
-    staff_client, django_assert_num_queries
-):
+def test_the_year_list_for_60_blocs_stays_within_the_query_budget(staff_client):
     _province(3)
     page = WORKSPACE + "?year=2024"
-    few = count_queries(staff_client.get, page)
+    few = capture_queries(staff_client.get, page)
     _province(57)
     assert AwardProposal.objects.count() == 180
-    with django_assert_num_queries(16):  # + the latest issued council list, the leading units
+    with assert_num_queries(16):  # + the latest issued council list, the leading units
         staff_client.get(page)
-    assert count_queries(staff_client.get, page) == few
+    assert_same_queries(capture_queries(staff_client.get, page), few)
 
 
 def test_the_year_overview_shows_the_proposals_column(staff_client, bloc_year):

@@ -7,8 +7,6 @@ import unicodedata
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,6 +18,7 @@ from blocs.services import covenants
 from blocs.services import structure as services
 from emulation.documents import sample_minutes_pdf
 from emulation.models import AuditEntry
+from portal.bench.measure import capture_queries
 from tests.awards.voting_fixtures import make_session
 from tests.factories import (
     AgencyFactory,
@@ -29,6 +28,7 @@ from tests.factories import (
     MembershipFactory,
 )
 from tests.pdf_helpers import drawing_order_text
+from tests.queries import assert_max_queries, assert_num_queries
 
 OLD, NEW = "Ban Dân tộc tỉnh", "Sở Dân tộc và Tôn giáo"
 
@@ -117,13 +117,10 @@ def test_a_rename_dated_in_the_future_waits_for_its_date(bloc_year, province_sta
     assert membership.agency.name == "Sở Tư pháp"
 
 
-def test_the_bloc_year_page_makes_no_extra_query_for_the_names(
-    renamed, bloc_year, staff_client, django_assert_num_queries
-):
+def test_the_bloc_year_page_makes_no_extra_query_for_the_names(renamed, bloc_year, staff_client):
     url = reverse("blocs:bloc_year_detail", args=[bloc_year.pk])
     staff_client.get(url)
-    with CaptureQueriesContext(connection) as before:
-        staff_client.get(url)
+    before = capture_queries(staff_client.get, url)
     for number in range(5):
         services.rename_agency(
             Agency.objects.get(pk=renamed[0].pk),
@@ -132,7 +129,7 @@ def test_the_bloc_year_page_makes_no_extra_query_for_the_names(
             actor=None,
         )
         MembershipFactory(bloc_year=bloc_year)
-    with django_assert_num_queries(len(before)):
+    with assert_num_queries(before):
         staff_client.get(url)
 
 
@@ -442,13 +439,13 @@ def test_the_2024_request_letter_council_list_and_achievement_report_keep_the_20
 
 
 def test_the_year_overview_names_each_years_head_as_it_was_called_then(
-    renamed, bloc_year, staff_client, django_assert_max_num_queries
+    renamed, bloc_year, staff_client
 ):
     agency, next_year = renamed
     for by in (bloc_year, next_year):
         by.head = agency
         by.save()
-    with django_assert_max_num_queries(12):
+    with assert_max_queries(12):
         page = staff_client.get(reverse("blocs:year_overview") + "?year=2024")
     assert [row["head"] for row in page.context["rows"]] == [OLD]
     later = staff_client.get(reverse("blocs:year_overview") + "?year=2025")

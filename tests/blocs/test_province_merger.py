@@ -13,6 +13,7 @@ from blocs.models import Agency, AgencyChange, Bloc, FormerProvince
 from blocs.services import structure as services
 from emulation.models import AuditEntry
 from tests.factories import AgencyFactory, AwardRecordFactory, BlocFactory, BlocYearFactory
+from tests.queries import assert_max_queries
 
 MERGED_ON = datetime.date(2025, 7, 1)
 
@@ -167,14 +168,12 @@ def test_an_unknown_group_is_a_message_not_an_error(health, staff_client):
     assert response.status_code == 302
 
 
-def test_the_profile_adds_a_former_province_and_counts_what_it_holds(
-    health, staff_client, django_assert_max_num_queries
-):
+def test_the_profile_adds_a_former_province_and_counts_what_it_holds(health, staff_client):
     response = staff_client.post(
         reverse("blocs:province_profile"), {"name": "Ninh Bình", "merged_on": "2025-07-01"}
     )
     assert response.status_code == 302
-    with django_assert_max_num_queries(12):
+    with assert_max_queries(12):
         page = staff_client.get(reverse("blocs:province_profile"))
     text = page.content.decode()
     assert "Tỉnh Ninh Bình cũ" in text and "Tỉnh Hà Nam cũ" in text

@@ -12,6 +12,7 @@ from blocs.permissions import (
     role_in_bloc_year,
 )
 from tests.factories import UserFactory
+from tests.queries import assert_max_queries
 
 
 def _request(user):
@@ -98,8 +99,6 @@ def test_users_see_only_their_own_bloc_years(
     assert set(bloc_years_for_user(province_staff)) == {bloc_year, other_bloc_year}
 
 
-def test_role_resolution_costs_a_bounded_number_of_queries(
-    bloc_year, member, django_assert_max_num_queries
-):
-    with django_assert_max_num_queries(3):
+def test_role_resolution_costs_a_bounded_number_of_queries(bloc_year, member):
+    with assert_max_queries(3):
         role_in_bloc_year(member, bloc_year)
