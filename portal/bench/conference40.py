@@ -13,10 +13,18 @@ import time
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from emulation.bench import report
-from emulation.bench.measure import count_queries, time_requests
-from emulation.bench.report import Figure
+from awards import tally
+from awards.models import AwardType
+from awards.models.voting import Attendance, Ballot, Candidate, Poll, VotingSession
+from blocs.models import Agency, Bloc, BlocYear, Membership
+from emulation.models import User
+from portal.bench import report
+from portal.bench.conferences import TIME_ZONE, ballot_marks, rule_for
+from portal.bench.measure import count_queries, time_requests
+from portal.bench.report import Figure
+from portal.bench.structure import SIGNATORIES, agency_name, named, password_hash
 
 MEMBERS = 40
 PAPERS = 200
@@ -27,27 +35,36 @@ def build_conference40(province) -> dict:
     """A 40-member bloc in the province's last year with its conference: every member present,
     a counted Cờ thi đua poll of 40 candidates (40 ballots) and an open Tập thể lao động xuất sắc
     poll of 40 candidates with 20 ballots entered. Returns the ids the pages need."""
-    from django.utils import timezone
+    agencies = _agencies()
+    bloc_year = _bloc_year(province.year, agencies)
+    head = _head_account(agencies[0])
+    held_at = datetime.datetime(bloc_year.year, 12, 20, 8, 0, tzinfo=TIME_ZONE)
+    session = _session(bloc_year, agencies, held_at)
+    polls = _polls(session, agencies, held_at)
+    return {
+        "bloc_year": bloc_year.pk,
+        "counted_poll": polls[Poll.State.COUNTED],
+        "open_poll": polls[Poll.State.OPEN],
+        "head": head.pk,
+    }
 
-    from awards import tally
-    from awards.models import AwardType
-    from awards.models.voting import Attendance, Ballot, Candidate, Poll, VotingSession
-    from blocs.models import Agency, Bloc, BlocYear, Membership
-    from emulation.bench.conferences import TIME_ZONE, ballot_marks, rule_for
-    from emulation.bench.structure import SIGNATORIES, agency_name, named, password_hash
-    from emulation.models import User
 
+def _agencies() -> list[Agency]:
+    """The 40 member agencies, named after the province's last ones so no name repeats, saved."""
     offset = Agency.objects.count()
     agencies = []
     for index in range(MEMBERS):
         name, kind = agency_name(offset + index)
         agencies.append(named(Agency, name=f"{name} (40)", short_name="", kind=kind))
     Agency.objects.bulk_create(agencies)
+    return agencies
+
+
+def _bloc_year(year, agencies) -> BlocYear:
+    """The 40-member bloc's bloc-year, headed by the first agency, with every agency a member."""
     bloc = named(Bloc, name="Khối thi đua 40 thành viên", code="KTĐ40TV", kind=Bloc.Kind.KHOI)
     bloc.save()
-    bloc_year = BlocYear.objects.create(
-        bloc=bloc, year=province.year, head=agencies[0], deputy=agencies[1]
-    )
+    bloc_year = BlocYear.objects.create(bloc=bloc, year=year, head=agencies[0], deputy=agencies[1])
     Membership.objects.bulk_create(
         Membership(
             bloc_year=bloc_year,
@@ -58,13 +75,19 @@ def build_conference40(province) -> dict:
         )
         for index, agency in enumerate(agencies)
     )
-    head = User.objects.create(
-        username="truongkhoi40", full_name="Trưởng khối 40", agency=agencies[0]
-    )
+    return bloc_year
+
+
+def _head_account(agency) -> User:
+    """The head agency's account, with the shared bench password."""
+    head = User.objects.create(username="truongkhoi40", full_name="Trưởng khối 40", agency=agency)
     head.password = password_hash()
     head.save(update_fields=["password"])
+    return head
 
-    held_at = datetime.datetime(bloc_year.year, 12, 20, 8, 0, tzinfo=TIME_ZONE)
+
+def _session(bloc_year, agencies, held_at) -> VotingSession:
+    """The bloc-year's conference with its committee, every member present."""
     session = VotingSession.objects.create(
         bloc_year=bloc_year,
         held_at=held_at,
@@ -82,58 +105,73 @@ def build_conference40(province) -> dict:
     Attendance.objects.bulk_create(
         Attendance(session=session, agency=agency, present=True) for agency in agencies
     )
-    ids = [agency.pk for agency in agencies]
-    names = {agency.pk: agency.name for agency in agencies}
+    return session
+
+
+def _polls(session, agencies, held_at) -> dict:
+    """The counted flag poll and the open poll with half its ballots: their ids by state."""
     now = timezone.now()
     polls = {}
     for order, (code, seats, entered, state) in enumerate(
         [("CO_TINH", 1, MEMBERS, Poll.State.COUNTED), ("TTLDXS", 2, MEMBERS // 2, Poll.State.OPEN)],
         start=1,
     ):
-        award_type = AwardType.objects.get(code=code)
-        rule_set, spec = rule_for("award", award_type, held_at.date())
-        marks = [ballot_marks(serial, ids, seats) for serial in range(1, entered + 1)]
-        result = None
-        if state == Poll.State.COUNTED:
-            result = tally.tally(
-                rule=spec,
-                seats=seats,
-                candidates=[tally.CandidateInput(i, names[i]) for i in ids],
-                members=MEMBERS,
-                present=MEMBERS,
-                ballots=[tally.BallotInput(s, m) for s, m in enumerate(marks, 1)],
-                issued=MEMBERS,
-            )
-        poll = Poll.objects.create(
-            session=session,
-            kind="award",
-            award_type=award_type,
-            seats=seats,
+        poll = _poll(
+            session,
+            agencies,
+            held_at,
+            now,
             order=order,
-            rule_set=rule_set,
-            rule=spec.to_dict(),
-            ballots_issued=MEMBERS,
+            code=code,
+            seats=seats,
+            entered=entered,
             state=state,
-            frozen_candidates=ids,
-            tally_data=result.to_dict() if result else None,
-            opened_at=now,
-            counted_at=now if result else None,
-        )
-        Candidate.objects.bulk_create(
-            Candidate(poll=poll, agency_id=agency_id, order=index)
-            for index, agency_id in enumerate(ids, 1)
-        )
-        Ballot.objects.bulk_create(
-            Ballot(poll=poll, serial=serial, marks=list(mark))
-            for serial, mark in enumerate(marks, 1)
         )
         polls[state] = poll.pk
-    return {
-        "bloc_year": bloc_year.pk,
-        "counted_poll": polls[Poll.State.COUNTED],
-        "open_poll": polls[Poll.State.OPEN],
-        "head": head.pk,
-    }
+    return polls
+
+
+def _poll(session, agencies, held_at, now, *, order, code, seats, entered, state) -> Poll:
+    """One award poll with every agency a candidate and `entered` ballots; counted by the
+    services' tally when its state says so."""
+    ids = [agency.pk for agency in agencies]
+    award_type = AwardType.objects.get(code=code)
+    rule_set, spec = rule_for("award", award_type, held_at.date())
+    marks = [ballot_marks(serial, ids, seats) for serial in range(1, entered + 1)]
+    result = None
+    if state == Poll.State.COUNTED:
+        result = tally.tally(
+            rule=spec,
+            seats=seats,
+            candidates=[tally.CandidateInput(agency.pk, agency.name) for agency in agencies],
+            members=MEMBERS,
+            present=MEMBERS,
+            ballots=[tally.BallotInput(s, m) for s, m in enumerate(marks, 1)],
+            issued=MEMBERS,
+        )
+    poll = Poll.objects.create(
+        session=session,
+        kind="award",
+        award_type=award_type,
+        seats=seats,
+        order=order,
+        rule_set=rule_set,
+        rule=spec.to_dict(),
+        ballots_issued=MEMBERS,
+        state=state,
+        frozen_candidates=ids,
+        tally_data=result.to_dict() if result else None,
+        opened_at=now,
+        counted_at=now if result else None,
+    )
+    Candidate.objects.bulk_create(
+        Candidate(poll=poll, agency_id=agency_id, order=index)
+        for index, agency_id in enumerate(ids, 1)
+    )
+    Ballot.objects.bulk_create(
+        Ballot(poll=poll, serial=serial, marks=list(mark)) for serial, mark in enumerate(marks, 1)
+    )
+    return poll
 
 
 def _visits(ids: dict) -> list[tuple[str, str]]:
@@ -148,8 +186,6 @@ def _visits(ids: dict) -> list[tuple[str, str]]:
 def measure_pages(province, extra, options) -> list[Figure]:
     """Queries, median and p95 server time of the three pages, as province staff and as the
     bloc's head; `extra.name` is the slowest p95 of them."""
-    from emulation.models import User
-
     figures, worst = [], 0.0
     with transaction.atomic():
         ids = build_conference40(province)
@@ -184,7 +220,7 @@ def measure_ballot_papers(province, extra, options) -> list[Figure]:
     """200 papers of the 40-candidate poll: median time, pages and papers per page."""
     from awards.models import Poll
     from awards.pdf import ballot_papers_pdf
-    from emulation.bench.documents import timed
+    from portal.bench.documents import timed
 
     with transaction.atomic():
         ids = build_conference40(province)

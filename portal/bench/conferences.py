@@ -24,8 +24,8 @@ from awards.models.voting import (
     VotingSession,
 )
 from blocs.models import BlocYear, Membership
-from emulation.bench.province import Province
 from emulation.models import AuditEntry
+from portal.bench.province import Province
 
 BATCH = 2000
 # (kind, award code, seats): the polls of every conference, in order.
@@ -55,16 +55,10 @@ def ballot_marks(serial: int, candidates: list[int], seats: int) -> tuple[int, .
 
 
 def build_conferences(province: Province) -> int:
-    scale = province.scale
-    last_year = province.year
+    """A conference per bloc-year with attendance, its polls, candidates, ballots and audit
+    entries; records the focus session, poll and open poll."""
     award_types = {t.code: t for t in AwardType.objects.filter(code__in=[p[1] for p in POLLS])}
-    members_of: dict[int, list[tuple[int, str, str]]] = {}
-    for bloc_year_id, agency_id, name, title in (
-        Membership.objects.filter(bloc_year_id__in=province.bloc_year_ids)
-        .order_by("bloc_year_id", "agency__sort_name")
-        .values_list("bloc_year_id", "agency_id", "signatory_name", "signatory_title")
-    ):
-        members_of.setdefault(bloc_year_id, []).append((agency_id, name, title))
+    members_of = _members_of(province.bloc_year_ids)
     bloc_years = BlocYear.objects.filter(pk__in=province.bloc_year_ids).select_related("bloc")
     names = dict(
         Membership.objects.filter(bloc_year_id__in=province.bloc_year_ids).values_list(
@@ -72,8 +66,38 @@ def build_conferences(province: Province) -> int:
         )
     )
     now = timezone.now()
+    sessions = _sessions(bloc_years, members_of, names, province.year, now)
+    attendance = _attendance(sessions, members_of)
+    polls, plans = _polls(province, sessions, members_of, award_types, names, now)
+    candidate_rows, ballots = _candidates_and_ballots(polls, plans)
+    entries = _audit_trail(province.users["head"], polls)
+    _record_focus(province, sessions, polls)
+    return (
+        len(sessions)
+        + len(attendance)
+        + len(polls)
+        + len(candidate_rows)
+        + len(ballots)
+        + len(entries)
+    )
 
-    sessions, rules = [], {}
+
+def _members_of(bloc_year_ids) -> dict[int, list[tuple[int, str, str]]]:
+    """Each bloc-year's members as (agency id, signatory name, signatory title), in name order."""
+    members_of: dict[int, list[tuple[int, str, str]]] = {}
+    for bloc_year_id, agency_id, name, title in (
+        Membership.objects.filter(bloc_year_id__in=bloc_year_ids)
+        .order_by("bloc_year_id", "agency__sort_name")
+        .values_list("bloc_year_id", "agency_id", "signatory_name", "signatory_title")
+    ):
+        members_of.setdefault(bloc_year_id, []).append((agency_id, name, title))
+    return members_of
+
+
+def _sessions(bloc_years, members_of, names, last_year, now) -> list[VotingSession]:
+    """One year-end conference per bloc-year chaired by its head, finalized except in the last
+    year, saved."""
+    sessions = []
     for bloc_year in bloc_years:
         members = members_of[bloc_year.pk]
         chair = next((m for m in members if m[0] == bloc_year.head_id), members[0])
@@ -108,7 +132,11 @@ def build_conferences(province: Province) -> int:
             )
         )
     VotingSession.objects.bulk_create(sessions, batch_size=BATCH)
+    return sessions
 
+
+def _attendance(sessions, members_of) -> list[Attendance]:
+    """Every member present at its bloc-year's conference, represented by its signatory, saved."""
     attendance = [
         Attendance(
             session=session,
@@ -121,65 +149,95 @@ def build_conferences(province: Province) -> int:
         for agency_id, name, title in members_of[session.bloc_year_id]
     ]
     Attendance.objects.bulk_create(attendance, batch_size=BATCH)
+    return attendance
 
-    polls, plans = [], []
+
+def _polls(province, sessions, members_of, award_types, names, now) -> tuple[list, list]:
+    """Every conference's polls, saved, with each poll's plan: (candidates, marks, count)."""
+    polls, plans, rules = [], [], {}
     for session in sessions:
         members = [m[0] for m in members_of[session.bloc_year_id]]
         year = session.bloc_year.year
-        for order, (kind, code, seats) in enumerate(POLLS[: scale.polls_per_conference], 1):
+        for order, (kind, code, seats) in enumerate(
+            POLLS[: province.scale.polls_per_conference], 1
+        ):
             award_type = award_types.get(code) if code else None
             if kind == PollKind.AWARD and award_type is None:
                 continue
             key = (kind, code, year)
             if key not in rules:
                 rules[key] = rule_for(kind, award_type, datetime.date(year, 12, 20))
-            rule_set, spec = rules[key]
-            start = (order - 1) % len(members)
-            rotated = members[start:] + members[:start]
-            candidates = rotated[: min(scale.candidates_per_poll, len(members))]
-            seats = min(seats, max(1, len(candidates) - 1))
-            still_open = year == last_year and kind == PollKind.NEXT_DEPUTY
-            entered = len(members) // 2 if still_open else len(members)
-            marks = [ballot_marks(s, candidates, seats) for s in range(1, entered + 1)]
-            result = None
-            if not still_open:
-                result = tally.tally(
-                    rule=spec,
-                    seats=seats,
-                    candidates=[tally.CandidateInput(c, names[c]) for c in candidates],
-                    members=len(members),
-                    present=len(members),
-                    ballots=[tally.BallotInput(s, m) for s, m in enumerate(marks, 1)],
-                    issued=len(members),
-                )
-            if still_open:
-                state = Poll.State.OPEN
-            elif year == last_year:
-                state = Poll.State.COUNTED
-            else:
-                state = Poll.State.FINALIZED
-            polls.append(
-                Poll(
-                    session=session,
-                    bloc_year_id=session.bloc_year_id,
-                    kind=kind,
-                    award_type=award_type,
-                    seats=seats,
-                    order=order,
-                    rule_set=rule_set,
-                    rule=spec.to_dict(),
-                    entry_mode=Poll.EntryMode.BALLOTS,
-                    ballots_issued=len(members),
-                    state=state,
-                    frozen_candidates=candidates,
-                    tally_data=result.to_dict() if result else None,
-                    opened_at=now,
-                    counted_at=None if still_open else now,
-                )
+            poll, plan = _poll(
+                session,
+                members,
+                order=order,
+                kind=kind,
+                award_type=award_type,
+                seats=seats,
+                rule=rules[key],
+                province=province,
+                names=names,
+                now=now,
             )
-            plans.append((candidates, marks, result))
+            polls.append(poll)
+            plans.append(plan)
     Poll.objects.bulk_create(polls, batch_size=BATCH)
+    return polls, plans
 
+
+def _poll(session, members, *, order, kind, award_type, seats, rule, province, names, now):
+    """One unsaved poll of a conference and its plan. Candidates rotate with the poll's order;
+    in the last year the deputy poll stays open with half its ballots, the others are counted."""
+    rule_set, spec = rule
+    year = session.bloc_year.year
+    last_year = province.year
+    start = (order - 1) % len(members)
+    rotated = members[start:] + members[:start]
+    candidates = rotated[: min(province.scale.candidates_per_poll, len(members))]
+    seats = min(seats, max(1, len(candidates) - 1))
+    still_open = year == last_year and kind == PollKind.NEXT_DEPUTY
+    entered = len(members) // 2 if still_open else len(members)
+    marks = [ballot_marks(s, candidates, seats) for s in range(1, entered + 1)]
+    result = None
+    if not still_open:
+        result = tally.tally(
+            rule=spec,
+            seats=seats,
+            candidates=[tally.CandidateInput(c, names[c]) for c in candidates],
+            members=len(members),
+            present=len(members),
+            ballots=[tally.BallotInput(s, m) for s, m in enumerate(marks, 1)],
+            issued=len(members),
+        )
+    if still_open:
+        state = Poll.State.OPEN
+    elif year == last_year:
+        state = Poll.State.COUNTED
+    else:
+        state = Poll.State.FINALIZED
+    poll = Poll(
+        session=session,
+        bloc_year_id=session.bloc_year_id,
+        kind=kind,
+        award_type=award_type,
+        seats=seats,
+        order=order,
+        rule_set=rule_set,
+        rule=spec.to_dict(),
+        entry_mode=Poll.EntryMode.BALLOTS,
+        ballots_issued=len(members),
+        state=state,
+        frozen_candidates=candidates,
+        tally_data=result.to_dict() if result else None,
+        opened_at=now,
+        counted_at=None if still_open else now,
+    )
+    return poll, (candidates, marks, result)
+
+
+def _candidates_and_ballots(polls, plans) -> tuple[list[Candidate], list[Ballot]]:
+    """Every poll's candidates and ballots, each ballot marked invalid as its count found it,
+    saved."""
     candidate_rows, ballots = [], []
     for poll, (candidates, marks, result) in zip(polls, plans, strict=True):
         candidate_rows += [
@@ -200,11 +258,15 @@ def build_conferences(province: Province) -> int:
             )
     Candidate.objects.bulk_create(candidate_rows, batch_size=BATCH)
     Ballot.objects.bulk_create(ballots, batch_size=BATCH)
+    return candidate_rows, ballots
 
+
+def _audit_trail(head_id, polls) -> list[AuditEntry]:
+    """The head's created, opened and counted entries for every poll, saved."""
     poll_type = ContentType.objects.get_for_model(Poll)
     entries = [
         AuditEntry(
-            actor_id=province.users["head"],
+            actor_id=head_id,
             actor_name="Trưởng khối",
             action=f"awards.poll.{action}",
             content_type=poll_type,
@@ -215,7 +277,11 @@ def build_conferences(province: Province) -> int:
         for action in ("created", "opened", "counted")
     ]
     AuditEntry.objects.bulk_create(entries, batch_size=BATCH)
+    return entries
 
+
+def _record_focus(province, sessions, polls) -> None:
+    """The focus bloc-year's session, first poll and open poll (if any), for the pages."""
     focus = [poll for poll in polls if poll.bloc_year_id == province.bloc_year_id]
     province.ids["session"] = next(
         s.pk for s in sessions if s.bloc_year_id == province.bloc_year_id
@@ -224,11 +290,3 @@ def build_conferences(province: Province) -> int:
     open_polls = [poll.pk for poll in focus if poll.state == Poll.State.OPEN]
     if open_polls:
         province.ids["open_poll"] = open_polls[0]
-    return (
-        len(sessions)
-        + len(attendance)
-        + len(polls)
-        + len(candidate_rows)
-        + len(ballots)
-        + len(entries)
-    )

@@ -15,8 +15,8 @@ from blocs.models import (
     Registration,
     RegistrationTarget,
 )
-from emulation.bench.province import Province
 from emulation.models import AuditEntry
+from portal.bench.province import Province
 
 BATCH = 1000
 KEY_TASKS = [
@@ -34,6 +34,12 @@ KEY_TASKS = [
 TITLE_CODES = ["CO_TINH", "TTLDXS", "BK_TINH"]
 
 
+TARGETS = [
+    ("Thủ tục hành chính giải quyết đúng hạn", "100", "%"),
+    ("Mô hình, sản phẩm thi đua mới", "1", "mô hình"),
+]
+
+
 def build_covenants(province: Province) -> int:
     """Covenants in state "signed" for every bloc-year; registrations accepted for every member."""
     staff_id = province.users["staff"]
@@ -44,92 +50,14 @@ def build_covenants(province: Province) -> int:
     )
     years = {m["bloc_year_id"]: m["bloc_year__year"] for m in memberships}
     now = timezone.now()
-    covenants = [
-        Covenant(
-            bloc_year_id=bloc_year_id,
-            title=f"Giao ước thi đua năm {year}",
-            conference_date=datetime.date(year, 2, 15),
-            conference_place="Hội trường Sở Nội vụ",
-            preamble="Thực hiện Luật Thi đua, khen thưởng năm 2022, các thành viên khối giao ước:",
-            registration_deadline=datetime.date(year, 3, 31),
-            status=Covenant.Status.SIGNED,
-            opened_at=now,
-            signed_at=now,
-        )
-        for bloc_year_id, year in years.items()
-    ]
-    Covenant.objects.bulk_create(covenants, batch_size=BATCH)
+    covenants = _covenants(years, now)
     covenant_of = {covenant.bloc_year_id: covenant for covenant in covenants}
-    clauses = [
-        CovenantClause(covenant=covenant, order=order, text=text.format(year=years[by_id]))
-        for by_id, covenant in covenant_of.items()
-        for order, text in enumerate(KEY_TASKS, start=1)
-    ]
-    CovenantClause.objects.bulk_create(clauses, batch_size=BATCH)
-    signatures = [
-        CovenantSignature(
-            covenant=covenant_of[m["bloc_year_id"]],
-            agency_id=m["agency_id"],
-            signer_name=m["signatory_name"],
-            signer_title=m["signatory_title"],
-            signed_on=datetime.date(m["bloc_year__year"], 2, 15),
-            method=CovenantSignature.Method.PAPER,
-            recorded_by_id=staff_id,
-        )
-        for m in memberships
-    ]
-    CovenantSignature.objects.bulk_create(signatures, batch_size=BATCH)
-
-    registrations = [
-        Registration(
-            bloc_year_id=m["bloc_year_id"],
-            agency_id=m["agency_id"],
-            status=Registration.Status.ACCEPTED,
-            submitted_at=now,
-            reviewed_at=now,
-        )
-        for m in memberships
-    ]
-    Registration.objects.bulk_create(registrations, batch_size=BATCH)
-    titles = list(AwardType.objects.filter(code__in=TITLE_CODES).values_list("pk", flat=True))
-    links = (
-        [
-            Registration.titles.through(registration_id=r.pk, awardtype_id=titles[i % len(titles)])
-            for i, r in enumerate(registrations)
-        ]
-        if titles
-        else []
-    )
-    Registration.titles.through.objects.bulk_create(links, batch_size=BATCH)
-    targets = [
-        RegistrationTarget(
-            registration=registration, order=order, indicator=indicator, value=value, unit=unit
-        )
-        for registration in registrations
-        for order, (indicator, value, unit) in enumerate(
-            [
-                ("Thủ tục hành chính giải quyết đúng hạn", "100", "%"),
-                ("Mô hình, sản phẩm thi đua mới", "1", "mô hình"),
-            ],
-            start=1,
-        )
-    ]
-    RegistrationTarget.objects.bulk_create(targets, batch_size=BATCH)
-
-    covenant_type = ContentType.objects.get_for_model(Covenant)
-    entries = [
-        AuditEntry(
-            actor_id=staff_id,
-            actor_name="Nguyễn Thị Thu Hà",
-            action=f"blocs.covenant.{action}",
-            content_type=covenant_type,
-            object_id=str(covenant.pk),
-            object_repr=covenant.title,
-        )
-        for covenant in covenants
-        for action in ("created", "opened", "signed")
-    ]
-    AuditEntry.objects.bulk_create(entries, batch_size=BATCH)
+    clauses = _clauses(covenant_of, years)
+    signatures = _signatures(memberships, covenant_of, staff_id)
+    registrations = _registrations(memberships, now)
+    links = _registered_titles(registrations)
+    targets = _targets(registrations)
+    entries = _audit_trail(staff_id, covenants)
 
     focus = covenant_of[province.bloc_year_id]
     province.ids["covenant"] = focus.pk
@@ -147,3 +75,115 @@ def build_covenants(province: Province) -> int:
         + len(targets)
         + len(entries)
     )
+
+
+def _covenants(years: dict[int, int], now) -> list[Covenant]:
+    """One signed covenant per bloc-year (`years` maps bloc-year id to its year), saved."""
+    covenants = [
+        Covenant(
+            bloc_year_id=bloc_year_id,
+            title=f"Giao ước thi đua năm {year}",
+            conference_date=datetime.date(year, 2, 15),
+            conference_place="Hội trường Sở Nội vụ",
+            preamble="Thực hiện Luật Thi đua, khen thưởng năm 2022, các thành viên khối giao ước:",
+            registration_deadline=datetime.date(year, 3, 31),
+            status=Covenant.Status.SIGNED,
+            opened_at=now,
+            signed_at=now,
+        )
+        for bloc_year_id, year in years.items()
+    ]
+    Covenant.objects.bulk_create(covenants, batch_size=BATCH)
+    return covenants
+
+
+def _clauses(covenant_of, years) -> list[CovenantClause]:
+    """The ten key tasks as every covenant's clauses, saved."""
+    clauses = [
+        CovenantClause(covenant=covenant, order=order, text=text.format(year=years[by_id]))
+        for by_id, covenant in covenant_of.items()
+        for order, text in enumerate(KEY_TASKS, start=1)
+    ]
+    CovenantClause.objects.bulk_create(clauses, batch_size=BATCH)
+    return clauses
+
+
+def _signatures(memberships, covenant_of, staff_id) -> list[CovenantSignature]:
+    """Every member's paper signature on its bloc-year's covenant, recorded by staff, saved."""
+    signatures = [
+        CovenantSignature(
+            covenant=covenant_of[m["bloc_year_id"]],
+            agency_id=m["agency_id"],
+            signer_name=m["signatory_name"],
+            signer_title=m["signatory_title"],
+            signed_on=datetime.date(m["bloc_year__year"], 2, 15),
+            method=CovenantSignature.Method.PAPER,
+            recorded_by_id=staff_id,
+        )
+        for m in memberships
+    ]
+    CovenantSignature.objects.bulk_create(signatures, batch_size=BATCH)
+    return signatures
+
+
+def _registrations(memberships, now) -> list[Registration]:
+    """Every member's accepted registration, saved."""
+    registrations = [
+        Registration(
+            bloc_year_id=m["bloc_year_id"],
+            agency_id=m["agency_id"],
+            status=Registration.Status.ACCEPTED,
+            submitted_at=now,
+            reviewed_at=now,
+        )
+        for m in memberships
+    ]
+    Registration.objects.bulk_create(registrations, batch_size=BATCH)
+    return registrations
+
+
+def _registered_titles(registrations) -> list:
+    """One title per registration, taking the titles in turn (none when no title exists), saved."""
+    titles = list(AwardType.objects.filter(code__in=TITLE_CODES).values_list("pk", flat=True))
+    links = (
+        [
+            Registration.titles.through(registration_id=r.pk, awardtype_id=titles[i % len(titles)])
+            for i, r in enumerate(registrations)
+        ]
+        if titles
+        else []
+    )
+    Registration.titles.through.objects.bulk_create(links, batch_size=BATCH)
+    return links
+
+
+def _targets(registrations) -> list[RegistrationTarget]:
+    """The two targets of every registration, saved."""
+    targets = [
+        RegistrationTarget(
+            registration=registration, order=order, indicator=indicator, value=value, unit=unit
+        )
+        for registration in registrations
+        for order, (indicator, value, unit) in enumerate(TARGETS, start=1)
+    ]
+    RegistrationTarget.objects.bulk_create(targets, batch_size=BATCH)
+    return targets
+
+
+def _audit_trail(staff_id, covenants) -> list[AuditEntry]:
+    """Staff's created, opened and signed entries for every covenant, saved."""
+    covenant_type = ContentType.objects.get_for_model(Covenant)
+    entries = [
+        AuditEntry(
+            actor_id=staff_id,
+            actor_name="Nguyễn Thị Thu Hà",
+            action=f"blocs.covenant.{action}",
+            content_type=covenant_type,
+            object_id=str(covenant.pk),
+            object_repr=covenant.title,
+        )
+        for covenant in covenants
+        for action in ("created", "opened", "signed")
+    ]
+    AuditEntry.objects.bulk_create(entries, batch_size=BATCH)
+    return entries

@@ -10,13 +10,31 @@ from django.utils import timezone
 
 from awards.models import AwardProposal, AwardRecord, Decision, LeadingUnit
 from awards.models.voting import Poll, PollKind
-from emulation.bench.province import Province
 from emulation.models import AuditEntry
+from portal.bench.province import Province
 
 BATCH = 2000
 
 
 def build_proposals(province: Province) -> int:
+    """Every counted award poll's winners proposed; past years decided and in the ledger."""
+    last_year = province.year
+    proposals = _proposals(province)
+    leading = _leading_units(proposals)
+    decisions = _decisions(proposals, province.users["staff"])
+    records = _ledger(proposals, decisions)
+    entries = _audit_trail(province.users["staff"], proposals)
+
+    province.ids["proposal"] = next(
+        p.pk for p in proposals if p.bloc_year_id == province.bloc_year_id
+    )
+    province.ids["council_proposals"] = sum(1 for p in proposals if p.year == last_year)
+    return len(proposals) + len(leading) + len(decisions) + len(records) + len(entries)
+
+
+def _proposals(province: Province) -> list[AwardProposal]:
+    """One proposal per winner of every counted award poll, decided before the last year and
+    accepted in it, saved."""
     last_year = province.year
     now = timezone.now()
     polls = (
@@ -52,7 +70,11 @@ def build_proposals(province: Province) -> int:
                 )
             )
     AwardProposal.objects.bulk_create(proposals, batch_size=BATCH)
-    # The flag's winners lead their bloc-year, as the conference's proposals would record.
+    return proposals
+
+
+def _leading_units(proposals) -> set[tuple[int, int]]:
+    """The flag's winners lead their bloc-year, as the conference's proposals would record."""
     leading = {(p.bloc_year_id, p.agency_id) for p in proposals if p.leads_bloc}
     LeadingUnit.objects.bulk_create(
         (
@@ -61,7 +83,11 @@ def build_proposals(province: Province) -> int:
         ),
         batch_size=BATCH,
     )
+    return leading
 
+
+def _decisions(proposals, staff_id) -> dict[tuple[int, int], Decision]:
+    """One decision per year and award type of the decided proposals, saved."""
     decisions = {}
     for proposal in proposals:
         if proposal.state != AwardProposal.State.DECIDED:
@@ -75,9 +101,14 @@ def build_proposals(province: Province) -> int:
                 signer_title="Chủ tịch Ủy ban nhân dân tỉnh",
                 deciding_level=proposal.award_type.deciding_level,
                 subject=f"Về việc tặng {proposal.award_type.label} năm {proposal.year}",
-                created_by_id=province.users["staff"],
+                created_by_id=staff_id,
             )
     Decision.objects.bulk_create(decisions.values(), batch_size=BATCH)
+    return decisions
+
+
+def _ledger(proposals, decisions) -> list[AwardRecord]:
+    """Every decided proposal linked to its decision and entered in the ledger, saved."""
     records = []
     for proposal in proposals:
         if proposal.state == AwardProposal.State.DECIDED:
@@ -97,11 +128,15 @@ def build_proposals(province: Province) -> int:
         [p for p in proposals if p.decision_id], ["decision"], batch_size=BATCH
     )
     AwardRecord.objects.bulk_create(records, batch_size=BATCH)
+    return records
 
+
+def _audit_trail(staff_id, proposals) -> list[AuditEntry]:
+    """Staff's created, submitted and accepted entries for every proposal, saved."""
     proposal_type = ContentType.objects.get_for_model(AwardProposal)
     entries = [
         AuditEntry(
-            actor_id=province.users["staff"],
+            actor_id=staff_id,
             actor_name="Nguyễn Thị Thu Hà",
             action=f"awards.proposal.{action}",
             content_type=proposal_type,
@@ -112,9 +147,4 @@ def build_proposals(province: Province) -> int:
         for action in ("created", "submitted", "accepted")
     ]
     AuditEntry.objects.bulk_create(entries, batch_size=BATCH)
-
-    province.ids["proposal"] = next(
-        p.pk for p in proposals if p.bloc_year_id == province.bloc_year_id
-    )
-    province.ids["council_proposals"] = sum(1 for p in proposals if p.year == last_year)
-    return len(proposals) + len(leading) + len(decisions) + len(records) + len(entries)
+    return entries

@@ -13,9 +13,9 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 
 from blocs.models import Agency, Bloc, BlocYear, Membership
-from emulation.bench.province import Province
 from emulation.models import PROVINCE_STAFF_GROUP, AuditEntry, User
 from emulation.text import collation_key, fold
+from portal.bench.province import Province
 
 BATCH = 1000
 # Every generated account shares this password so the load test can also log in through the form.
@@ -156,12 +156,54 @@ def build_structure(province: Province) -> int:
     an account per agency, province staff, an observer, and one audit entry per row created."""
     scale = province.scale
     years = list(scale.year_range)
+    agencies = _agencies(scale)
+    blocs = _blocs(scale)
+    members_of = _members_of(scale, agencies)
+    bloc_years = _bloc_years(blocs, members_of, years)
+    memberships = _memberships(members_of, bloc_years, years)
+    users = _accounts(agencies)
+    staff, observer = users[0], users[1]
+
+    focus = bloc_years[len(years) - 1]
+    focus.observers.add(observer)
+    user_of = {user.agency_id: user for user in users[2:]}
+    member = next(a for a in members_of[0] if a.pk not in (focus.head_id, focus.deputy_id))
+    entries = _audit_trail(staff, bloc_years, memberships)
+
+    province.year = years[-1]
+    province.bloc_year_id = focus.pk
+    province.agency_id = member.pk
+    province.users = {
+        "staff": staff.pk,
+        "head": user_of[focus.head_id].pk,
+        "deputy": user_of[focus.deputy_id].pk,
+        "member": user_of[member.pk].pk,
+        "observer": observer.pk,
+    }
+    province.bloc_year_ids = [bloc_year.pk for bloc_year in bloc_years]
+    return (
+        len(agencies)
+        + len(blocs)
+        + len(bloc_years)
+        + len(memberships)
+        + len(users)
+        + len(entries)
+        + 2
+    )
+
+
+def _agencies(scale) -> list[Agency]:
+    """The province's agencies, named by `agency_name`, saved."""
     agencies = []
     for index in range(scale.agencies):
         name, kind = agency_name(index)
         agencies.append(named(Agency, name=name, short_name=short_name(name), kind=kind))
     Agency.objects.bulk_create(agencies, batch_size=BATCH)
+    return agencies
 
+
+def _blocs(scale) -> list[Bloc]:
+    """The blocs, every third one a cụm, saved."""
     blocs = []
     for index in range(scale.blocs):
         is_cum = index % 3 == 2
@@ -176,12 +218,21 @@ def build_structure(province: Province) -> int:
             )
         )
     Bloc.objects.bulk_create(blocs, batch_size=BATCH)
+    return blocs
 
+
+def _members_of(scale, agencies: list[Agency]) -> list[list[Agency]]:
+    """Each bloc's agencies, in bloc order, cut from `agencies` by `bloc_sizes`."""
     members_of, start = [], 0
     for size in bloc_sizes(scale):
         members_of.append(agencies[start : start + size])
         start += size
+    return members_of
 
+
+def _bloc_years(blocs, members_of, years) -> list[BlocYear]:
+    """One bloc-year per bloc and year, bloc by bloc, with its head, deputy and elected
+    successors, saved."""
     bloc_years = []
     for bloc, members in zip(blocs, members_of, strict=True):
         for offset, year in enumerate(years):
@@ -206,7 +257,11 @@ def build_structure(province: Province) -> int:
                 )
             )
     BlocYear.objects.bulk_create(bloc_years, batch_size=BATCH)
+    return bloc_years
 
+
+def _memberships(members_of, bloc_years, years) -> list[Membership]:
+    """Every bloc's agencies as members of each of its bloc-years, saved."""
     memberships = []
     by_index = iter(bloc_years)
     for members in members_of:
@@ -223,7 +278,11 @@ def build_structure(province: Province) -> int:
                     )
                 )
     Membership.objects.bulk_create(memberships, batch_size=BATCH)
+    return memberships
 
+
+def _accounts(agencies) -> list[User]:
+    """Province staff (in the staff group), an observer, then one account per agency, saved."""
     password = password_hash()
     staff_group, _ = Group.objects.get_or_create(name=PROVINCE_STAFF_GROUP)
     users = [
@@ -240,14 +299,12 @@ def build_structure(province: Province) -> int:
         for index, agency in enumerate(agencies)
     ]
     User.objects.bulk_create(users, batch_size=BATCH)
-    staff, observer = users[0], users[1]
-    staff.groups.add(staff_group)
+    users[0].groups.add(staff_group)
+    return users
 
-    focus = bloc_years[len(years) - 1]
-    focus.observers.add(observer)
-    user_of = {user.agency_id: user for user in users[2:]}
-    member = next(a for a in members_of[0] if a.pk not in (focus.head_id, focus.deputy_id))
 
+def _audit_trail(staff, bloc_years, memberships) -> list[AuditEntry]:
+    """The staff member's audit entries for every bloc-year and membership created, saved."""
     bloc_year_type = ContentType.objects.get_for_model(BlocYear)
     membership_type = ContentType.objects.get_for_model(Membership)
     entries = [
@@ -275,24 +332,4 @@ def build_structure(province: Province) -> int:
         for membership in memberships
     ]
     AuditEntry.objects.bulk_create(entries, batch_size=BATCH)
-
-    province.year = years[-1]
-    province.bloc_year_id = focus.pk
-    province.agency_id = member.pk
-    province.users = {
-        "staff": staff.pk,
-        "head": user_of[focus.head_id].pk,
-        "deputy": user_of[focus.deputy_id].pk,
-        "member": user_of[member.pk].pk,
-        "observer": observer.pk,
-    }
-    province.bloc_year_ids = [bloc_year.pk for bloc_year in bloc_years]
-    return (
-        len(agencies)
-        + len(blocs)
-        + len(bloc_years)
-        + len(memberships)
-        + len(users)
-        + len(entries)
-        + 2
-    )
+    return entries
