@@ -51,3 +51,22 @@ def audit_value(value):
             return f"{_audit_scalar(value[0])} → {_audit_scalar(value[1])}"
         return ", ".join(_audit_scalar(item) for item in value)
     return _audit_scalar(value)
+
+
+def _option(item) -> tuple[str, str]:
+    if isinstance(item, tuple | list):
+        value, label = item
+        return str(value), str(label)
+    if hasattr(item, "pk"):
+        return str(item.pk), str(item)
+    return str(item), str(item)
+
+
+@register.inclusion_tag("includes/select_options.html")
+def select_options(items, selected, blank=None):
+    """The <option>s of a filter select, the chosen one marked: items may be plain values
+    (years), (value, label) pairs (choices) or model rows (their pk and name); the comparison
+    is on text, as the query string gives it. `blank` labels a first "all" option."""
+    selected = "" if selected is None else str(selected)
+    options = [(value, label, value == selected) for value, label in map(_option, items)]
+    return {"options": options, "blank": blank}
