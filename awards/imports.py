@@ -17,7 +17,8 @@ from awards.services.ledger import get_or_create_decision
 from awards.services.proposals import facts
 from blocs.models import Agency
 from emulation.audit import log_action
-from emulation.excel import Column, Sheet, read_sheet, write_xlsx
+from emulation.excel import XLSX_CONTENT_TYPE, Column, Sheet, read_sheet, write_xlsx
+from emulation.pipeline import serialise_imports
 from emulation.text import fold
 
 COLUMNS = [
@@ -75,8 +76,6 @@ class ImportPreview:
 
 def template_workbook() -> tuple[str, str, bytes]:
     """An empty import template with one example row, as (filename, content_type, bytes)."""
-    from emulation.excel import XLSX_CONTENT_TYPE
-
     sheet = Sheet("Quyết định", [c.header for c in COLUMNS], [TEMPLATE_EXAMPLE])
     return "mau-nhap-quyet-dinh-khen-thuong.xlsx", XLSX_CONTENT_TYPE, write_xlsx([sheet])
 
@@ -179,7 +178,9 @@ def preview(data: bytes) -> ImportPreview:
 
 def apply(data: bytes, *, actor) -> int:
     """Write every row of a clean file to the ledger, refusing any bad row; returns the number of
-    awards. The caller holds the transaction: the import pipeline's commit step, or `commit`."""
+    awards. The caller holds the transaction: the import pipeline's commit step, or `commit`.
+    Two commits of the same file wait for each other, so the second sees the first's rows."""
+    serialise_imports()
     result = preview(data)
     if not result.ok:
         raise ValidationError(

@@ -4,8 +4,8 @@ An importer (agencies, memberships, the award ledger, a former province's bundle
 rows: it checks a file as a whole, says what a commit would do without writing, and commits
 through the audited services. The steps are written here once: the upload form's size and type
 checks; the file kept in private storage under an unguessable token, the session holding only
-that token and the user it belongs to; the preview page; the commit, which re-reads the stored
-copy (never anything posted) inside one transaction; the cancel.
+that token and the user it belongs to; the preview page; the commit, which applies the stored
+copy (never anything posted), planned again inside one transaction; the cancel.
 """
 
 from __future__ import annotations

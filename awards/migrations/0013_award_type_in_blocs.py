@@ -6,9 +6,18 @@ from django.db import migrations, models
 
 
 def _relabel(apps, old, new):
+    """Give the award type's content type its new app, keeping its id, so audit entries,
+    issued documents and permissions keep pointing at it. A content type made for the new app
+    in between (post_migrate after only one of the two migrations) is empty: its permissions
+    are recreated by post_migrate, and audit entries (append-only, PROTECT) would refuse the
+    delete rather than lose their object."""
     content_types = apps.get_model("contenttypes", "ContentType").objects
-    if not content_types.filter(app_label=new, model="awardtype").exists():
-        content_types.filter(app_label=old, model="awardtype").update(app_label=new)
+    stale = content_types.filter(app_label=old, model="awardtype").first()
+    if stale is None:
+        return
+    content_types.filter(app_label=new, model="awardtype").delete()
+    stale.app_label = new
+    stale.save(update_fields=["app_label"])
 
 
 def move_content_type(apps, schema_editor):
@@ -22,6 +31,7 @@ def move_content_type_back(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
+        ("auth", "0012_alter_user_first_name_max_length"),
         ("awards", "0012_former_provinces"),
         ("blocs", "0009_award_type_in_blocs"),
     ]

@@ -14,8 +14,11 @@ def _session_of(bloc_year) -> VotingSession | None:
 
 
 def add_refusal(bloc_year, agency) -> str | None:
-    """No newcomer once the year-end conference has finished."""
+    """No newcomer once the year-end conference has finished. The session found is kept on the
+    bloc-year for `record_absent_newcomer`, which runs next in the same add, so an import adds
+    no query per member."""
     session = _session_of(bloc_year)
+    bloc_year._session_for_newcomer = session
     if session is not None and session.state == session.State.FINALIZED:
         return _(
             "Hội nghị tổng kết năm %(year)s của khối đã kết thúc; không thêm thành viên được nữa."
@@ -25,7 +28,8 @@ def add_refusal(bloc_year, agency) -> str | None:
 
 def record_absent_newcomer(membership) -> None:
     """A member added while the conference is prepared joins its roll call as absent."""
-    session = _session_of(membership.bloc_year)
+    bloc_year = membership.bloc_year
+    session = bloc_year.__dict__.pop("_session_for_newcomer", None) or _session_of(bloc_year)
     if session is not None:
         Attendance.absent_member(session, membership).save()
 
