@@ -97,7 +97,8 @@ class Importer:
     options)` says what a commit would do and writes nothing; `commit(data, options, actor=)`
     applies it through the audited services, inside the transaction the pipeline holds, and
     returns what `finish(request, pending, result)` reports. Both may raise StaleUpload when
-    `options` no longer resolve.
+    `options` no longer resolve. `section_base` is the section's base template, so the page keeps
+    its section's tabs.
     """
 
     kind: str
@@ -115,6 +116,7 @@ class Importer:
     form_class: type[UploadForm] | None = None
     max_mb_setting: str = "UPLOAD_MAX_MB"
     help_text: str = ""
+    section_base: str = "base.html"
     context: Mapping[str, Any] = field(default_factory=dict)
     nothing_pending_message: str = gettext_lazy(
         "Không có tệp nào đang chờ nhập; hãy tải tệp lên lại."

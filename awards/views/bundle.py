@@ -116,6 +116,7 @@ BUNDLE_IMPORTER = pipeline.register(
         commit=_commit,
         finish=_finish,
         template="awards/bundle/import.html",
+        section_base="blocs/base.html",
         page_url_name="awards:bundle_import",
         commit_url_name="awards:bundle_commit",
         cancel_url_name="awards:bundle_cancel",

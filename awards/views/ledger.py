@@ -161,6 +161,7 @@ LEDGER_IMPORTER = pipeline.register(
         commit=_ledger_commit,
         finish=_ledger_finish,
         template="awards/ledger/import.html",
+        section_base="awards/base.html",
         page_url_name="awards:decision_import",
         commit_url_name="awards:decision_import_commit",
         cancel_url_name="awards:decision_import_commit",

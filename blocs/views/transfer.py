@@ -56,6 +56,7 @@ IMPORTERS = {
             commit=partial(_commit, key),
             finish=_finish,
             template="blocs/transfer/import.html",
+            section_base="blocs/base.html",
             page_url_name="blocs:import_page",
             commit_url_name="blocs:import_commit",
             cancel_url_name="blocs:import_cancel",
