@@ -9,14 +9,21 @@ class AwardsConfig(AppConfig):
     def ready(self):
         """Plug the conference, proposals and ledger into blocs' pages and membership rules."""
         from awards.services import membership
-        from awards.views import ledger, proposals, voting
+        from awards.views import bundle, ledger, proposals, voting
         from blocs import hooks
         from blocs.overview import OVERVIEW_COLUMNS
-        from blocs.panels import AGENCY_PANELS, BLOC_YEAR_PANELS
+        from blocs.panels import (
+            AGENCY_PANELS,
+            BLOC_YEAR_PANELS,
+            PROVINCE_PAGE_LINKS,
+            PROVINCE_ROW_LINKS,
+        )
 
         BLOC_YEAR_PANELS.register(voting.conference_panel, order=20)
         BLOC_YEAR_PANELS.register(proposals.bloc_year_panel, order=30)
         AGENCY_PANELS.register(ledger.agency_panel, order=10)
+        PROVINCE_ROW_LINKS.register(bundle.province_row_links, order=10)
+        PROVINCE_PAGE_LINKS.register(bundle.province_page_links, order=10)
         OVERVIEW_COLUMNS.register(voting.conference_column, order=40)
         OVERVIEW_COLUMNS.register(proposals.overview_column, order=50)
         hooks.MEMBER_ADD_REFUSALS.register(membership.add_refusal, order=10)

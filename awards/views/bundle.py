@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +27,7 @@ from awards.bundle import (
 from awards.forms.bundle import BundleUploadForm
 from awards.models import AwardRecord
 from blocs.models import Agency, FormerProvince
+from blocs.panels import Link
 from blocs.permissions import require_province_staff
 from emulation import pipeline
 from emulation.text import vn_slugify
@@ -198,3 +200,32 @@ def province_statistics(request):
         "awards/bundle/statistics.html",
         {"rows": rows, "years": years, "totals": totals, "grand_total": sum(totals)},
     )
+
+
+def province_row_links(former_province, holds_agencies) -> list[Link]:
+    """On the province page: the portal's own data and a filled former province export a bundle;
+    an empty former province imports one."""
+    export = reverse("awards:bundle_export")
+    if former_province is None:
+        return [Link(_("Tải gói (.json)"), export)]
+    query = f"?province={former_province.pk}"
+    if holds_agencies:
+        return [Link(_("Tải gói (.json)"), export + query)]
+    return [
+        Link(
+            _("Nhập gói dữ liệu"),
+            reverse("awards:bundle_import") + query,
+            css="btn btn-sm btn-primary",
+            testid=f"import-{former_province.pk}",
+        )
+    ]
+
+
+def province_page_links() -> list[Link]:
+    return [
+        Link(
+            _("Thống kê theo tỉnh cũ"),
+            reverse("awards:province_statistics"),
+            css="btn btn-outline-secondary",
+        )
+    ]

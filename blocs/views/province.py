@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from blocs.forms.province import FormerProvinceForm, SisterMergeForm
 from blocs.models import Agency, Bloc, FormerProvince
+from blocs.panels import PROVINCE_PAGE_LINKS, PROVINCE_ROW_LINKS, links_of
 from blocs.permissions import require_province_staff
 from blocs.services import structure as services
 from emulation.forms import show_errors
@@ -35,15 +36,18 @@ def _province_rows() -> list[dict]:
             last_year=Max("years__year"),
         )
     }
-    provinces = [None, *FormerProvince.objects.all()]
-    return [
-        {
-            "province": province,
-            "agencies": agencies.get(getattr(province, "pk", None), {}),
-            "blocs": blocs.get(getattr(province, "pk", None), {}),
-        }
-        for province in provinces
-    ]
+    rows = []
+    for province in [None, *FormerProvince.objects.all()]:
+        held = agencies.get(getattr(province, "pk", None), {})
+        rows.append(
+            {
+                "province": province,
+                "agencies": held,
+                "blocs": blocs.get(getattr(province, "pk", None), {}),
+                "links": links_of(PROVINCE_ROW_LINKS, province, bool(held.get("total"))),
+            }
+        )
+    return rows
 
 
 def province_profile(request):
@@ -67,6 +71,7 @@ def province_profile(request):
             "rows": _province_rows(),
             "form": form,
             "sister_count": len(services.sister_agency_groups()),
+            "page_links": links_of(PROVINCE_PAGE_LINKS),
         },
         status=400 if form.is_bound and form.errors else 200,
     )

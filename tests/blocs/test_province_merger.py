@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from awards.models import AwardRecord
 from blocs.models import Agency, AgencyChange, Bloc, FormerProvince
+from blocs.panels import PROVINCE_PAGE_LINKS, PROVINCE_ROW_LINKS
 from blocs.services import structure as services
 from emulation.models import AuditEntry
 from tests.factories import AgencyFactory, AwardRecordFactory, BlocFactory, BlocYearFactory
@@ -205,3 +206,25 @@ def test_a_former_provinces_bloc_prints_its_own_provinces_heading(provinces, blo
     hanam = pdf_text(sample_minutes_pdf(bloc_year)[2])
     assert "UBND TỈNH HÀ NAM" in hanam and "Hà Nam, ngày" in hanam
     assert "NINH BÌNH" not in hanam
+
+
+def test_the_profile_offers_the_bundle_for_each_province_from_the_awards_app(health, staff_client):
+    own, hanam, namdinh = health
+    empty = FormerProvince.objects.create(name="Ninh Bình", merged_on=datetime.date(2025, 7, 1))
+    text = staff_client.get(reverse("blocs:province_profile")).content.decode()
+    export = reverse("awards:bundle_export")
+    assert f'href="{export}"' in text
+    assert f'href="{export}?province={hanam.former_province_id}"' in text
+    assert f'data-testid="import-{empty.pk}"' in text
+    assert f'href="{reverse("awards:bundle_import")}?province={empty.pk}"' in text
+    assert reverse("awards:province_statistics") in text
+
+
+def test_the_profile_stands_without_the_awards_links(health, staff_client):
+    with PROVINCE_ROW_LINKS.only(), PROVINCE_PAGE_LINKS.only():
+        response = staff_client.get(reverse("blocs:province_profile"))
+    assert response.status_code == 200
+    text = response.content.decode()
+    for name in ("awards:bundle_export", "awards:bundle_import", "awards:province_statistics"):
+        assert reverse(name) not in text
+    assert "Tỉnh Hà Nam cũ" in text

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from blocs import hooks
 from blocs.overview import OVERVIEW_COLUMNS
-from blocs.panels import AGENCY_PANELS, BLOC_YEAR_PANELS
+from blocs.panels import AGENCY_PANELS, BLOC_YEAR_PANELS, PROVINCE_PAGE_LINKS, PROVINCE_ROW_LINKS
 from emulation.audit import apply_changes
 from emulation.hooks import Hook
 from emulation.models import AuditEntry
@@ -46,6 +46,8 @@ def test_the_apps_register_their_panels_columns_and_membership_rules():
         "blocs.views.documents.documents_panel",
     ]
     assert [f.__name__ for f in AGENCY_PANELS] == ["agency_panel"]
+    assert [f.__name__ for f in PROVINCE_ROW_LINKS] == ["province_row_links"]
+    assert [f.__name__ for f in PROVINCE_PAGE_LINKS] == ["province_page_links"]
     assert [f"{f.__module__}.{f.__name__}" for f in OVERVIEW_COLUMNS] == [
         "blocs.views.structure.flags_column",
         "blocs.views.covenants.covenant_column",
