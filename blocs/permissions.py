@@ -97,7 +97,7 @@ def role_in_bloc_year(user, bloc_year: BlocYear) -> BlocYearRole | None:
             return BlocYearRole(RoleName.DEPUTY, agency_id)
         if bloc_year.memberships.filter(agency_id=agency_id).exists():
             return BlocYearRole(RoleName.MEMBER, agency_id)
-    if bloc_year.observers.filter(pk=user.pk).exists():
+    if bloc_year.liaison_user_id == user.pk or bloc_year.observers.filter(pk=user.pk).exists():
         return BlocYearRole(RoleName.OBSERVER)
     return None
 
@@ -117,12 +117,12 @@ def get_bloc_year_for_user(request, pk: int, *, capability: str | None = None):
 
 
 def bloc_years_for_user(user):
-    """The bloc-years a user can open, newest first: all for staff, else by agency or observer."""
+    """The bloc-years a user can open, newest first: all for staff, else by agency, as observer
+    or as the linked liaison."""
     queryset = BlocYear.objects.with_people()
     if user.is_province_staff:
         return queryset
+    readers = queryset.filter(observers=user) | queryset.filter(liaison_user=user)
     if user.agency_id:
-        return (
-            queryset.filter(memberships__agency_id=user.agency_id) | queryset.filter(observers=user)
-        ).distinct()
-    return queryset.filter(observers=user)
+        readers = readers | queryset.filter(memberships__agency_id=user.agency_id)
+    return readers.distinct()

@@ -27,6 +27,12 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
+    must_change_password = models.BooleanField(
+        _("phải đổi mật khẩu khi đăng nhập"),
+        default=False,
+        help_text=_("Đặt khi tài khoản được tạo hoặc mật khẩu được đặt lại bởi cán bộ."),
+    )
+    email_notifications = models.BooleanField(_("nhận thông báo qua thư điện tử"), default=True)
 
     class Meta:
         verbose_name = _("người dùng")
@@ -212,3 +218,41 @@ class LoginFailure(models.Model):
 
     def __str__(self):
         return f"{self.username} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """One message to one user: a return, an acceptance, a new role, a deadline coming.
+
+    `key` makes a reminder idempotent: the same key is never stored twice for one user, so a
+    daily job run twice sends once.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhận"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("loại"), max_length=60)
+    text = NFCCharField(_("nội dung"), max_length=500)
+    url = models.CharField(_("đường dẫn"), max_length=300, blank=True)
+    key = models.CharField(_("khóa chống trùng"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("lúc"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("đã gửi thư lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"],
+                condition=~models.Q(key=""),
+                name="notification_key_once",
+            )
+        ]
+
+    def __str__(self):
+        return self.text

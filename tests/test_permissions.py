@@ -8,33 +8,13 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import AwardRecordFactory
-
-ROLES = ("staff", "head", "deputy", "member", "outsider", "anonymous")
-
-
-def everyone(status, *, anonymous=302):
-    return {**dict.fromkeys(ROLES, status), "anonymous": anonymous}
-
-
-def staff_only(*, others=403):
-    return {**dict.fromkeys(ROLES, others), "staff": 200, "anonymous": 302}
-
-
-def bloc_year_readers(status=200):
-    """Readable by staff and every member role; 404 to outsiders."""
-    return {**dict.fromkeys(ROLES, status), "outsider": 404, "anonymous": 302}
-
-
-def bloc_year_runners():
-    """Staff, head and deputy; a plain member is refused (403); outsiders 404."""
-    return {
-        "staff": 200,
-        "head": 200,
-        "deputy": 200,
-        "member": 403,
-        "outsider": 404,
-        "anonymous": 302,
-    }
+from tests.matrix_rows._helpers import (
+    ROLES,
+    bloc_year_readers,
+    bloc_year_runners,
+    everyone,
+    staff_only,
+)
 
 
 def proposal_paper(by):
@@ -435,6 +415,29 @@ MATRIX = [
 ]
 
 
+def _feature_rows():
+    """Rows and POST-only names kept beside a feature: every module in tests/matrix_rows/.
+
+    Each module defines ROWS (same shape as MATRIX) and optionally POST_ONLY, so features built
+    side by side do not all edit this file.
+    """
+    import importlib
+    import pkgutil
+
+    import tests.matrix_rows as package
+
+    rows, post_only = [], []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda info: info.name):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        rows.extend(getattr(module, "ROWS", []))
+        post_only.extend(getattr(module, "POST_ONLY", []))
+    return rows, post_only
+
+
+FEATURE_ROWS, FEATURE_POST_ONLY = _feature_rows()
+MATRIX += FEATURE_ROWS
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("name", "build_url", "expected"), MATRIX, ids=[row[0] for row in MATRIX])
 def test_each_role_gets_the_expected_status(
@@ -464,7 +467,7 @@ def test_every_named_url_is_in_the_matrix():
                 names.add(f"{namespace}{pattern.name}")
 
     walk(get_resolver().url_patterns)
-    covered = {row[0] for row in MATRIX} | set(POST_ONLY)
+    covered = {row[0] for row in MATRIX} | set(POST_ONLY) | set(FEATURE_POST_ONLY)
     missing = {name for name in names if name.split(":")[-1] not in covered} - skipped
     assert not missing, f"URLs without a permission-matrix row: {sorted(missing)}"
 

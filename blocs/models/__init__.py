@@ -1,3 +1,4 @@
+from blocs.models.calendar import Deadline
 from blocs.models.covenant import (
     Covenant,
     CovenantClause,
@@ -20,6 +21,7 @@ from blocs.models.types import AwardType
 
 __all__ = [
     "AwardType",
+    "Deadline",
     "Covenant",
     "CovenantClause",
     "CovenantSignature",

@@ -360,6 +360,15 @@ class BlocYear(models.Model):
     )
     liaison_name = NFCCharField(_("lãnh đạo phụ trách khối"), max_length=150, blank=True)
     liaison_title = NFCCharField(_("chức vụ lãnh đạo phụ trách"), max_length=200, blank=True)
+    liaison_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản lãnh đạo phụ trách"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="liaison_bloc_years",
+        help_text=_("Không bắt buộc: tài khoản được xem (chỉ đọc) khối này trong năm."),
+    )
     observers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người theo dõi"),
