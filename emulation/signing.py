@@ -7,8 +7,10 @@ certificate chains to a recognised certification authority) is reported separate
 true when the chain reaches a root configured in SIGNING_TRUST_ROOTS (none by default).
 """
 
+import asyncio
 import io
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -71,6 +73,22 @@ def _signer():
     return _load_signer(path, settings.SIGNING_PKCS12_PASSPHRASE, mtime)
 
 
+def _in_worker_thread(function, *args, **kwargs):
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pades") as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
+def _outside_event_loop(function, *args, **kwargs):
+    """Call one of pyHanko's synchronous functions, which start their own event loop
+    (`asyncio.run`): in a worker thread when this thread already runs a loop (an async caller,
+    an ASGI server, Playwright in the browser tests), else right here."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    return _in_worker_thread(function, *args, **kwargs)
+
+
 def sign_pdf(data: bytes, *, reason: str, location: str) -> bytes:
     """`data` with an invisible PAdES signature (an incremental update) by the configured
     certificate."""
@@ -86,8 +104,12 @@ def sign_pdf(data: bytes, *, reason: str, location: str) -> bytes:
         subfilter=fields.SigSeedSubFilter.PADES,
     )
     # Reserving the space up front spares pyHanko a dummy signature to measure it.
-    output = signers.sign_pdf(
-        writer, metadata, signer=_signer(), bytes_reserved=SIGNATURE_BYTES_RESERVED
+    output = _outside_event_loop(
+        signers.sign_pdf,
+        writer,
+        metadata,
+        signer=_signer(),
+        bytes_reserved=SIGNATURE_BYTES_RESERVED,
     )
     return output.getvalue()
 
@@ -140,7 +162,7 @@ def inspect_signatures(data: bytes) -> list[SignatureReport]:
         except Exception:
             certificate = None
         try:
-            status = validate_pdf_signature(signature, _validation_context())
+            status = _outside_event_loop(validate_pdf_signature, signature, _validation_context())
         # A signature whose bytes were altered can break CMS parsing itself: that is "not intact".
         except Exception as error:
             logger.info("Signature %s could not be validated: %s", name, error)

@@ -1,5 +1,7 @@
 """PAdES signing of issued documents and signature inspection (a throwaway certificate)."""
 
+import asyncio
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
@@ -123,3 +125,26 @@ def test_issue_document_without_a_certificate_is_unsigned_and_says_so(
     document = issued_document(bloc_year, actor=province_staff)
     assert not document.digitally_signed
     assert signing.inspect_signatures(read_document(document)) == []
+
+
+# pyHanko's synchronous API calls `asyncio.run`, which refuses to start inside a running loop:
+# Playwright's browser tests, an ASGI server or any async caller would fail to sign.
+
+
+def test_signing_and_inspecting_inside_a_running_event_loop(signing_certificate, document_pdf):
+    async def sign_and_inspect():
+        signed = signing.sign_pdf(document_pdf, reason="Biên bản số 01", location="Ninh Bình")
+        return signing.inspect_signatures(signed)
+
+    [report] = asyncio.run(sign_and_inspect())
+    assert report.intact and report.valid and report.covers_whole_document
+
+
+def test_signing_outside_a_loop_still_runs_in_the_calling_thread(
+    signing_certificate, document_pdf, monkeypatch
+):
+    started = []
+    monkeypatch.setattr(signing, "_in_worker_thread", lambda *args: started.append(args))
+    signed = signing.sign_pdf(document_pdf, reason="Biên bản số 01", location="Ninh Bình")
+    assert signing.inspect_signatures(signed)[0].intact
+    assert started == []
