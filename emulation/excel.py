@@ -321,6 +321,25 @@ def sniff(data: bytes) -> None:
         )
     if not any(kind.encode() in content_types for kind in _WORKBOOK_TYPES):
         raise WorkbookError(_("Tệp là tài liệu Office nhưng không phải sổ làm việc Excel (.xlsx)."))
+    _refuse_xml_declarations(archive, entries)
+
+
+def _refuse_xml_declarations(archive: zipfile.ZipFile, entries) -> None:
+    """Excel never writes a DOCTYPE: one in any part is an entity-expansion ("billion laughs")
+    or external-entity attack, refused before any XML parser sees it. defusedxml, which openpyxl
+    uses when installed, refuses it again should a declaration hide further in."""
+    for entry in entries:
+        if not entry.filename.endswith((".xml", ".rels", ".vml")):
+            continue
+        head = _read_member(archive, entry.filename)[: 64 * 1024].upper()
+        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+            raise WorkbookError(
+                _(
+                    "Tệp .xlsx có khai báo XML (DOCTYPE/ENTITY) mà Excel không bao giờ tạo ra, "
+                    "có thể là tệp độc hại; tệp không được đọc. Hãy mở bằng Excel, lưu lại "
+                    "dạng .xlsx rồi tải lên lại."
+                )
+            )
 
 
 def _read_member(archive: zipfile.ZipFile, name: str) -> bytes:

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -47,31 +48,130 @@ def max_upload_bytes() -> int:
     return settings.UPLOAD_MAX_MB * 1024 * 1024
 
 
+# Actions a reader runs or opens by itself: refused in uploads (PDF 2.0, 12.6.4).
+_ACTIVE_ACTIONS = {
+    "/JavaScript",
+    "/Launch",
+    "/ImportData",
+    "/SubmitForm",
+    "/RichMediaExecute",
+    "/GoToE",
+    "/Rendition",
+}
+
+
+def _broken(message):
+    return ValidationError(message, code="broken")
+
+
+def _runs_something(action, seen: set) -> bool:
+    """Whether an action dictionary, or one chained after it by /Next, runs something."""
+    import pikepdf
+
+    if not isinstance(action, pikepdf.Dictionary):
+        return False
+    if action.is_indirect:
+        if action.objgen in seen:  # a /Next chain that loops
+            return False
+        seen.add(action.objgen)
+    if str(action.get("/S", "")) in _ACTIVE_ACTIONS:
+        return True
+    following = action.get("/Next")
+    chain = list(following) if isinstance(following, pikepdf.Array) else [following]
+    return any(_runs_something(item, seen) for item in chain)
+
+
+def _has_active_content(pdf) -> bool:
+    """JavaScript, launch and similar actions, embedded files or XFA forms anywhere a reader
+    would act on them: the document, its pages and their annotations."""
+    import pikepdf
+
+    root = pdf.Root
+    names = root.get("/Names")
+    if isinstance(names, pikepdf.Dictionary) and (
+        "/JavaScript" in names or "/EmbeddedFiles" in names
+    ):
+        return True
+    form = root.get("/AcroForm")
+    if isinstance(form, pikepdf.Dictionary) and "/XFA" in form:
+        return True
+    triggers = [root.get("/OpenAction"), *dict(root.get("/AA", {})).values()]
+    for page in pdf.pages:
+        triggers.extend(dict(page.obj.get("/AA", {})).values())
+        for annotation in page.obj.get("/Annots", []):
+            if not isinstance(annotation, pikepdf.Dictionary):
+                continue
+            if annotation.get("/Subtype") == "/FileAttachment":
+                return True
+            triggers.append(annotation.get("/A"))
+            triggers.extend(dict(annotation.get("/AA", {})).values())
+    seen = set()
+    return any(_runs_something(trigger, seen) for trigger in triggers)
+
+
 def _page_count(data: bytes) -> int:
-    """Parse the PDF with pyHanko: refuses broken files, encrypted files and files with no page."""
-    from pyhanko.pdf_utils.reader import PdfFileReader
+    """Parse the whole PDF: refuses broken and encrypted files, a page list that lies about its
+    length or holds a page that cannot be loaded (it would stop the covenant's issue later),
+    files with no page, and active content (scripts, launched programs, embedded files)."""
+    import pikepdf
+    import pypdfium2
 
     try:
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        pdf = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PasswordError as error:
+        raise _encrypted() from error
     # Hostile files make parsers fail in many ways; any failure means "not a usable PDF".
     except Exception as error:
+        raise _broken(_("Tệp không phải là PDF hợp lệ (không đọc được cấu trúc tệp).")) from error
+    with pdf:
+        if pdf.is_encrypted:
+            raise _encrypted()
+        try:
+            declared = int(pdf.Root.Pages.Count)
+            found = len(pdf.pages)
+            active = _has_active_content(pdf)
+        except Exception as error:
+            raise _broken(
+                _("Tệp không phải là PDF hợp lệ (không đọc được danh sách trang).")
+            ) from error
+    if declared != found:
+        raise _broken(
+            _(
+                "Danh sách trang của tệp PDF bị sai (ghi %(declared)s trang, thực có %(found)s "
+                "trang). Hãy mở tệp và in lại thành PDF (Print to PDF) rồi tải lên lại."
+            )
+            % {"declared": declared, "found": found}
+        )
+    if found < 1:
+        raise ValidationError(_("Tệp PDF không có trang nào."), code="empty")
+    if active:
         raise ValidationError(
-            _("Tệp không phải là PDF hợp lệ (không đọc được cấu trúc tệp)."), code="broken"
-        ) from error
-    if reader.encrypted:
-        raise ValidationError(
-            _("Tệp PDF đang được đặt mật khẩu hoặc mã hóa. Vui lòng gỡ mật khẩu rồi tải lên lại."),
-            code="encrypted",
+            _(
+                "Tệp PDF có nội dung tự chạy (JavaScript, mở chương trình khác hoặc tệp đính "
+                "kèm), không được nhận. Hãy in lại thành PDF (Print to PDF) hoặc quét lại rồi "
+                "tải lên."
+            ),
+            code="active_content",
         )
     try:
-        count = int(reader.root["/Pages"]["/Count"])
+        document = pypdfium2.PdfDocument(data)
+        try:
+            for index in range(len(document)):
+                document[index].get_size()
+        finally:
+            document.close()
     except Exception as error:
-        raise ValidationError(
-            _("Tệp không phải là PDF hợp lệ (không đọc được danh sách trang)."), code="broken"
+        raise _broken(
+            _("Tệp PDF có trang không mở được. Hãy in lại thành PDF rồi tải lên lại.")
         ) from error
-    if count < 1:
-        raise ValidationError(_("Tệp PDF không có trang nào."), code="empty")
-    return count
+    return found
+
+
+def _encrypted():
+    return ValidationError(
+        _("Tệp PDF đang được đặt mật khẩu hoặc mã hóa. Vui lòng gỡ mật khẩu rồi tải lên lại."),
+        code="encrypted",
+    )
 
 
 def check_pdf(upload) -> CheckedPdf:
@@ -111,6 +211,19 @@ def check_pdf(upload) -> CheckedPdf:
     )
 
 
+def _with_limit(message) -> str:
+    return str(message) % {"limit": settings.UPLOAD_MAX_MB}
+
+
+_lazy_with_limit = lazy(_with_limit, str)
+
+
+def limit_help_text(message):
+    """`message` with the upload limit filled in when shown, in the reader's language (a lazy
+    string's `%` translates at once, at import)."""
+    return _lazy_with_limit(message)
+
+
 class PdfUploadField(forms.FileField):
     """A form field whose cleaned value is a `CheckedPdf` (content-checked, size-limited)."""
 
@@ -123,8 +236,7 @@ class PdfUploadField(forms.FileField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(
             "help_text",
-            gettext_lazy("Tệp PDF, không đặt mật khẩu, tối đa %(limit)s MB.")
-            % {"limit": settings.UPLOAD_MAX_MB},
+            limit_help_text(gettext_lazy("Tệp PDF, không đặt mật khẩu, tối đa %(limit)s MB.")),
         )
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("accept", "application/pdf,.pdf")

@@ -394,5 +394,13 @@ def test_an_entity_expansion_bomb_inside_the_sheet_is_refused_quickly():
         }
     )
     with pytest.raises(WorkbookError) as excinfo:
+        sniff(bomb)  # before any XML parser runs
+    assert "DOCTYPE/ENTITY" in messages_of(excinfo)
+    with pytest.raises(WorkbookError):
         read_sheet(bomb, (Column("name", "Tên"),))
-    assert "bị hỏng" in messages_of(excinfo)
+
+
+def test_openpyxl_parses_with_defusedxml_as_a_second_guard():
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML
