@@ -30,7 +30,7 @@ from emulation.audit import log_action
 from emulation.models import DocumentCounter, IssuedDocument
 from emulation.pdf import SignatureBlock, html_to_pdf, render_pdf
 from emulation.text import collapse_spaces, document_number, vn_slugify, vn_sort_key
-from emulation.uploads import discard_private_file, store_private_file
+from emulation.uploads import discard_private_file, read_private_file, store_private_file
 
 logger = logging.getLogger(__name__)
 
@@ -259,8 +259,12 @@ def issue_document(
     label = kind_label or KIND_LABELS.get(kind, kind)
     data = _rendered_pdf(render, stamp, extra_pdfs, label if signed else None)
     word = render_docx(stamp) if render_docx else b""
-    stored = store_private_file(data, folder=f"issued/{year}")
-    stored_word = store_private_file(word, folder=f"issued/{year}", suffix=".docx") if word else ""
+    stored = store_private_file(data, folder=f"issued/{year}", on_commit=True)
+    stored_word = (
+        store_private_file(word, folder=f"issued/{year}", suffix=".docx", on_commit=True)
+        if word
+        else ""
+    )
     try:
         document = IssuedDocument.objects.create(
             issuer_code=issuer_code,
@@ -378,8 +382,7 @@ def verify(*, data: bytes | None = None, sha256: str = "", code: str = "") -> Ve
 
 def read_document(document: IssuedDocument) -> bytes:
     """The stored bytes of an issued document."""
-    with document.file.open("rb") as handle:
-        return handle.read()
+    return read_private_file(document.file.name)
 
 
 def document_filename(document: IssuedDocument, extension: str = "pdf") -> str:
@@ -392,8 +395,7 @@ def read_word_copy(document: IssuedDocument) -> bytes:
     """The stored Word copy of an issued document (empty when it has none)."""
     if not document.docx_file:
         return b""
-    with document.docx_file.open("rb") as handle:
-        return handle.read()
+    return read_private_file(document.docx_file.name)
 
 
 def sample_minutes_pdf(bloc_year, *, on: date | None = None, blank_lines: int = 12):

@@ -8,6 +8,7 @@ live under MEDIA_ROOT/private/, which no URL serves: a scoped view returns them 
 
 import hashlib
 import io
+import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.http import Http404
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
@@ -253,26 +255,59 @@ def private_name(folder: str, stem: str, suffix: str) -> str:
     return f"{PRIVATE_ROOT}/{folder.strip('/')}/{stem}{suffix}"
 
 
+# A file written inside a transaction waits under this suffix until the transaction commits.
+PENDING_SUFFIX = ".pending"
+
+
 def store_private_file(
-    data: bytes, *, folder: str, suffix: str = ".pdf", stem: str | None = None
+    data: bytes,
+    *,
+    folder: str,
+    suffix: str = ".pdf",
+    stem: str | None = None,
+    on_commit: bool = False,
 ) -> str:
     """Write `data` under an unguessable name (a caller's own token as `stem`, or a fresh one);
-    returns the storage name to keep in the row."""
+    returns the storage name to keep in the row.
+
+    With `on_commit` inside a transaction, the file is written as `<name>.pending` and takes its
+    name when the transaction commits: a rollback, or a worker killed half-way, leaves no file
+    that looks stored (an issued document whose number was given back must not exist).
+    """
     name = private_name(folder, stem or uuid.uuid4().hex, suffix)
-    return default_storage.save(name, ContentFile(data))
+    if not on_commit or not transaction.get_connection().in_atomic_block:
+        return default_storage.save(name, ContentFile(data))
+    final = default_storage.save(name + PENDING_SUFFIX, ContentFile(data))[: -len(PENDING_SUFFIX)]
+    transaction.on_commit(lambda: publish_pending_file(final))
+    return final
+
+
+def publish_pending_file(name: str) -> bool:
+    """Give a committed file its name; False when nothing waits under `name`."""
+    pending = name + PENDING_SUFFIX
+    if not default_storage.exists(pending):
+        return False
+    os.replace(default_storage.path(pending), default_storage.path(name))
+    return True
 
 
 def discard_private_file(name: str) -> None:
     """Remove a stored file after the transaction that referenced it failed."""
-    if name and default_storage.exists(name):
-        default_storage.delete(name)
+    for candidate in (name, name + PENDING_SUFFIX) if name else ():
+        if default_storage.exists(candidate):
+            default_storage.delete(candidate)
 
 
 def read_private_file(name: str) -> bytes:
-    if not name or not name.startswith(f"{PRIVATE_ROOT}/") or not default_storage.exists(name):
+    """A stored file's bytes; one still pending (read inside its own transaction, or committed
+    by a worker that died before renaming it) is read where it waits."""
+    if not name or not name.startswith(f"{PRIVATE_ROOT}/"):
         raise Http404
-    with default_storage.open(name, "rb") as handle:
-        return handle.read()
+    for candidate in (name, name + PENDING_SUFFIX):
+        if default_storage.exists(candidate):
+            with default_storage.open(candidate, "rb") as handle:
+                return handle.read()
+    raise Http404
 
 
 def private_file_response(name: str, *, filename: str, inline: bool = True):

@@ -270,11 +270,7 @@ def proposal_document(request, pk, document_pk):
     )
     if document.issued_document_id:
         issued = document.issued_document
-        issued.file.open("rb")
-        try:
-            data = issued.file.read()
-        finally:
-            issued.file.close()
+        data = read_document(issued)
         return pdf_response(f"{issued.number.replace('/', '-')}.pdf", "application/pdf", data)
     if not document.stored_name:
         raise Http404

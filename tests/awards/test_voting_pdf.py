@@ -12,6 +12,7 @@ from awards.models import RuleSet
 from awards.pdf import conference_minutes_pdf, count_minutes_pdf, reason_phrase
 from awards.services import voting
 from blocs.models import Bloc
+from emulation.documents import read_document
 from tests.awards.voting_fixtures import agency_ids, award, make_session
 from tests.factories import BlocFactory, bloc_year_with_members
 from tests.pdf_helpers import _run, is_a4_portrait, pdf_page_count, pdf_page_png, pdf_text
@@ -318,8 +319,8 @@ def test_closing_times_are_dots_in_a_draft_and_filled_once_finalized(conference)
     voting.update_session(session, count_closed_at=datetime.time(10, 45), actor=None)
     voting.finalize_session(session, actor=None)
     session.refresh_from_db()
-    count_text = flat(pdf_text(session.count_minutes.file.read()))
-    conference_text = flat(pdf_text(session.conference_minutes.file.read()))
+    count_text = flat(pdf_text(read_document(session.count_minutes)))
+    conference_text = flat(pdf_text(read_document(session.conference_minutes)))
     assert "lập xong hồi 10 giờ 45 cùng ngày" in count_text
     closed = session.closed_at
     assert f"kết thúc vào hồi {closed:%H} giờ {closed:%M} cùng ngày" in conference_text

@@ -342,3 +342,35 @@ def test_a_draft_is_not_marked_as_an_archival_pdf():
     )
     with pikepdf.open(io.BytesIO(data)) as pdf:
         assert "/OutputIntents" not in pdf.Root
+
+
+def test_an_issued_file_takes_its_name_only_when_the_transaction_commits(
+    bloc_year, staff, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        document = issued_document(bloc_year, actor=staff)
+        name = document.file.name
+        assert not default_storage.exists(name)  # waiting as <name>.pending
+        assert default_storage.exists(name + ".pending")
+        assert read_document(document) == read_document(document)  # readable before commit
+    assert default_storage.exists(name) and not default_storage.exists(name + ".pending")
+    assert hashlib.sha256(read_document(document)).hexdigest() == document.sha256
+
+
+def test_a_rolled_back_issue_leaves_no_file_under_a_stored_name_and_gives_its_number_back(
+    bloc_year, staff
+):
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+
+    names = []
+    with pytest.raises(RuntimeError), transaction.atomic():
+        document = issued_document(bloc_year, actor=staff)
+        names.append(document.file.name)
+        raise RuntimeError("the caller's next step failed")
+    assert not default_storage.exists(names[0])
+    again = issued_document(bloc_year, actor=staff)
+    assert again.number == document.number  # the number was never issued
+    assert again.file.name != names[0]

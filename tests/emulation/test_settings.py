@@ -152,3 +152,35 @@ def test_the_portal_speaks_vietnamese_in_vietnam_time(settings):
     assert settings.LANGUAGE_CODE == "vi"
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
     assert [code for code, _ in settings.LANGUAGES] == ["vi", "en"]
+
+
+def test_sessions_end_with_the_browser_and_after_a_working_day_by_default():
+    from django.conf import settings
+
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+    assert settings.SESSION_COOKIE_AGE == 10 * 3600
+
+
+def test_session_hours_come_from_the_environment():
+    shown = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SESSION_COOKIE_AGE)",
+        SESSION_HOURS="2",
+    )
+    assert shown.stdout.strip().splitlines()[-1] == "7200"
+    assert "SESSION_HOURS=0" in manage("check", SESSION_HOURS="0").stderr
+
+
+def test_stored_files_are_readable_by_the_portal_and_its_group_only(settings, tmp_path):
+    import stat
+
+    from django.core.files.storage import default_storage
+
+    from emulation.uploads import store_private_file
+
+    settings.MEDIA_ROOT = tmp_path
+    name = store_private_file(b"%PDF-1.4 test", folder="proposals/test")
+    path = default_storage.path(name)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
+    assert stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode) == 0o750

@@ -9,6 +9,7 @@ from django.urls import reverse
 from emulation.documents import read_document, void_document
 from emulation.models import IssuedDocument
 from emulation.pdf import render_pdf
+from emulation.uploads import discard_private_file
 from portal.bench.measure import capture_queries
 from tests.factories import BlocFactory, BlocYearFactory, issued_document
 from tests.pdf_helpers import (
@@ -324,7 +325,7 @@ def test_an_outsider_cannot_download_a_document(outsider_client, document):
 
 
 def test_a_missing_file_is_404_not_500(staff_client, document):
-    document.file.storage.delete(document.file.name)
+    discard_private_file(document.file.name)
     response = staff_client.get(
         reverse("issued_document", args=[document.bloc_year_id, document.pk])
     )
