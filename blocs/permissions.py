@@ -11,6 +11,7 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from blocs.models import BlocYear
 from emulation.permissions import require_province_staff as require_province_staff
@@ -25,11 +26,11 @@ class RoleName(StrEnum):
 
 
 ROLE_LABELS = {
-    RoleName.STAFF: "Cán bộ thi đua, khen thưởng tỉnh",
-    RoleName.HEAD: "Trưởng khối",
-    RoleName.DEPUTY: "Phó khối",
-    RoleName.MEMBER: "Thành viên",
-    RoleName.OBSERVER: "Theo dõi",
+    RoleName.STAFF: _("Cán bộ thi đua, khen thưởng tỉnh"),
+    RoleName.HEAD: _("Trưởng khối"),
+    RoleName.DEPUTY: _("Phó khối"),
+    RoleName.MEMBER: _("Thành viên"),
+    RoleName.OBSERVER: _("Theo dõi"),
 }
 
 

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.http import content_disposition_header
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -207,7 +208,9 @@ def print_html(template_name: str, context: dict) -> str:
         context["draft_mark"] = draft_mark_svg()
     if context["doc_date"] is None and context["stamp"] is not None:
         context["doc_date"] = context["stamp"].dated
-    return render_to_string(template_name, context)
+    # Documents are Vietnamese whatever language the person issuing them reads the portal in.
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(template_name, context)
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:

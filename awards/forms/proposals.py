@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from awards.models import AwardType, ProposalDocument
 from emulation.forms import NFCFormMixin
 from emulation.text import nfc
+from emulation.uploads import limit_help_text
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _DOCX_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
@@ -120,8 +121,9 @@ class DossierFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(
             "help_text",
-            gettext_lazy("PDF hoặc Word (.docx), không đặt mật khẩu, tối đa %(limit)s MB.")
-            % {"limit": settings.UPLOAD_MAX_MB},
+            limit_help_text(
+                gettext_lazy("PDF hoặc Word (.docx), không đặt mật khẩu, tối đa %(limit)s MB.")
+            ),
         )
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("accept", f"application/pdf,.pdf,{DOCX_CONTENT_TYPE},.docx")

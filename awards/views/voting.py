@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from awards import pdf as voting_pdf
@@ -700,9 +701,9 @@ def rule_set_edit(request, rule_pk=None):
 # Extension points: the bloc-year panel and the year overview column ----------------------------
 
 STATUS_LABELS = {
-    None: _("Chưa tổ chức"),
-    VotingSession.State.DRAFT: _("Đang tiến hành"),
-    VotingSession.State.FINALIZED: _("Đã kết thúc"),
+    None: gettext_lazy("Chưa tổ chức"),
+    VotingSession.State.DRAFT: gettext_lazy("Đang tiến hành"),
+    VotingSession.State.FINALIZED: gettext_lazy("Đã kết thúc"),
 }
 
 

@@ -7,6 +7,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.query import ModelIterable
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from emulation.fields import NFCCharField, NFCTextField
@@ -394,7 +395,7 @@ class BlocYear(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.bloc.name} năm {self.year}"
+        return gettext("%(bloc)s năm %(year)s") % {"bloc": self.bloc.name, "year": self.year}
 
     def clean(self):
         if self.head_id and self.head_id == self.deputy_id:
