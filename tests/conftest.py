@@ -24,6 +24,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PASSWORD = "mat-khau-thu-nghiem"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Browser tests empty every table with TRUNCATE between tests, which the audit table
+    refuses on PostgreSQL unless the session allows it (production sessions never do)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        database.setdefault("OPTIONS", {})["options"] = "-c portal.allow_audit_truncate=on"
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """PBKDF2 at production strength costs ~0.3 s per user; tests make hundreds of users."""
