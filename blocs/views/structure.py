@@ -43,6 +43,7 @@ from blocs.permissions import bloc_years_for_user, get_bloc_year_for_user, requi
 from blocs.services import structure as services
 from emulation.forms import show_errors
 from emulation.models import AuditEntry
+from emulation.params import text_param, year_param
 from emulation.text import vn_sort_key
 
 AGENCIES_PER_PAGE = 50
@@ -53,10 +54,7 @@ AGENCIES_PER_PAGE = 50
 
 def _selected_year(request) -> int:
     """The year asked for in ?year=, else the newest year on record (or this calendar year)."""
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = None
+    year = year_param(request)
     if year is not None and services.MIN_YEAR <= year < services.MAX_YEAR:
         return year
     latest = BlocYear.objects.order_by("-year").values_list("year", flat=True).first()
@@ -119,7 +117,7 @@ def year_overview(request):
 def agency_list(request):
     """The registry: accent-insensitive search, filters by kind and status, Vietnamese order."""
     require_province_staff(request)
-    query = request.GET.get("q", "").strip()
+    query = text_param(request, "q")
     kind = request.GET.get("kind", "")
     status = request.GET.get("status", "")
     agencies = (

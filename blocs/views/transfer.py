@@ -21,6 +21,7 @@ from blocs.models import BlocYear
 from blocs.permissions import require_province_staff
 from emulation import pipeline
 from emulation.excel import export_response, read_sheet
+from emulation.params import year_param
 
 
 def _plan(kind: str, data: bytes, options: dict):
@@ -120,10 +121,7 @@ def import_template(request, kind):
 def year_export(request):
     """Download a year's structure (?year=, ?format=xlsx|csv) in the membership-import format."""
     require_province_staff(request)
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = next(iter(_years()), timezone.localdate().year)
+    year = year_param(request) or next(iter(_years()), timezone.localdate().year)
     fmt = request.GET.get("format", "xlsx")
     if fmt not in ("xlsx", "csv"):
         raise Http404
