@@ -3,11 +3,14 @@
 The project path is what a view does (fetch the data, build the context, render the template,
 WeasyPrint, our fetcher and fonts). The floor renders the HTML captured from that path once more
 with WeasyPrint directly, with the same stylesheet, fonts and fetcher; the ratio shows the
-overhead of our own code on top of what we cannot make faster.
+overhead of our own code on top of what we cannot make faster. The two run alternately
+(A B A B ...) and the ratio is the median of each pair's, so load that comes and goes during a
+run weighs on both alike; CPU time is reported beside wall time.
 """
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from unittest import mock
 
 from weasyprint import HTML
@@ -17,14 +20,23 @@ from portal.bench import report
 from portal.bench.report import Figure
 
 
-def capture_html(render: Callable[[], bytes]) -> str:
-    """Run `render` once and return the HTML it handed to the renderer."""
+@dataclass(frozen=True)
+class RenderCall:
+    """What the project path handed to the renderer: the HTML and how to lay it out."""
+
+    html: str
+    archival: bool = False
+    css_variables: dict | None = None
+
+
+def capture_call(render: Callable[[], bytes]) -> RenderCall:
+    """Run `render` once and return the last call it made to the renderer."""
     captured = []
     original = pdf.html_to_pdf
 
-    def recording(html, *args, **kwargs):
-        captured.append(html)
-        return original(html, *args, **kwargs)
+    def recording(html, *args, archival=False, css_variables=None):
+        captured.append(RenderCall(html, archival, css_variables))
+        return original(html, *args, archival=archival, css_variables=css_variables)
 
     with mock.patch.object(pdf, "html_to_pdf", recording):
         render()
@@ -33,9 +45,21 @@ def capture_html(render: Callable[[], bytes]) -> str:
     return captured[-1]
 
 
-def floor(html: str) -> bytes:
-    document = HTML(string=html, base_url=pdf.BASE_URL, url_fetcher=pdf._FETCHER)
-    return document.write_pdf(stylesheets=[pdf._font_css()], font_config=pdf._FONT_CONFIG)
+def capture_html(render: Callable[[], bytes]) -> str:
+    return capture_call(render).html
+
+
+def floor(call: RenderCall) -> bytes:
+    """WeasyPrint alone on the captured HTML with the same sheets, fonts, fetcher and variant."""
+    stylesheets = [pdf._font_css()]
+    if call.css_variables:
+        stylesheets.append(pdf.css_variables_sheet(call.css_variables))
+    document = HTML(string=call.html, base_url=pdf.BASE_URL, url_fetcher=pdf._FETCHER)
+    return document.write_pdf(
+        stylesheets=stylesheets,
+        font_config=pdf._FONT_CONFIG,
+        pdf_variant="pdf/a-2b" if call.archival else None,
+    )
 
 
 def timed(callable_: Callable[[], object], runs: int) -> list[float]:
@@ -47,17 +71,44 @@ def timed(callable_: Callable[[], object], runs: int) -> list[float]:
     return samples
 
 
+@dataclass(frozen=True)
+class Sample:
+    wall: float
+    cpu: float
+
+
+def sample(callable_: Callable[[], object]) -> Sample:
+    wall, cpu = time.perf_counter(), time.process_time()
+    callable_()
+    return Sample(time.perf_counter() - wall, time.process_time() - cpu)
+
+
+def interleaved(first: Callable, second: Callable, runs: int) -> list[tuple[Sample, Sample]]:
+    """`runs` pairs, each `first` then `second` at once after it."""
+    return [(sample(first), sample(second)) for _ in range(runs)]
+
+
 def pdf_figures(extra, render: Callable[[], bytes], members: int, runs: int) -> list[Figure]:
-    """Median of the project path, median of the floor and their ratio for one document."""
-    html = capture_html(render)  # also warms caches (fonts, templates)
-    project = report.median(timed(render, runs))
-    direct = report.median(timed(lambda: floor(html), runs))
+    """The project path and the floor, interleaved: medians of each and of the pair ratios."""
+    call = capture_call(render)  # also warms caches (fonts, templates)
+    pairs = interleaved(render, lambda: floor(call), runs)
+    ours = [ours for ours, _ in pairs]
+    floors = [floor_ for _, floor_ in pairs]
     base = extra.name.rsplit(".", 1)[0]
     note = f"{members} members"
+    ratio = report.median([a.wall / b.wall for a, b in pairs])
     return [
-        Figure(extra.name, round(project, 3), "s", extra.budget, note=note),
-        Figure(f"{base}.weasyprint_floor_s", round(direct, 3), "s", note=note),
-        Figure(f"{base}.ratio_to_floor", round(project / direct, 2), "x"),
+        Figure(
+            extra.name, round(report.median([s.wall for s in ours]), 3), "s", extra.budget, note
+        ),
+        Figure(f"{base}.cpu_s", round(report.median([s.cpu for s in ours]), 3), "s", note=note),
+        Figure(
+            f"{base}.weasyprint_floor_s",
+            round(report.median([s.wall for s in floors]), 3),
+            "s",
+            note=note,
+        ),
+        Figure(f"{base}.ratio_to_floor", round(ratio, 2), "x", note=f"median of {runs} A/B pairs"),
     ]
 
 
