@@ -224,6 +224,15 @@ def _rendered_pdf(render, stamp: IssuedDocumentStamp, extra_pdfs: list[bytes], s
 
 
 @transaction.atomic
+def _store_issued(data: bytes, word: bytes, year: int) -> tuple[str, str]:
+    """The PDF and its Word copy (if any), named only when the issuing transaction commits."""
+    folder = f"issued/{year}"
+    stored = store_private_file(data, folder=folder, on_commit=True)
+    if not word:
+        return stored, ""
+    return stored, store_private_file(word, folder=folder, suffix=".docx", on_commit=True)
+
+
 def issue_document(
     *,
     kind: str,
@@ -259,12 +268,7 @@ def issue_document(
     label = kind_label or KIND_LABELS.get(kind, kind)
     data = _rendered_pdf(render, stamp, extra_pdfs, label if signed else None)
     word = render_docx(stamp) if render_docx else b""
-    stored = store_private_file(data, folder=f"issued/{year}", on_commit=True)
-    stored_word = (
-        store_private_file(word, folder=f"issued/{year}", suffix=".docx", on_commit=True)
-        if word
-        else ""
-    )
+    stored, stored_word = _store_issued(data, word, year)
     try:
         document = IssuedDocument.objects.create(
             issuer_code=issuer_code,
