@@ -223,7 +223,6 @@ def _rendered_pdf(render, stamp: IssuedDocumentStamp, extra_pdfs: list[bytes], s
     return data
 
 
-@transaction.atomic
 def _store_issued(data: bytes, word: bytes, year: int) -> tuple[str, str]:
     """The PDF and its Word copy (if any), named only when the issuing transaction commits."""
     folder = f"issued/{year}"
@@ -233,6 +232,7 @@ def _store_issued(data: bytes, word: bytes, year: int) -> tuple[str, str]:
     return stored, store_private_file(word, folder=folder, suffix=".docx", on_commit=True)
 
 
+@transaction.atomic
 def issue_document(
     *,
     kind: str,
