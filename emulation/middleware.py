@@ -1,12 +1,26 @@
-"""Request-wide policies: login everywhere, the user's chosen language, the client IP for audit."""
+"""Request-wide policies: login everywhere, a forced password change, the chosen language, the
+client IP for audit."""
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
 
 from emulation.audit import remember_request_ip
 
-PUBLIC_PATHS = ("/login/", "/healthz", "/verify/", "/static/", "/i18n/", "/favicon.ico")
+PUBLIC_PATHS = (
+    "/login/",
+    "/healthz",
+    "/verify/",
+    "/static/",
+    "/i18n/",
+    "/favicon.ico",
+    "/password/reset/",
+    "/password/set/",
+)
+# What a user who must change the password may still open (besides the change page itself).
+PASSWORD_CHANGE_EXEMPT = ("/logout/", "/healthz", "/static/", "/i18n/", "/favicon.ico")
 
 
 def client_ip(request) -> str | None:
@@ -31,6 +45,22 @@ class LoginRequiredMiddleware:
         finally:
             # The thread serves other requests and commands next: never log this IP for them.
             remember_request_ip(None)
+
+
+class ForcedPasswordChangeMiddleware:
+    """A user whose account says `must_change_password` sees only the password change page
+    (and may sign out) until the password is changed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.must_change_password:
+            allowed = (reverse("password_change"), reverse("password_change_done"))
+            if not request.path.startswith((*allowed, *PASSWORD_CHANGE_EXEMPT)):
+                return redirect("password_change")
+        return self.get_response(request)
 
 
 class SessionLanguageMiddleware:
