@@ -8,6 +8,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from emulation.audit_display import readable_entries
+from emulation.audit_filters import AuditFilterForm
 from emulation.documents import verify as verify_document
 from emulation.forms import ThrottledAuthenticationForm, VerifyDocumentForm
 from emulation.models import AuditEntry
@@ -54,21 +56,16 @@ def set_language(request):
 
 
 def audit_log(request):
-    """Every audit entry, newest first, filterable by action, actor and object type (staff)."""
+    """Every audit entry, newest first, as people read it, filtered by bloc, object type,
+    actor account, action and date range (province staff)."""
     require_province_staff(request)
-    entries = AuditEntry.objects.select_related("content_type")
-    action = request.GET.get("action", "").strip()
-    actor = request.GET.get("actor", "").strip()
-    if action:
-        entries = entries.filter(action__startswith=action)
-    if actor:
-        entries = entries.filter(actor_name__icontains=actor)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    actions = AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
+    form = AuditFilterForm(request.GET)
+    form.is_valid()
+    page = Paginator(form.filter(AuditEntry.objects.all()), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "emulation/audit_log.html",
-        {"page": page, "action": action, "actor": actor, "actions": actions},
+        {"page": page, "form": form, "rows": readable_entries(page, places=True)},
     )
 
 

@@ -39,20 +39,6 @@ def query_with(context, **changes):
     return query.urlencode()
 
 
-def _audit_scalar(value):
-    return "—" if value in (None, "") else str(value)
-
-
-@register.filter
-def audit_value(value):
-    """An audit diff value for people: [old, new] → "old → new", [x] → x, None → "—"."""
-    if isinstance(value, list):
-        if len(value) == 2:
-            return f"{_audit_scalar(value[0])} → {_audit_scalar(value[1])}"
-        return ", ".join(_audit_scalar(item) for item in value)
-    return _audit_scalar(value)
-
-
 def _option(item) -> tuple[str, str]:
     if isinstance(item, tuple | list):
         value, label = item
