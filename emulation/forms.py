@@ -1,3 +1,6 @@
+import datetime
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -27,21 +30,97 @@ class NFCFormMixin:
             self.data = {key: nfc(value) for key, value in self.data.items()}
 
 
+# Dates: typed as a Vietnamese writes them, whatever the browser's language (an en-US
+# <input type="date"> shows mm/dd/yyyy, and Django's default input formats read 03/04 as March 4).
+DATE_DISPLAY_FORMAT = "%d/%m/%Y"
+# dd/mm/yyyy and d/m/yyyy (also with "-" or "."), and ISO yyyy-mm-dd for old links and tests.
+# Eight digits at most for a year: a longer number is not a year, and never a huge int to parse.
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{1,8})", re.ASCII)
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
+MIN_YEAR, MAX_YEAR = 1900, 2100
+DATE_INVALID = _("%(field)s không hợp lệ: nhập ngày theo dạng dd/mm/yyyy, ví dụ 31/12/2025.")
+DATE_NO_SUCH_DAY = _("%(field)s không hợp lệ: tháng %(month)d/%(year)d không có ngày %(day)d.")
+DATE_NO_SUCH_MONTH = _("%(field)s không hợp lệ: tháng phải từ 1 đến 12 (đã nhập %(month)d).")
+DATE_YEAR_RANGE = _("%(field)s không hợp lệ: năm phải từ %(min)d đến %(max)d (đã nhập %(year)d).")
+
+
+class VietnameseDateInput(forms.TextInput):
+    """A text box for dd/mm/yyyy: the numeric keypad on a phone, the format in the placeholder."""
+
+    def __init__(self, attrs=None):
+        defaults = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+        super().__init__({**defaults, **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, datetime.date):
+            return value.strftime(DATE_DISPLAY_FORMAT)
+        return super().format_value(value)
+
+
+class VietnameseDateField(forms.DateField):
+    """A date typed dd/mm/yyyy (or d/m/yyyy, or ISO), each mistake named in Vietnamese: a day the
+    month does not have, a thirteenth month, a year outside the portal's range."""
+
+    widget = VietnameseDateInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = str(value).strip()
+        if match := _DAY_MONTH_YEAR.fullmatch(text):
+            day, month, year = (int(part) for part in match.groups())
+        elif match := _ISO.fullmatch(text):
+            year, month, day = (int(part) for part in match.groups())
+        else:
+            raise self._error(DATE_INVALID)
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise self._error(DATE_YEAR_RANGE, year=year, min=MIN_YEAR, max=MAX_YEAR)
+        if not 1 <= month <= 12:
+            raise self._error(DATE_NO_SUCH_MONTH, month=month)
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            raise self._error(DATE_NO_SUCH_DAY, year=year, month=month, day=day) from None
+
+    def _error(self, message, **params) -> forms.ValidationError:
+        text = str(message).replace("%(field)s", str(self.label or _("Ngày")))
+        return forms.ValidationError(text, code="invalid", params=params)
+
+
+def vietnamese_date_field(field: forms.DateField) -> VietnameseDateField:
+    """The same field as a `VietnameseDateField` (label, required, initial, help text kept)."""
+    return VietnameseDateField(
+        required=field.required,
+        label=field.label,
+        initial=field.initial,
+        help_text=field.help_text,
+        disabled=field.disabled,
+        validators=field.validators,
+    )
+
+
 REQUIRED = _("Vui lòng nhập %(field)s.")
 TOO_LONG = _("%(field)s quá dài: tối đa %(limit_value)d ký tự (hiện có %(show_value)d).")
 
 
 class PortalForm(NFCFormMixin, forms.Form):
-    """The one base form: NFC input, Vietnamese required/too-long messages naming the field, and
-    a crispy helper that renders its own <form> with `submit_label`, or only the fields when
-    `form_tag` is False (the template writes the <form> and its buttons)."""
+    """The one base form: NFC input, Vietnamese required/too-long messages naming the field, every
+    date field a `VietnameseDateField` (dd/mm/yyyy), and a crispy helper that renders its own
+    <form> with `submit_label`, or only the fields when `form_tag` is False (the template writes
+    the <form> and its buttons)."""
 
     submit_label = _("Lưu")
     form_tag = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
+            if isinstance(field, forms.DateField) and not isinstance(field, VietnameseDateField):
+                self.fields[name] = field = vietnamese_date_field(field)
             label = str(field.label or "")
             field.error_messages["required"] = REQUIRED % {"field": label.lower()}
             if getattr(field, "max_length", None):

@@ -17,7 +17,7 @@ from awards.services.eligibility_rules import (
     rule_errors,
     unused_fields,
 )
-from emulation.forms import NFCFormMixin
+from emulation.forms import NFCFormMixin, VietnameseDateField
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
@@ -67,8 +67,8 @@ class EligibilityRuleForm(NFCFormMixin, forms.ModelForm):
     class Meta:
         model = EligibilityRule
         fields = RULE_FIELDS
+        field_classes = {"effective_from": VietnameseDateField}
         widgets = {
-            "effective_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "explanation": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
@@ -82,10 +82,7 @@ class EligibilityRuleForm(NFCFormMixin, forms.ModelForm):
             ),
         }
         error_messages = {
-            "effective_from": {
-                "required": _("Nhập ngày hiệu lực."),
-                "invalid": _("Ngày hiệu lực không hợp lệ."),
-            },
+            "effective_from": {"required": _("Nhập ngày hiệu lực.")},
             "kind": {"required": _("Chọn loại quy tắc.")},
             "award_type": {"required": _("Chọn danh hiệu, hình thức áp dụng.")},
         }
@@ -97,7 +94,6 @@ class EligibilityRuleForm(NFCFormMixin, forms.ModelForm):
         types = AwardType.objects.filter(Q(active=True) | Q(pk__in=[i for i in ids if i]))
         self.fields["award_type"].queryset = types
         self.fields["required_award_type"].queryset = types
-        self.fields["effective_from"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
         if self.instance.pk:
             del self.fields["enabled"]
         if base is not None:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from awards.models import AwardType, ProposalDocument
-from emulation.forms import NFCFormMixin
+from emulation.forms import NFCFormMixin, VietnameseDateField
 from emulation.text import nfc
 from emulation.uploads import limit_help_text
 
@@ -263,9 +263,7 @@ class CouncilOutcomeForm(NFCFormMixin, forms.Form):
 
 class DecisionForm(NFCFormMixin, ProposalSelectionForm):
     number = forms.CharField(label=gettext_lazy("Số quyết định"), max_length=60)
-    signed_on = forms.DateField(
-        label=gettext_lazy("Ngày ký"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    signed_on = VietnameseDateField(label=gettext_lazy("Ngày ký"))
     signer_name = forms.CharField(label=gettext_lazy("Người ký"), max_length=150)
     signer_title = forms.CharField(
         label=gettext_lazy("Chức vụ người ký"), max_length=200, required=False
@@ -279,16 +277,12 @@ class DecisionForm(NFCFormMixin, ProposalSelectionForm):
 
 class ForwardForm(NFCFormMixin, ProposalSelectionForm):
     letter_number = forms.CharField(label=gettext_lazy("Số tờ trình của tỉnh"), max_length=60)
-    forwarded_on = forms.DateField(
-        label=gettext_lazy("Ngày trình"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    forwarded_on = VietnameseDateField(label=gettext_lazy("Ngày trình"))
 
 
 class RevokeForm(NFCFormMixin, forms.Form):
     number = forms.CharField(label=gettext_lazy("Số quyết định thu hồi"), max_length=60)
-    signed_on = forms.DateField(
-        label=gettext_lazy("Ngày ký"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    signed_on = VietnameseDateField(label=gettext_lazy("Ngày ký"))
     signer_name = forms.CharField(label=gettext_lazy("Người ký"), max_length=150, required=False)
     reason = forms.CharField(
         label=gettext_lazy("Lý do thu hồi"), widget=forms.Textarea(attrs={"rows": 2})

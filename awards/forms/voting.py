@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from awards.models import AwardType, Poll, PollKind, RuleSet, VotingSession
 from awards.services.voting import RULE_FIELDS
-from emulation.forms import NFCFormMixin
+from emulation.forms import NFCFormMixin, VietnameseDateField
 
 COUNT_LIMIT = 999
 REASON_LENGTH = 300
@@ -297,4 +297,4 @@ class RuleSetForm(NFCFormMixin, forms.ModelForm):
     class Meta:
         model = RuleSet
         fields = RULE_FIELDS
-        widgets = {"effective_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        field_classes = {"effective_from": VietnameseDateField}

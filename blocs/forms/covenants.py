@@ -8,8 +8,6 @@ from blocs.models import AwardType, CovenantSignature
 from emulation.forms import NFCFormMixin, PortalForm
 from emulation.uploads import PdfUploadField
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 class CovenantBaseForm(PortalForm):
     """Covenant forms render only their fields: the page writes the <form> and its buttons."""
@@ -135,9 +133,7 @@ class OnBehalfSubmitForm(CovenantBaseForm):
 
 
 class DeadlineForm(CovenantBaseForm):
-    registration_deadline = forms.DateField(
-        label=_("Hạn đăng ký thi đua"), required=False, widget=DATE_WIDGET
-    )
+    registration_deadline = forms.DateField(label=_("Hạn đăng ký thi đua"), required=False)
 
 
 # Covenant text -----------------------------------------------------------------------------------
@@ -145,9 +141,7 @@ class DeadlineForm(CovenantBaseForm):
 
 class CovenantForm(CovenantBaseForm):
     title = _text(_("Tiêu đề"))
-    conference_date = forms.DateField(
-        label=_("Ngày hội nghị ký kết"), required=False, widget=DATE_WIDGET
-    )
+    conference_date = forms.DateField(label=_("Ngày hội nghị ký kết"), required=False)
     conference_place = _text(_("Địa điểm hội nghị"), required=False)
     preamble = _text(_("Lời mở đầu"), max_length=5000, required=False, rows=4)
 
@@ -201,7 +195,7 @@ class SignatureForm(CovenantBaseForm):
     method = forms.ChoiceField(label=_("Hình thức ký"), widget=forms.RadioSelect)
     signer_name = _text(_("Họ tên người ký"), max_length=150)
     signer_title = _text(_("Chức vụ"), max_length=200, required=False)
-    signed_on = forms.DateField(label=_("Ngày ký"), widget=DATE_WIDGET)
+    signed_on = forms.DateField(label=_("Ngày ký"))
     file = PdfUploadField(label=_("Trang giao ước đã ký (PDF)"), required=False)
 
     def __init__(self, *args, allow_paper=False, **kwargs):
@@ -237,7 +231,7 @@ class PaperSignaturesForm(CovenantBaseForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Chọn ít nhất một đơn vị đã ký.")},
     )
-    signed_on = forms.DateField(label=_("Ngày ký"), widget=DATE_WIDGET)
+    signed_on = forms.DateField(label=_("Ngày ký"))
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,7 +6,6 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from blocs.forms.structure import DATE_WIDGET
 from emulation.forms import PortalForm
 
 NEW_AGENCY = "new"
@@ -14,9 +13,7 @@ NEW_AGENCY = "new"
 
 class FormerProvinceForm(PortalForm):
     name = forms.CharField(label=_("Tên tỉnh cũ"), max_length=100)
-    merged_on = forms.DateField(
-        label=_("Ngày hợp nhất"), widget=DATE_WIDGET, initial=datetime.date(2025, 7, 1)
-    )
+    merged_on = forms.DateField(label=_("Ngày hợp nhất"), initial=datetime.date(2025, 7, 1))
     decision_ref = forms.CharField(
         label=_("Văn bản, nghị quyết"),
         max_length=300,
@@ -34,7 +31,7 @@ class SisterMergeForm(PortalForm):
         label=_("Các đơn vị hợp nhất"), widget=forms.CheckboxSelectMultiple
     )
     into = forms.ChoiceField(label=_("Đơn vị tiếp nhận"), widget=forms.RadioSelect)
-    effective_on = forms.DateField(label=_("Ngày hiệu lực"), widget=DATE_WIDGET)
+    effective_on = forms.DateField(label=_("Ngày hiệu lực"))
     decision_ref = forms.CharField(label=_("Văn bản, quyết định"), max_length=300, required=False)
     submit_label = _("Hợp nhất các đơn vị đã chọn")
 

@@ -10,8 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from blocs.models import Agency, Bloc
 from emulation.forms import PortalForm
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 class AgencyChoiceField(forms.ModelChoiceField):
     """Agencies by name; a former province's (its Sở Y tế beside the province's own) says so."""
@@ -26,7 +24,7 @@ class AgencyForm(PortalForm):
     name = forms.CharField(label=_("Tên chính thức"), max_length=300)
     short_name = forms.CharField(label=_("Tên viết tắt"), max_length=100, required=False)
     kind = forms.ChoiceField(label=_("Loại hình"), choices=Agency.Kind.choices)
-    established_on = forms.DateField(label=_("Ngày thành lập"), required=False, widget=DATE_WIDGET)
+    established_on = forms.DateField(label=_("Ngày thành lập"), required=False)
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea({"rows": 3}))
 
 
@@ -35,10 +33,8 @@ class AgencyEditForm(PortalForm):
 
     short_name = forms.CharField(label=_("Tên viết tắt"), max_length=100, required=False)
     kind = forms.ChoiceField(label=_("Loại hình"), choices=Agency.Kind.choices)
-    established_on = forms.DateField(label=_("Ngày thành lập"), required=False, widget=DATE_WIDGET)
-    ended_on = forms.DateField(
-        label=_("Ngày kết thúc hoạt động"), required=False, widget=DATE_WIDGET
-    )
+    established_on = forms.DateField(label=_("Ngày thành lập"), required=False)
+    ended_on = forms.DateField(label=_("Ngày kết thúc hoạt động"), required=False)
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea({"rows": 3}))
 
     def clean(self):
@@ -52,7 +48,7 @@ class AgencyEditForm(PortalForm):
 class AgencyChangeForm(PortalForm):
     """The common part of a dated change: effective date, decision and reason."""
 
-    effective_on = forms.DateField(label=_("Ngày hiệu lực"), widget=DATE_WIDGET)
+    effective_on = forms.DateField(label=_("Ngày hiệu lực"))
     decision_ref = forms.CharField(
         label=_("Văn bản, quyết định"),
         max_length=300,

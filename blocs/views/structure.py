@@ -88,7 +88,7 @@ def year_overview(request):
             "head": by.head_then or "—",
             "deputy": by.deputy_then or "—",
             "member_count": by.member_count,
-            "cells": [column.cell(by.pk) or "—" for column in columns],
+            "cells": [(column.title, column.cell(by.pk) or "—") for column in columns],
         }
         for by in bloc_years
     ]

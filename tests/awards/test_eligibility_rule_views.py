@@ -319,8 +319,8 @@ def history_data(kind, **changes):
         ("window", {"award_type": "999999"}, "lựa chọn hợp lệ"),
         ("window", {"kind": "forever"}, "lựa chọn hợp lệ"),
         ("window", {"effective_from": ""}, "Nhập ngày hiệu lực."),
-        ("window", {"effective_from": "31/02/2026"}, "Ngày hiệu lực không hợp lệ."),
-        ("window", {"effective_from": "abc"}, "Ngày hiệu lực không hợp lệ."),
+        ("window", {"effective_from": "31/02/2026"}, "tháng 2/2026 không có ngày 31"),
+        ("window", {"effective_from": "abc"}, "không hợp lệ: nhập ngày theo dạng dd/mm/yyyy"),
         ("window", {"effective_from": "1900-01-01"}, "Năm hiệu lực phải từ 2000 đến 2100."),
     ],
 )
@@ -388,7 +388,7 @@ def test_a_new_version_starts_from_the_base_and_suggests_the_year_after_the_last
     assert 'data-testid="new-version"' in html
     assert 'value="20.00"' in html
     suggested = max(2025, datetime.date.today().year)
-    assert f'value="{suggested}-01-01"' in html
+    assert f'value="01/01/{suggested}"' in html  # shown dd/mm/yyyy
 
 
 def test_a_new_version_keeps_the_base_scope_even_if_the_post_says_otherwise(staff_client):

@@ -144,7 +144,7 @@ def test_the_sister_merge_page_merges_one_group(health, staff_client):
     [
         ({"-into": "own"}, "Hãy chọn ít nhất một đơn vị khác đơn vị tiếp nhận"),
         ({"-effective_on": ""}, "Vui lòng nhập ngày hiệu lực"),
-        ({"-effective_on": "2025-13-01"}, "Nhập một ngày hợp lệ"),
+        ({"-effective_on": "2025-13-01"}, "tháng phải từ 1 đến 12"),
     ],
 )
 def test_a_wrong_sister_merge_is_a_form_error_and_changes_nothing(

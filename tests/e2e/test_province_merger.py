@@ -114,7 +114,7 @@ def test_import_a_former_province_and_merge_its_sister_agency(
     on_screen(page, group)
     expect(group.get_by_role("checkbox", name="Sở Y tế (tỉnh Hà Nam cũ)")).to_be_checked()
     expect(group.get_by_role("radio", name="Sở Y tế (tỉnh Ninh Bình)")).to_be_checked()
-    expect(group.get_by_label("Ngày hiệu lực")).to_have_value("2025-07-01")
+    expect(group.get_by_label("Ngày hiệu lực")).to_have_value("01/07/2025")  # shown dd/mm/yyyy
     screenshot(f"sister-merge-{width}")
     press_button(page, group.get_by_role("button", name="Hợp nhất các đơn vị đã chọn"))
 
