@@ -1,6 +1,8 @@
 from django.urls import path
 
 from awards.views import bundle as bundle_views
+from awards.views import confirmations as confirmation_views
+from awards.views import council_results as council_result_views
 from awards.views import eligibility_rules as eligibility_rule_views
 from awards.views import ledger as ledger_views
 from awards.views import proposals as proposal_views
@@ -33,6 +35,11 @@ urlpatterns = [
         "bloc-years/<int:pk>/conference/finalize/",
         voting_views.conference_finalize,
         name="conference_finalize",
+    ),
+    path(
+        "bloc-years/<int:pk>/conference/finalize/confirm/",
+        confirmation_views.conference_finalize_confirm,
+        name="conference_finalize_confirm",
     ),
     path(
         "bloc-years/<int:pk>/conference/reopen/",
@@ -113,6 +120,11 @@ urlpatterns = [
         proposal_views.proposals_submit,
         name="proposals_submit",
     ),
+    path(
+        "bloc-years/<int:pk>/proposals/submit/confirm/",
+        confirmation_views.proposals_submit_confirm,
+        name="proposals_submit_confirm",
+    ),
     path("proposals/", proposal_views.proposal_workspace, name="proposal_workspace"),
     path("proposals/review/", proposal_views.proposals_start_review, name="proposals_start_review"),
     path("proposals/accept/", proposal_views.proposals_accept, name="proposals_accept"),
@@ -121,6 +133,11 @@ urlpatterns = [
         "proposals/council/",
         proposal_views.proposal_council_outcome,
         name="proposal_council_outcome",
+    ),
+    path(
+        "proposals/council/results/",
+        council_result_views.council_results,
+        name="council_results",
     ),
     path("proposals/forward/", proposal_views.proposals_forward, name="proposals_forward"),
     path("proposals/decision/", proposal_views.decision_record, name="decision_record"),
@@ -143,6 +160,11 @@ urlpatterns = [
         "proposals/council-list/issue/",
         proposal_views.council_list_issue,
         name="council_list_issue",
+    ),
+    path(
+        "proposals/council-list/issue/confirm/",
+        confirmation_views.council_list_issue_confirm,
+        name="council_list_issue_confirm",
     ),
     path(
         "proposals/council-list/<int:pk>.pdf",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from blocs.views import covenants, province, structure, transfer
+from blocs.views import accounts, calendar, covenants, province, structure, transfer
 
 app_name = "blocs"
 urlpatterns = [
@@ -10,6 +10,16 @@ urlpatterns = [
     path("bloc-years/<int:pk>/covenant/open/", covenants.covenant_open, name="covenant_open"),
     path("bloc-years/<int:pk>/covenant/reopen/", covenants.covenant_reopen, name="covenant_reopen"),
     path("bloc-years/<int:pk>/covenant/issue/", covenants.covenant_issue, name="covenant_issue"),
+    path(
+        "bloc-years/<int:pk>/covenant/open/confirm/",
+        covenants.covenant_open_confirm,
+        name="covenant_open_confirm",
+    ),
+    path(
+        "bloc-years/<int:pk>/covenant/issue/confirm/",
+        covenants.covenant_issue_confirm,
+        name="covenant_issue_confirm",
+    ),
     path(
         "bloc-years/<int:pk>/covenant/deadline/",
         covenants.covenant_deadline,
@@ -129,4 +139,44 @@ urlpatterns = [
     path("excel/<str:kind>/commit/", transfer.import_commit, name="import_commit"),
     path("excel/<str:kind>/cancel/", transfer.import_cancel, name="import_cancel"),
     path("excel/<str:kind>/template/", transfer.import_template, name="import_template"),
+    path("calendar/", calendar.province_calendar, name="calendar"),
+    path("accounts/", accounts.account_list, name="account_list"),
+    path("accounts/new/", accounts.account_create, name="account_create"),
+    path("accounts/<int:pk>/", accounts.account_detail, name="account_detail"),
+    path("accounts/<int:pk>/edit/", accounts.account_edit, name="account_edit"),
+    path("accounts/<int:pk>/active/", accounts.account_set_active, name="account_set_active"),
+    path(
+        "accounts/<int:pk>/password-link/",
+        accounts.account_password_link,
+        name="account_password_link",
+    ),
+    path(
+        "accounts/<int:pk>/password-email/",
+        accounts.account_password_email,
+        name="account_password_email",
+    ),
+    path("accounts/email-links/", accounts.account_links_email, name="account_links_email"),
+    path("accounts/import/", accounts.account_import, name="account_import"),
+    path("accounts/import/commit/", accounts.account_import_commit, name="account_import_commit"),
+    path("accounts/import/cancel/", accounts.account_import_cancel, name="account_import_cancel"),
+    path(
+        "accounts/import/template/",
+        accounts.account_import_template,
+        name="account_import_template",
+    ),
+    path(
+        "bloc-years/<int:pk>/observers/add/",
+        accounts.bloc_year_observer_add,
+        name="bloc_year_observer_add",
+    ),
+    path(
+        "bloc-years/<int:pk>/observers/<int:user_pk>/remove/",
+        accounts.bloc_year_observer_remove,
+        name="bloc_year_observer_remove",
+    ),
+    path(
+        "bloc-years/<int:pk>/liaison-user/",
+        accounts.bloc_year_liaison_user,
+        name="bloc_year_liaison_user",
+    ),
 ]

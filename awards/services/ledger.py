@@ -68,6 +68,8 @@ def record_decision(
     proposals = list(proposals)
     if not proposals:
         raise ValidationError(_("Chưa chọn đề nghị nào cho quyết định."))
+    locked = _locked(proposals)
+    proposal_services.check_decidable(locked, deciding_level)
     decision = get_or_create_decision(
         number=number,
         signed_on=signed_on,
@@ -77,7 +79,7 @@ def record_decision(
         subject=subject,
         actor=actor,
     )
-    for proposal in _locked(proposals):
+    for proposal in locked:
         proposal_services.decide(proposal, decision, actor=actor)
         try:
             with transaction.atomic():

@@ -41,6 +41,7 @@ from emulation.documents import document_filename, read_document
 from emulation.excel import export_response
 from emulation.forms import show_errors
 from emulation.models import AuditEntry, IssuedDocument
+from emulation.params import clean_ids, int_param, year_param
 from emulation.pdf import pdf_response
 
 State = AwardProposal.State
@@ -308,7 +309,7 @@ def request_letter_preview(request, pk):
     bloc_year, _role = get_bloc_year_for_user(request, pk, capability="can_finalize")
     editable = bloc_year.proposals.with_related().filter(state__in=AwardProposal.EDITABLE_STATES)
     data = request.POST if request.method == "POST" else request.GET
-    chosen = [value for value in data.getlist("proposals") if value.isdigit()]
+    chosen = clean_ids(data.getlist("proposals"))
     proposals = list(editable.filter(pk__in=chosen) if chosen else editable)
     if not proposals:
         messages.error(request, _("Không có đề nghị nào ở trạng thái dự thảo hoặc trả lại."))
@@ -346,11 +347,11 @@ def proposals_submit(request, pk):
 
 
 def _year(request) -> int:
-    try:
-        return int(request.GET.get("year") or request.POST.get("year") or "")
-    except ValueError:
-        latest = AwardProposal.objects.order_by("-year").values_list("year", flat=True).first()
-        return latest or timezone.localdate().year
+    year = year_param(request) or year_param(request, data=request.POST)
+    if year is not None:
+        return year
+    latest = AwardProposal.objects.order_by("-year").values_list("year", flat=True).first()
+    return latest or timezone.localdate().year
 
 
 def _workspace_url(request) -> str:
@@ -371,13 +372,13 @@ def proposal_workspace(request):
     require_province_staff(request)
     year = _year(request)
     proposals = services.proposals_queryset_for_year(year)
-    bloc_id = request.GET.get("bloc", "")
-    award_id = request.GET.get("award_type", "")
+    bloc_id = int_param(request, "bloc")
+    award_id = int_param(request, "award_type")
     state = request.GET.get("state", "")
-    if bloc_id.isdigit():
-        proposals = proposals.filter(bloc_year__bloc_id=int(bloc_id))
-    if award_id.isdigit():
-        proposals = proposals.filter(award_type_id=int(award_id))
+    if bloc_id:
+        proposals = proposals.filter(bloc_year__bloc_id=bloc_id)
+    if award_id:
+        proposals = proposals.filter(award_type_id=award_id)
     proposals = proposals.filter(services.state_filter(state))
     page = Paginator(proposals, WORKSPACE_PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
@@ -402,7 +403,7 @@ def proposal_workspace(request):
             "quotas": eligibility.quotas,
             "council_list": services.latest_council_list(
                 year,
-                AwardType.objects.filter(pk=int(award_id)).first() if award_id.isdigit() else None,
+                AwardType.objects.filter(pk=award_id).first() if award_id else None,
             ),
             "blocs": Bloc.objects.filter(years__year=year).order_by("sort_name"),
             "award_types": award_types,
@@ -417,12 +418,11 @@ def proposal_workspace(request):
     )
 
 
-def _selected(request, states):
-    form = ProposalSelectionForm(
-        request.POST, proposals=AwardProposal.objects.filter(state__in=states)
-    )
+def _selected(request):
+    """The chosen proposals in any state: the service names each one in the wrong state."""
+    form = ProposalSelectionForm(request.POST, proposals=AwardProposal.objects.all())
     if not form.is_valid():
-        messages.error(request, _("Vui lòng chọn đề nghị ở trạng thái phù hợp."))
+        messages.error(request, _("Vui lòng chọn ít nhất một đề nghị."))
         return None
     return list(form.cleaned_data["proposals"])
 
@@ -430,7 +430,7 @@ def _selected(request, states):
 @require_POST
 def proposals_start_review(request):
     require_province_staff(request)
-    chosen = _selected(request, [State.SUBMITTED])
+    chosen = _selected(request)
     if chosen:
         try:
             services.start_review(chosen, actor=request.user)
@@ -444,7 +444,7 @@ def proposals_start_review(request):
 @require_POST
 def proposals_accept(request):
     require_province_staff(request)
-    chosen = _selected(request, [State.UNDER_REVIEW])
+    chosen = _selected(request)
     if chosen:
         try:
             services.accept_proposals(chosen, actor=request.user)
@@ -460,9 +460,7 @@ def proposals_accept(request):
 @require_POST
 def proposal_return(request):
     require_province_staff(request)
-    form = ReturnForm(
-        request.POST, proposals=AwardProposal.objects.filter(state=State.UNDER_REVIEW)
-    )
+    form = ReturnForm(request.POST, proposals=AwardProposal.objects.all())
     if form.is_valid():
         try:
             services.return_proposal(
@@ -482,9 +480,7 @@ def proposal_return(request):
 @require_POST
 def proposal_council_outcome(request):
     require_province_staff(request)
-    form = CouncilOutcomeForm(
-        request.POST, proposals=AwardProposal.objects.filter(state=State.ACCEPTED)
-    )
+    form = CouncilOutcomeForm(request.POST, proposals=AwardProposal.objects.all())
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -507,10 +503,7 @@ def proposal_council_outcome(request):
 @require_POST
 def proposals_forward(request):
     require_province_staff(request)
-    form = ForwardForm(
-        request.POST,
-        proposals=AwardProposal.objects.filter(state=State.COUNCIL_APPROVED),
-    )
+    form = ForwardForm(request.POST, proposals=AwardProposal.objects.all())
     if form.is_valid():
         try:
             services.forward_proposals(
@@ -531,10 +524,7 @@ def proposals_forward(request):
 @require_POST
 def decision_record(request):
     require_province_staff(request)
-    form = DecisionForm(
-        request.POST,
-        proposals=AwardProposal.objects.filter(state__in=[State.COUNCIL_APPROVED, State.FORWARDED]),
-    )
+    form = DecisionForm(request.POST, proposals=AwardProposal.objects.all())
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -621,6 +611,15 @@ def council_list_issue(request):
         if (request.POST.get("award_type", "").isdigit())
         else None
     )
+    if "replaces" in request.POST:
+        latest = services.latest_council_list(year, award_type)
+        if request.POST["replaces"] != (str(latest.pk) if latest else ""):
+            messages.error(
+                request,
+                _("Danh sách vừa được phát hành (số %(number)s); không phát hành thêm lần nữa.")
+                % {"number": latest.number if latest else "—"},
+            )
+            return redirect(_workspace_url(request))
     document = services.issue_council_list(year, award_type, actor=request.user)
     messages.success(
         request,

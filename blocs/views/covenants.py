@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from blocs.forms.covenants import (
     ClauseFormSet,
@@ -39,6 +39,7 @@ from blocs.panels import Panel
 from blocs.pdf import covenant_pdf
 from blocs.permissions import get_bloc_year_for_user, require_province_staff
 from blocs.services import covenants as services
+from emulation.confirmation import Confirmation, render_confirmation
 from emulation.documents import document_filename, read_document
 from emulation.forms import show_errors
 from emulation.models import AuditEntry
@@ -150,6 +151,69 @@ def covenant_open(request, pk):
     else:
         messages.success(request, _("Đã mở ký kết: nội dung giao ước đã được khóa."))
     return redirect(_detail_url(bloc_year))
+
+
+@require_GET
+def covenant_open_confirm(request, pk):
+    """What opening for signing locks, before the head confirms it."""
+    bloc_year, _role = get_bloc_year_for_user(request, pk, capability="can_run_bloc_year")
+    covenant = _covenant_or_404(bloc_year)
+    blockers = (
+        [] if covenant.can_move_to(Covenant.Status.OPEN) else [_("Giao ước không còn là dự thảo.")]
+    )
+    return render_confirmation(
+        request,
+        Confirmation(
+            section_base="blocs/base.html",
+            title=_("Mở ký kết giao ước"),
+            subtitle=f"{covenant.title} · {bloc_year}",
+            locks=[
+                _("khóa lời mở đầu và %(count)s điều khoản của giao ước: không sửa được nữa;")
+                % {"count": covenant.clauses.count()},
+                _("bắt đầu nhận chữ ký của các thành viên."),
+            ],
+            irreversible=_("trưởng khối không thể tự mở lại nội dung sau khi đã mở ký kết."),
+            reopen=_("Chỉ cán bộ Sở Nội vụ mở lại được, và khi mở lại mọi chữ ký đã có bị hủy."),
+            preview_url=reverse("blocs:covenant_pdf", args=[bloc_year.pk]),
+            preview_label=_("Xem dự thảo giao ước (PDF)"),
+            action_url=reverse("blocs:covenant_open", args=[bloc_year.pk]),
+            button_label=_("Xác nhận mở ký kết"),
+            cancel_url=_detail_url(bloc_year),
+            blockers=blockers,
+        ),
+    )
+
+
+@require_GET
+def covenant_issue_confirm(request, pk):
+    """What issuing numbers and freezes, before the head confirms it."""
+    bloc_year, _role = get_bloc_year_for_user(request, pk, capability="can_finalize")
+    covenant = _covenant_or_404(bloc_year)
+    blockers = (
+        [] if covenant.can_move_to(Covenant.Status.ISSUED) else [_("Giao ước chưa đủ chữ ký.")]
+    )
+    return render_confirmation(
+        request,
+        Confirmation(
+            section_base="blocs/base.html",
+            title=_("Phát hành giao ước đã ký"),
+            subtitle=f"{covenant.title} · {bloc_year}",
+            locks=[
+                _("cấp số văn bản của khối cho giao ước (số đã cấp không dùng lại);"),
+                _("ghép các trang ký trên giấy đã tải lên và ký số nếu tỉnh có chứng thư số;"),
+                _("khóa giao ước: chữ ký không hủy được nữa."),
+            ],
+            irreversible=_("văn bản đã phát hành giữ nguyên số và nội dung."),
+            reopen=_("Chỉ cán bộ Sở Nội vụ mở lại được; khi đó văn bản đã phát hành bị hủy."),
+            preview_url=reverse("blocs:covenant_pdf", args=[bloc_year.pk]),
+            preview_label=_("Xem giao ước trước khi phát hành (PDF)"),
+            action_url=reverse("blocs:covenant_issue", args=[bloc_year.pk]),
+            button_label=_("Xác nhận phát hành"),
+            cancel_url=_detail_url(bloc_year),
+            blockers=blockers,
+            long_running=True,
+        ),
+    )
 
 
 @require_POST

@@ -161,14 +161,14 @@ def test_the_council_percentage_must_be_between_0_and_100(bloc_year, province_st
         )
 
 
-def decide(proposals, actor, number="15/QĐ-UBND"):
+def decide(proposals, actor, number="15/QĐ-UBND", level="province_chairman"):
     return ledger.record_decision(
         proposals,
         number=number,
         signed_on=datetime.date(2025, 3, 1),
         signer_name="Nguyễn Văn Chủ",
         signer_title="Chủ tịch UBND tỉnh",
-        deciding_level="province_chairman",
+        deciding_level=level,
         actor=actor,
     )
 
@@ -196,7 +196,7 @@ def test_a_state_level_award_must_be_forwarded_before_its_decision(bloc_year, pr
     proposal.refresh_from_db()
     assert proposal.state == State.FORWARDED
     assert proposal.forwarded_letter_number == "45/TTr-UBND"
-    decide([proposal], province_staff, number="200/QĐ-TTg")
+    decide([proposal], province_staff, number="200/QĐ-TTg", level="prime_minister")
     proposal.refresh_from_db()
     assert proposal.state == State.DECIDED
 

@@ -87,7 +87,7 @@ def test_accepting_a_proposal_in_the_wrong_state_is_refused(staff_client, bloc_y
     response = staff_client.post(
         reverse("awards:proposals_accept"), {"proposals": [draft.pk]}, follow=True
     )
-    assert "trạng thái phù hợp" in response.content.decode()
+    assert "cần ở trạng thái “Đang thẩm định”" in response.content.decode()
     draft.refresh_from_db()
     assert draft.state == State.DRAFT
 

@@ -219,6 +219,7 @@ def test_a_whole_conference_with_keyboard_ballots_a_runoff_and_both_minutes(
     page.goto(base)
     screenshot(f"conference-before-finalize{tag}")
     press_button(page, page.get_by_test_id("finalize"))
+    press_button(page, page.get_by_test_id("confirm-submit"))
     assert "Đã kết thúc" in page.get_by_test_id("session-state").inner_text()
     screenshot(f"conference-finalized{tag}")
     demo.refresh_from_db()

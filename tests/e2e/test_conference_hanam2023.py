@@ -607,6 +607,7 @@ def test_the_hanam_2023_conference_typed_by_hand_at_each_width(
     back_to_conference(page)
     screenshot(f"hanam2023-before-finalize-{tag}")
     press_button(page, page.get_by_test_id("finalize"))
+    press_button(page, page.get_by_test_id("confirm-submit"))
     expect(page.get_by_test_id("session-state")).to_have_text("Đã kết thúc, phát hành biên bản")
     leaders = page.get_by_test_id("elected-leaders")
     expect(leaders).to_contain_text(f"Trưởng khối: {GD}")

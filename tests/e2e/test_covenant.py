@@ -89,7 +89,8 @@ def test_register_accept_draft_open_sign_and_download_the_signed_covenant(
     screenshot("covenant-04b-edit-draft")
     page.get_by_role("button", name="Lưu dự thảo").click()
     assert "Hội trường Sở Y tế" in page.content()
-    page.get_by_role("button", name="Mở ký kết (khóa nội dung)").click()
+    page.get_by_role("link", name="Mở ký kết (khóa nội dung)").click()
+    page.get_by_test_id("confirm-submit").click()
     assert page.get_by_test_id("status").inner_text() == "Đang ký kết"
     assert page.get_by_test_id("progress").inner_text() == "0/7 đã ký"
 
@@ -113,7 +114,8 @@ def test_register_accept_draft_open_sign_and_download_the_signed_covenant(
     page.get_by_role("button", name="Ghi nhận chữ ký").click()
     assert page.get_by_test_id("status").inner_text() == "Đã ký đủ"
     assert "Lê Thị Hoa" in row.inner_text()
-    page.get_by_role("button", name="Phát hành giao ước đã ký").click()
+    page.get_by_role("link", name="Phát hành giao ước đã ký").click()
+    page.get_by_test_id("confirm-submit").click()
     number = page.get_by_test_id("document-number").inner_text()
     assert number == "01/GU-KTĐVHXH"
     screenshot("covenant-06-issued")

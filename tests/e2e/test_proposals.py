@@ -118,6 +118,7 @@ def test_proposals_go_from_the_conference_to_the_agency_page(
         page.get_by_test_id("preview-letter").click()
     preview.value.close()
     page.get_by_test_id("submit-proposals").click()
+    page.get_by_test_id("confirm-submit").click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_text("Đã gửi 3 đề nghị tới Sở Nội vụ kèm tờ trình số").is_visible()
     screenshot("proposals-head-submitted")
@@ -143,6 +144,7 @@ def test_proposals_go_from_the_conference_to_the_agency_page(
     screenshot("proposals-head-returned")
     _upload_report(page, returned)
     page.get_by_test_id("submit-proposals").click()
+    page.get_by_test_id("confirm-submit").click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_text("Đã gửi 1 đề nghị tới Sở Nội vụ kèm tờ trình số").is_visible()
 
@@ -164,7 +166,9 @@ def test_proposals_go_from_the_conference_to_the_agency_page(
     for box in page.locator("input[name=proposals]").all():
         box.check()
     page.fill("#id_number", "456/QĐ-UBND")
-    page.fill("#id_signed_on", "2025-03-15")
+    signed_on = page.locator("#id_signed_on")
+    expect(signed_on).to_be_visible()
+    signed_on.press_sequentially("15/03/2025")  # the Vietnamese date box, typed dd/mm/yyyy
     page.fill("#id_signer_name", "Trương Quốc Tuấn")
     page.fill("#id_signer_title", "Chủ tịch UBND tỉnh")
     page.select_option("#id_deciding_level", "province_chairman")

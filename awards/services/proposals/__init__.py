@@ -12,14 +12,16 @@ from awards.services.proposals.common import (
     Kind,
     State,
     facts,
+    require_states,
 )
 from awards.services.proposals.council import (
     COUNCIL_LIST_KIND,
     issue_council_list,
     latest_council_list,
     record_council_outcome,
+    record_council_outcomes,
 )
-from awards.services.proposals.decisions import decide, revoke
+from awards.services.proposals.decisions import check_decidable, decide, level_refusal, revoke
 from awards.services.proposals.dossier import (
     dossier_bundle,
     issue_request_letter,
@@ -58,6 +60,7 @@ __all__ = [
     "YearEligibility",
     "accept_proposals",
     "add_manual_proposal",
+    "check_decidable",
     "create_proposals_for_session",
     "decide",
     "dossier_bundle",
@@ -67,11 +70,14 @@ __all__ = [
     "issue_request_letter",
     "latest_council_list",
     "leading_agency_ids",
+    "level_refusal",
     "lineage_map",
     "proposals_queryset_for_year",
     "record_council_outcome",
+    "record_council_outcomes",
     "record_voted_leaders",
     "remove_document",
+    "require_states",
     "request_letter_preview",
     "return_proposal",
     "revoke",

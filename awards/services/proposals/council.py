@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from awards.models import AwardProposal
 from awards.pdf import council_list_pdf, council_list_title
-from awards.services.proposals.common import State, _locked, _transition
+from awards.services.proposals.common import State, _locked, _transition, require_states
 from awards.services.proposals.eligibility import year_eligibility
 from emulation.documents import issue_document, void_document
 from emulation.docx import render_docx
@@ -69,6 +69,7 @@ def record_council_outcome(
     if percent is None or not Decimal(0) <= Decimal(percent) <= Decimal(100):
         raise ValidationError(_("Tỷ lệ tán thành phải từ 0 đến 100%."))
     (locked,) = _locked([proposal])
+    require_states([locked], [State.ACCEPTED], step=_("ghi kết quả Hội đồng cho"))
     return _transition(
         locked,
         State.COUNCIL_APPROVED if approved else State.COUNCIL_REJECTED,
@@ -77,3 +78,16 @@ def record_council_outcome(
         council_percent=Decimal(percent),
         council_note=note,
     )
+
+
+@transaction.atomic
+def record_council_outcomes(entries, *, actor) -> list[AwardProposal]:
+    """The council's votes on many proposals at once, all or none: `entries` maps each
+    proposal to (approved, percent, note); a proposal no longer awaiting the council is named."""
+    locked = _locked(list(entries))
+    require_states(locked, [State.ACCEPTED], step=_("ghi kết quả Hội đồng cho"))
+    by_pk = {proposal.pk: values for proposal, values in entries.items()}
+    for proposal in locked:
+        approved, percent, note = by_pk[proposal.pk]
+        record_council_outcome(proposal, approved=approved, percent=percent, note=note, actor=actor)
+    return locked

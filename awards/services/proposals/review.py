@@ -10,7 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from awards.models import AwardProposal, ProposalDocument
-from awards.services.proposals.common import Kind, State, _locked, _transition
+from awards.services.proposals.common import (
+    Kind,
+    State,
+    _locked,
+    _transition,
+    notify_proposers,
+    require_states,
+)
 from awards.services.proposals.dossier import issue_request_letter
 from awards.services.proposals.eligibility import year_eligibility
 
@@ -61,8 +68,9 @@ def submit_proposals(bloc_year, proposals, *, actor) -> list[AwardProposal]:
 
 @transaction.atomic
 def start_review(proposals, *, actor) -> list[AwardProposal]:
-    """Province staff take submitted proposals into review."""
+    """Province staff take submitted proposals into review; all or none."""
     locked = _locked(proposals)
+    require_states(locked, [State.SUBMITTED], step=_("nhận thẩm định"))
     for proposal in locked:
         _transition(proposal, State.UNDER_REVIEW, actor=actor, verb="review_started")
     return locked
@@ -75,13 +83,20 @@ def return_proposal(proposal: AwardProposal, *, reason: str, actor) -> AwardProp
     if not reason:
         raise ValidationError(_("Vui lòng ghi lý do trả lại."))
     (locked,) = _locked([proposal])
-    return _transition(locked, State.RETURNED, actor=actor, verb="returned", return_reason=reason)
+    require_states([locked], [State.UNDER_REVIEW], step=_("trả lại"))
+    locked = _transition(locked, State.RETURNED, actor=actor, verb="returned", return_reason=reason)
+    notify_proposers(
+        locked,
+        _("Đề nghị %(proposal)s bị trả lại: %(reason)s") % {"proposal": locked, "reason": reason},
+    )
+    return locked
 
 
 @transaction.atomic
 def accept_proposals(proposals, *, actor) -> list[AwardProposal]:
     """Accept reviewed proposals for the council (bulk); all or none."""
     locked = _locked(proposals)
+    require_states(locked, [State.UNDER_REVIEW], step=_("chấp nhận"))
     for proposal in locked:
         _transition(proposal, State.ACCEPTED, actor=actor, verb="accepted")
     return locked
@@ -97,6 +112,7 @@ def forward_proposals(
     if not letter_number:
         raise ValidationError(_("Vui lòng nhập số tờ trình của tỉnh."))
     locked = _locked(proposals)
+    require_states(locked, [State.COUNCIL_APPROVED], step=_("trình cấp trên"))
     for proposal in locked:
         if not proposal.award_type.is_state_level:
             raise ValidationError(
