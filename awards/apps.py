@@ -8,6 +8,7 @@ class AwardsConfig(AppConfig):
 
     def ready(self):
         """Plug the conference, proposals and ledger into blocs' pages and membership rules."""
+        from awards import audit_labels
         from awards.services import membership
         from awards.views import bundle, ledger, proposals, voting
         from blocs import hooks
@@ -19,6 +20,7 @@ class AwardsConfig(AppConfig):
             PROVINCE_ROW_LINKS,
         )
 
+        audit_labels.register()
         BLOC_YEAR_PANELS.register(voting.conference_panel, order=20)
         BLOC_YEAR_PANELS.register(proposals.bloc_year_panel, order=30)
         AGENCY_PANELS.register(ledger.agency_panel, order=10)
@@ -31,3 +33,8 @@ class AwardsConfig(AppConfig):
         hooks.MEMBER_REMOVAL_REFUSALS.register(membership.conference_removal_refusal, order=10)
         hooks.MEMBER_REMOVAL_REFUSALS.register(membership.proposal_removal_refusal, order=20)
         hooks.MEMBER_REMOVED.register(membership.forget_removed_attendance, order=10)
+        from awards import todos
+        from emulation.todos import TODO_PROVIDERS
+
+        TODO_PROVIDERS.register(todos.staff_reviews, order=40)
+        TODO_PROVIDERS.register(todos.head_returned_proposals, order=50)

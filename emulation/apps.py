@@ -7,4 +7,6 @@ class EmulationConfig(AppConfig):
     verbose_name = _("Cổng khối thi đua")
 
     def ready(self):
-        from emulation import checks  # noqa: F401 (registers the audit role check)
+        from emulation import audit_labels, checks  # noqa: F401 (checks registers the role check)
+
+        audit_labels.register_own()

@@ -73,6 +73,8 @@ PROVINCE_NAME = env_str("PROVINCE_NAME", "Ninh Bình")
 DOCUMENT_PLACE = env_str("DOCUMENT_PLACE", PROVINCE_NAME)
 # Public address printed on issued documents so a reader knows where to verify them.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Days before a deadline on which `send_reminders` reminds whoever still has the step to do.
+REMINDER_DAYS = (7, 1)
 # The province body that issues the council's papers, as printed in their heading and number
 # ("Sở Nội vụ", "05/DS-SNV"), and who signs the list of proposals for the council.
 PROVINCE_OFFICE_NAME = env_str("PROVINCE_OFFICE_NAME", "Sở Nội vụ")
@@ -106,6 +108,17 @@ for _root in SIGNING_TRUST_ROOTS:
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 20, minimum=1)
+
+# Mail: set-password links and password resets. The console backend (the demo) prints them.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cong-thi-dua@localhost")
+# How long a set-password or reset link stays valid (it dies earlier once used).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_HOURS", 72, minimum=1) * 3600
 # A former province's whole history (docs/bundle.md): a large province's bundle is about 10 MB.
 BUNDLE_MAX_MB = env_int("BUNDLE_MAX_MB", 100, minimum=1)
 
@@ -137,6 +150,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "emulation.middleware.LoginRequiredMiddleware",
+    "emulation.middleware.ForcedPasswordChangeMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -168,6 +182,8 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "emulation.User"
+# Django's model backend, loading the unread-notification badge with the signed-in user.
+AUTHENTICATION_BACKENDS = ["emulation.backends.PortalBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

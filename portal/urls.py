@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from blocs.views import documents
-from emulation import views
+from blocs.views import accounts, documents
+from emulation import notification_views, views
 from portal.views import home
 
 urlpatterns = [
@@ -11,16 +11,44 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "password/",
-        auth_views.PasswordChangeView.as_view(success_url="/password/done/"),
-        name="password_change",
-    ),
+    path("password/", accounts.PortalPasswordChangeView.as_view(), name="password_change"),
     path(
         "password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
     ),
+    path("password/reset/", accounts.PortalPasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/set/<uidb64>/<token>/",
+        accounts.PortalPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/set/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("i18n/language/", views.set_language, name="set_language"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("notifications/", notification_views.notification_list, name="notification_list"),
+    path(
+        "notifications/<int:pk>/open/",
+        notification_views.notification_open,
+        name="notification_open",
+    ),
+    path(
+        "notifications/read-all/",
+        notification_views.notification_read_all,
+        name="notification_read_all",
+    ),
+    path(
+        "notifications/preferences/",
+        notification_views.notification_preferences,
+        name="notification_preferences",
+    ),
     path("verify/", views.verify, name="verify"),
     path("documents/sample/<int:bloc_year_pk>/", documents.sample_document, name="sample_document"),
     path(

@@ -26,6 +26,7 @@ def tabs(html: str) -> list[tuple[str, bool]]:
                 "blocs:bloc_list",
                 "blocs:province_profile",
                 "blocs:covenant_template",
+                "blocs:calendar",
             ],
         ),
         (

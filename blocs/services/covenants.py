@@ -36,6 +36,7 @@ from blocs.models import (
     RegistrationTarget,
 )
 from blocs.pdf import signed_covenant_renderer, uploaded_pages
+from blocs.services.notices import registration_moved
 from emulation.audit import diff, log_action, snapshot
 from emulation.documents import issue_document, void_document
 from emulation.docx import render_docx
@@ -194,7 +195,7 @@ def _transition_registration(registration, status, *, actor, reason="") -> Regis
         Registration.Status.ACCEPTED: "accepted",
         Registration.Status.RETURNED: "returned",
     }[status]
-    return transition(
+    registration = transition(
         registration,
         status,
         actor=actor,
@@ -203,6 +204,8 @@ def _transition_registration(registration, status, *, actor, reason="") -> Regis
         data={"reason": nfc(reason)} if reason else None,
         locked=True,
     )
+    registration_moved(registration)
+    return registration
 
 
 @transaction.atomic

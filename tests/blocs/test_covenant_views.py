@@ -617,7 +617,7 @@ PAGES = {
     "covenant_sign": (lambda by: _url("covenant_sign", by, by.head_id), 9),
     "registration_detail": (
         lambda by: _url("registration_detail", by, by.registrations.first().pk),
-        10,
+        11,  # the history names the registered titles: one query for their award types
     ),
     "registration_mine": (lambda by: _url("registration_mine", by), 11),
 }

@@ -51,14 +51,23 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def login(page, live_server):
-    """login("truongkhoi") signs in through the real login form and returns the page."""
+    """login("truongkhoi") signs in through the real login form and returns the page.
 
-    def _login(username: str, password: str = PASSWORD):
+    The home page lists the user's blocs; by default the test follows its first link (the newest
+    bloc-year, or the year overview for staff), where the tests written before it landed.
+    `stay_home=True` stops on the home page.
+    """
+
+    def _login(username: str, password: str = PASSWORD, *, stay_home: bool = False):
         page.goto(f"{live_server.url}/login/")
         page.get_by_label("Tên đăng nhập").fill(username)
         page.get_by_label("Mật khẩu").fill(password)
         page.get_by_role("button", name="Đăng nhập").click()
         page.wait_for_load_state("networkidle")
+        first_bloc = page.get_by_test_id("my-blocs").get_by_role("link").first
+        if not stay_home and first_bloc.count():
+            first_bloc.click()
+            page.wait_for_load_state("networkidle")
         return page
 
     return _login

@@ -43,6 +43,7 @@ def test_the_apps_register_their_panels_columns_and_membership_rules():
         "blocs.views.covenants.covenant_panel",
         "awards.views.voting.conference_panel",
         "awards.views.proposals.bloc_year_panel",
+        "blocs.views.accounts.readers_panel",
         "blocs.views.documents.documents_panel",
     ]
     assert [f.__name__ for f in AGENCY_PANELS] == ["agency_panel"]

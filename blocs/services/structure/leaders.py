@@ -5,11 +5,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from blocs.models import Agency, BlocYear, Covenant
 from blocs.services.structure.common import _refuse, _successor_map
 from emulation.audit import apply_changes
+from emulation.notifications import agency_users, message, notify_many
 
 
 def _check_leader_pair(head, deputy, *, members_of: BlocYear) -> None:
@@ -48,8 +50,30 @@ def _set_leader_pair(bloc_year: BlocYear, fields, pair, action: str, actor) -> B
     """The one path for a head/deputy pair: checked, saved and audited only when it changes."""
     bloc_year = BlocYear.objects.select_for_update().get(pk=bloc_year.pk)
     _check_leader_pair(*pair, members_of=bloc_year)
+    before = (bloc_year.head_id, bloc_year.deputy_id)
     apply_changes(bloc_year, dict(zip(fields, pair, strict=True)), actor=actor, action=action)
+    notify_many(leader_messages(bloc_year, before=before))
     return bloc_year
+
+
+def leader_messages(bloc_year: BlocYear, *, before=(None, None)) -> list:
+    """A new head or deputy hears it (its accounts); one that keeps its seat hears nothing."""
+    seats = (
+        (bloc_year.head, before[0], _("Đơn vị %(agency)s là Trưởng khối %(bloc)s năm %(year)s.")),
+        (bloc_year.deputy, before[1], _("Đơn vị %(agency)s là Phó khối %(bloc)s năm %(year)s.")),
+    )
+    url = reverse("blocs:bloc_year_detail", args=[bloc_year.pk])
+    where = {"bloc": bloc_year.bloc.name, "year": bloc_year.year}
+    return [
+        message(
+            agency_users([agency.pk]),
+            kind="blocs.leader",
+            text=text % {"agency": agency.name, **where},
+            url=url,
+        )
+        for agency, old_id, text in seats
+        if agency is not None and agency.pk != old_id
+    ]
 
 
 # The conference's election carried to a next year that already exists -------------------------

@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 
 from blocs.models import Agency, Bloc, BlocYear, Membership
 from blocs.services.structure.common import _successor_map
+from blocs.services.structure.leaders import leader_messages
 from emulation.audit import diff, log_action
+from emulation.notifications import notify_many
 
 
 @dataclass
@@ -295,4 +297,5 @@ def apply_rollover(year: int, *, actor) -> RolloverResult:
         )
         result.bloc_years.append(bloc_year)
         result.membership_count += len(item.members)
+    notify_many(message for by in result.bloc_years for message in leader_messages(by))
     return result

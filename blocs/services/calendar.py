@@ -1,0 +1,123 @@
+"""The year's calendar: province-wide dates set by staff, a bloc's own dates within them.
+
+One source of truth for the registration deadline: a bloc's is `Covenant.registration_deadline`
+(the date registrations already enforce), so no bloc `Deadline` row of that kind is stored; the
+province's registration row caps it. Readers get both through `deadlines_for`.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from blocs.models import BlocYear, Covenant, Deadline
+from emulation.audit import diff, log_action, snapshot
+
+FIELDS = ["due_on", "starts_on", "note"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One date as a reader sees it: whose it is, what, when."""
+
+    pk: str
+    year: int
+    kind: str
+    label: str
+    due_on: datetime.date
+    starts_on: datetime.date | None
+    note: str
+    bloc_year: BlocYear | None
+
+    def days_left(self, today: datetime.date) -> int:
+        return (self.due_on - today).days
+
+
+def _entry(deadline: Deadline) -> Entry:
+    return Entry(
+        pk=f"deadline-{deadline.pk}",
+        year=deadline.year,
+        kind=deadline.kind,
+        label=str(deadline.get_kind_display()),
+        due_on=deadline.due_on,
+        starts_on=deadline.starts_on,
+        note=deadline.note,
+        bloc_year=deadline.bloc_year,
+    )
+
+
+def _registration_entry(covenant: Covenant) -> Entry:
+    return Entry(
+        pk=f"registration-{covenant.bloc_year_id}",
+        year=covenant.bloc_year.year,
+        kind=Deadline.Kind.REGISTRATION,
+        label=str(Deadline.Kind.REGISTRATION.label),
+        due_on=covenant.registration_deadline,
+        starts_on=None,
+        note="",
+        bloc_year=covenant.bloc_year,
+    )
+
+
+def deadlines_for(bloc_years, years) -> list[Entry]:
+    """The dates of `years` that concern these bloc-years; the province's date of a kind is left
+    out when every one of the user's blocs that year set its own. Two queries in all."""
+    bloc_years, years = list(bloc_years), set(years)
+    ids = [bloc_year.pk for bloc_year in bloc_years]
+    rows = Deadline.objects.filter(
+        Q(bloc_year__isnull=True, year__in=years) | Q(bloc_year_id__in=ids)
+    ).select_related("bloc_year__bloc")
+    entries = [_entry(row) for row in rows]
+    covenants = Covenant.objects.filter(
+        bloc_year_id__in=ids, registration_deadline__isnull=False
+    ).select_related("bloc_year__bloc")
+    entries += [_registration_entry(covenant) for covenant in covenants]
+    blocs_in_year: dict[int, set[int]] = {}
+    for bloc_year in bloc_years:
+        blocs_in_year.setdefault(bloc_year.year, set()).add(bloc_year.pk)
+    own: dict[tuple[int, str], set[int]] = {}
+    for entry in entries:
+        if entry.bloc_year:
+            own.setdefault((entry.year, entry.kind), set()).add(entry.bloc_year.pk)
+    entries = [
+        entry
+        for entry in entries
+        if entry.bloc_year
+        or not blocs_in_year.get(entry.year)
+        or own.get((entry.year, entry.kind), set()) != blocs_in_year[entry.year]
+    ]
+    return sorted(entries, key=lambda entry: (entry.due_on, entry.kind))
+
+
+def province_deadlines(year: int) -> dict[str, Deadline]:
+    return {row.kind: row for row in Deadline.objects.filter(year=year, bloc_year__isnull=True)}
+
+
+def _check_order(due_on, starts_on):
+    if starts_on and due_on and starts_on > due_on:
+        raise ValidationError({"starts_on": _("Ngày bắt đầu phải trước hoặc bằng hạn.")})
+
+
+@transaction.atomic
+def set_province_deadline(
+    year: int, kind: str, *, due_on, starts_on=None, note: str = "", actor
+) -> Deadline | None:
+    """Staff set (or clear, with no date) the province's date of one kind for a year."""
+    _check_order(due_on, starts_on)
+    current = Deadline.objects.filter(year=year, kind=kind, bloc_year__isnull=True).first()
+    if due_on is None:
+        if current:
+            log_action("blocs.deadline.removed", current, actor=actor, data={"kind": kind})
+            current.delete()
+        return None
+    deadline = current or Deadline(year=year, kind=kind)
+    before = snapshot(deadline, FIELDS) if current else {}
+    deadline.due_on, deadline.starts_on, deadline.note = due_on, starts_on, note or ""
+    deadline.save()
+    after = snapshot(deadline, FIELDS)
+    action = "blocs.deadline.updated" if current else "blocs.deadline.created"
+    log_action(action, deadline, actor=actor, data={"kind": kind, **diff(before, after)})
+    return deadline
