@@ -26,14 +26,26 @@ def text_param(request, name: str, *, max_length: int = SEARCH_MAX_LENGTH) -> st
     return clean_text(request.GET.get(name, ""), max_length=max_length)
 
 
-def int_param(request, name: str, *, minimum: int = 1, maximum: int = MAX_ID) -> int | None:
-    """A whole number within [minimum, maximum], else None (absent, text, out of range)."""
-    raw = str(request.GET.get(name, "")).strip()
+def int_param(
+    request, name: str, *, minimum: int = 1, maximum: int = MAX_ID, data=None
+) -> int | None:
+    """A whole number within [minimum, maximum], else None (absent, text, out of range); read
+    from the query string, or from `data` (e.g. request.POST)."""
+    raw = str((request.GET if data is None else data).get(name, "")).strip()
     if not raw.isascii() or not raw.isdigit() or len(raw) > len(str(maximum)):
         return None
     value = int(raw)
     return value if minimum <= value <= maximum else None
 
 
-def year_param(request, name: str = "year") -> int | None:
-    return int_param(request, name, minimum=FIRST_YEAR, maximum=LAST_YEAR)
+def year_param(request, name: str = "year", *, data=None) -> int | None:
+    return int_param(request, name, minimum=FIRST_YEAR, maximum=LAST_YEAR, data=data)
+
+
+def clean_ids(values) -> list[int]:
+    """The database ids among `values` (a getlist()), ignoring anything else."""
+    return [
+        int(value)
+        for value in values
+        if str(value).isascii() and str(value).isdigit() and 0 < int(value) <= MAX_ID
+    ]

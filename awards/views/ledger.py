@@ -20,6 +20,7 @@ from blocs.panels import Panel
 from blocs.permissions import require_province_staff
 from emulation import pipeline
 from emulation.excel import export_response, read_sheet
+from emulation.params import int_param, year_param
 
 
 @require_GET
@@ -31,13 +32,13 @@ def ledger(request):
         .as_of_year()
         .order_by("-year", "award_type__order", "agency__sort_name", "pk")
     )
-    year = request.GET.get("year", "")
-    award_id = request.GET.get("award_type", "")
+    year = year_param(request)
+    award_id = int_param(request, "award_type")
     status = request.GET.get("status", "")
-    if year.isdigit():
-        records = records.filter(year=int(year))
-    if award_id.isdigit():
-        records = records.filter(award_type_id=int(award_id))
+    if year:
+        records = records.filter(year=year)
+    if award_id:
+        records = records.filter(award_type_id=award_id)
     if status in AwardRecord.Status.values:
         records = records.filter(status=status)
     page = Paginator(records, 50).get_page(request.GET.get("page"))

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
 from awards import pdf as voting_pdf
@@ -309,7 +309,7 @@ def poll_detail(request, pk, poll_pk):
         "entered": entered,
         "rule_set": rule_set,
         "rule_sentences": describe(spec, kind=poll.kind, seats=poll.seats, unit=unit),
-        "base_words": base_words(spec.base, unit),
+        "base_words": _(base_words(spec.base, unit)),
         "history": AuditEntry.objects.for_object(poll)[:50],
         "reason_form": ResetForm(),
         "tie_breaks": list(poll.tie_breaks.all()),
@@ -641,7 +641,7 @@ def poll_room(request, pk, poll_pk):
             "rule_sentences": describe(
                 spec, kind=poll.kind, seats=poll.seats, unit=unit_of(bloc_year.bloc)
             )[:2],
-            "base_words": base_words(spec.base, unit_of(bloc_year.bloc)),
+            "base_words": _(base_words(spec.base, unit_of(bloc_year.bloc))),
             "refresh_seconds": 0 if poll.state in (Poll.State.COUNTED, Poll.State.FINALIZED) else 4,
         },
     )
@@ -696,6 +696,17 @@ def rule_set_edit(request, rule_pk=None):
             "history": history,
         },
     )
+
+
+# What a percentage is taken of, as awards.rules words it: translated on the pages, printed as
+# is in the minutes.
+BASE_PHRASES = (
+    gettext_noop("tổng số thành viên của Khối"),
+    gettext_noop("tổng số thành viên của Cụm"),
+    gettext_noop("số thành viên có mặt"),
+    gettext_noop("số phiếu thu vào"),
+    gettext_noop("số phiếu hợp lệ"),
+)
 
 
 # Extension points: the bloc-year panel and the year overview column ----------------------------
