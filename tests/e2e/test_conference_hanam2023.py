@@ -114,7 +114,10 @@ def hanam_2023(transactional_db):
 
 
 def go_to_2023(page, role: str):
-    """Home lands on the newest year (2024); the year switcher leads to 2023."""
+    """Home lists the newest year (2024) first; its year switcher leads to 2023."""
+    newest = page.get_by_test_id("my-blocs").get_by_role("link").first
+    expect(newest).to_contain_text("2024")
+    press_button(page, newest)
     switcher = page.get_by_test_id("year-switcher")
     expect(switcher).to_be_visible()
     expect(switcher.locator("[aria-current=page]")).to_have_text("2024")

@@ -1,7 +1,7 @@
 """A head confirms before finishing the conference and sees the progress state; staff type the
 council's results for several proposals on one page with the keyboard. At 1280 and 375 px."""
 
-import time
+import threading
 
 import pytest
 from playwright.sync_api import expect
@@ -42,26 +42,37 @@ def test_the_head_confirms_before_finalizing_and_sees_progress(
     screenshot(f"confirm-finalize-{width}")
     assert VotingSession.objects.get(pk=session.pk).state != VotingSession.State.FINALIZED
 
-    # A finalize takes 6 s for a real conference: slow this one down so its progress shows.
-    calls = []
+    # A finalize takes 6 s for a real conference: this one waits until the page has reported
+    # its progress state. Playwright cannot evaluate in a page whose navigation is pending, so
+    # the page reports through an exposed function, from a submit listener that runs after
+    # progress.js's; a moment later it submits again, which progress.js must swallow.
+    calls, reported = [], []
+    release = threading.Event()
 
     def slow_finalize(*args, **kwargs):
         calls.append(1)
-        time.sleep(2)
+        release.wait(timeout=30)
         return finalize(*args, **kwargs)
 
     monkeypatch.setattr(voting_services, "finalize_session", slow_finalize)
+    page.expose_function("reportProgress", lambda state: reported.append(state))
+    page.evaluate(
+        "() => { const form = document.querySelector('[data-testid=confirmation] form');"
+        " form.addEventListener('submit', () => {"
+        " const state = [form.querySelector('[data-testid=progress-status]').textContent,"
+        " form.querySelector('button').disabled, form.dataset.submitted];"
+        " setTimeout(() => { form.requestSubmit(); window.reportProgress(state); }, 0);"
+        " }, {once: true}); }"
+    )
     button = page.get_by_test_id("confirm-submit")
     on_screen(page, button)
     button.press("Enter", no_wait_after=True)
-    read = (
-        "() => { const form = document.querySelector('[data-testid=confirmation] form');"
-        " return [form.querySelector('[data-testid=progress-status]')"
-        ".textContent, form.querySelector('button').disabled, form.dataset.submitted]; }"
-    )
-    shown = page.evaluate(read)
-    assert shown == ["Đang xử lý, vui lòng chờ…", True, "1"]
-    screenshot(f"confirm-finalize-progress-{width}")
+    for _ in range(200):
+        if reported:
+            break
+        page.wait_for_timeout(50)
+    release.set()
+    assert reported == [["Đang xử lý, vui lòng chờ…", True, "1"]]
     page.wait_for_url(f"**/bloc-years/{bloc_year.pk}/conference/")
     assert len(calls) == 1  # the second submit sent nothing
     expect(page.get_by_test_id("session-state")).to_contain_text("Đã kết thúc")

@@ -25,4 +25,5 @@ def test_a_member_on_an_unknown_page_finds_the_way_home(
     home.focus()
     page.keyboard.press("Enter")
     page.wait_for_load_state("networkidle")
-    expect(page.get_by_test_id("role")).to_be_visible()
+    expect(page.get_by_role("heading", name="Trang chủ")).to_be_visible()
+    expect(page.get_by_test_id("my-blocs").get_by_role("link").first).to_be_visible()
