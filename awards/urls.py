@@ -1,6 +1,7 @@
 from django.urls import path
 
 from awards.views import bundle as bundle_views
+from awards.views import charts as chart_views
 from awards.views import confirmations as confirmation_views
 from awards.views import council_results as council_result_views
 from awards.views import eligibility_rules as eligibility_rule_views
@@ -64,6 +65,7 @@ urlpatterns = [
     path(_POLL + "aggregate/", voting_views.poll_aggregate, name="poll_aggregate"),
     path(_POLL + "papers.pdf", voting_views.poll_papers, name="poll_papers"),
     path(_POLL + "room/", voting_views.poll_room, name="poll_room"),
+    path(_POLL + "result.svg", chart_views.poll_result_chart, name="poll_result_chart"),
     path("rule-sets/", voting_views.rule_sets, name="rule_sets"),
     path("rule-sets/add/", voting_views.rule_set_edit, name="rule_set_add"),
     path("rule-sets/<int:rule_pk>/", voting_views.rule_set_edit, name="rule_set_edit"),
@@ -174,6 +176,11 @@ urlpatterns = [
     path("ledger/", ledger_views.ledger, name="ledger"),
     path("ledger/<int:record_pk>/revoke/", ledger_views.award_revoke, name="award_revoke"),
     path("ledger/statistics/", ledger_views.award_statistics, name="award_statistics"),
+    path(
+        "ledger/statistics/<slug:name>.svg",
+        chart_views.award_statistics_chart,
+        name="award_statistics_chart",
+    ),
     path(
         "ledger/statistics.xlsx",
         ledger_views.award_statistics_export,

@@ -1,17 +1,23 @@
-"""The award ledger: recording decisions (one decision, many awards) and revoking awards."""
+"""The award ledger: recording decisions (one decision, many awards), revoking awards, and the
+statistics counted from it."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from awards.models import AwardProposal, AwardRecord, AwardType, Decision
 from awards.services import proposals as proposal_services
 from awards.services.proposals.common import _locked
+from blocs.models import Bloc, FormerProvince, Membership
 from emulation.audit import log_action
+from emulation.text import vn_sort_key
 from emulation.workflow import check_move, transition
 
 
@@ -201,3 +207,131 @@ def statistics_sentence(rows: list[StatisticsRow]) -> str:
         verb = _("được tặng") if not parts else ""
         parts.append(" ".join(filter(None, [", ".join(counts), verb, row.award_type.legal_name])))
     return "; ".join(parts) + ("." if parts else "")
+
+
+@dataclass
+class CountRow:
+    """Awards counted under one label (a year, a bloc, a province), collectives apart."""
+
+    label: str
+    collectives: int = 0
+    individuals: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.collectives + self.individuals
+
+
+@dataclass
+class TrendRow:
+    """One award type's (or the rest's) counts over the trend's years."""
+
+    label: str
+    counts: list[int]
+
+
+@dataclass
+class StatisticsOverview:
+    """Everything the statistics page draws and tabulates for one selected year."""
+
+    year: int | None
+    years: list[int]
+    per_year: list[CountRow]
+    per_type: list[StatisticsRow]
+    per_bloc: list[CountRow]
+    per_province: list[CountRow]
+    trend_years: list[int]
+    trend: list[TrendRow]
+
+
+TREND_YEARS = 10
+TREND_TYPES = 5
+_KINDS = {
+    "collectives": Count("pk", filter=Q(person_name="")),
+    "individuals": Count("pk", filter=~Q(person_name="")),
+}
+
+
+def _per_bloc(year: int) -> list[CountRow]:
+    """The year's awards by the bloc the agency was a member of that year (two queries)."""
+    membership = Membership.objects.filter(agency_id=OuterRef("agency_id"), year=OuterRef("year"))
+    counts = list(
+        AwardRecord.objects.awarded()
+        .filter(year=year)
+        .annotate(bloc_id=Subquery(membership.values("bloc_year__bloc_id")[:1]))
+        .values("bloc_id")
+        .annotate(**_KINDS)
+        .order_by()
+    )
+    names = Bloc.objects.in_bulk([c["bloc_id"] for c in counts if c["bloc_id"]])
+    rows = [
+        CountRow(
+            names[c["bloc_id"]].name if c["bloc_id"] else _("Không thuộc khối nào"),
+            c["collectives"],
+            c["individuals"],
+        )
+        for c in counts
+    ]
+    return sorted(rows, key=lambda row: (-row.total, vn_sort_key(row.label)))
+
+
+def _per_province(year: int) -> list[CountRow]:
+    """The year's awards by the former province of the agency (the portal's own first)."""
+    counts = {
+        c["agency__former_province"]: c
+        for c in AwardRecord.objects.awarded()
+        .filter(year=year)
+        .values("agency__former_province")
+        .annotate(**_KINDS)
+        .order_by()
+    }
+    own = _("Tỉnh %(p)s") % {"p": settings.PROVINCE_NAME}
+    labels = [(None, own)] + [(p.pk, capfirst(p.label)) for p in FormerProvince.objects.all()]
+    empty = {"collectives": 0, "individuals": 0}
+    return [
+        CountRow(label, counts.get(pk, empty)["collectives"], counts.get(pk, empty)["individuals"])
+        for pk, label in labels
+    ]
+
+
+def _trend(rows: list[StatisticsRow], years: list[int]) -> list[TrendRow]:
+    """The award types most given over the years, each its own line; the rest summed."""
+    totals = defaultdict(lambda: dict.fromkeys(years, 0))
+    types = {}
+    for row in rows:
+        if row.year in totals[row.award_type.pk]:
+            totals[row.award_type.pk][row.year] += row.total
+            types[row.award_type.pk] = row.award_type
+    ranked = sorted(
+        (pk for pk in types if sum(totals[pk].values())),
+        key=lambda pk: (-sum(totals[pk].values()), types[pk].order, types[pk].code),
+    )
+    trend = [TrendRow(types[pk].label, list(totals[pk].values())) for pk in ranked[:TREND_TYPES]]
+    rest = ranked[TREND_TYPES:]
+    if rest:
+        counts = [sum(totals[pk][year] for pk in rest) for year in years]
+        trend.append(TrendRow(_("Các danh hiệu, hình thức khác"), counts))
+    return trend
+
+
+def statistics_overview(year: int | None = None) -> StatisticsOverview:
+    """Counts per year, per award type, bloc and former province of `year` (the ledger's last
+    year when not given) and the ten years ending with it; a fixed number of queries."""
+    rows = award_statistics()
+    years = sorted({row.year for row in rows}, reverse=True)
+    year = year or (years[0] if years else None)
+    per_year = defaultdict(lambda: [0, 0])
+    for row in rows:
+        per_year[row.year][0] += row.collectives
+        per_year[row.year][1] += row.individuals
+    trend_years = list(range(year - TREND_YEARS + 1, year + 1)) if year else []
+    return StatisticsOverview(
+        year=year,
+        years=years,
+        per_year=[CountRow(str(y), *per_year[y]) for y in sorted(per_year)],
+        per_type=[row for row in rows if row.year == year],
+        per_bloc=_per_bloc(year) if year else [],
+        per_province=_per_province(year) if year else [],
+        trend_years=trend_years,
+        trend=_trend(rows, trend_years),
+    )

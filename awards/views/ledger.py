@@ -1,6 +1,5 @@
 """Ledger pages: awards decided, revocation, statistics, the past-decisions import, agency panel."""
 
-from collections import defaultdict
 from functools import partial
 
 from django.contrib import messages
@@ -16,6 +15,7 @@ from awards.exports import StatisticsExporter
 from awards.forms.proposals import RevokeForm
 from awards.models import AwardRecord, AwardType
 from awards.services import ledger as services
+from awards.views.charts import statistics_figures
 from blocs.panels import Panel
 from blocs.permissions import require_province_staff
 from emulation import pipeline
@@ -93,44 +93,19 @@ def award_revoke(request, record_pk):
     )
 
 
-def _chart(rows):
-    """Bars per award type for the chart: total across the years shown, as a share of the max."""
-    totals = defaultdict(lambda: [None, 0, 0])
-    for row in rows:
-        entry = totals[row.award_type.pk]
-        entry[0] = row.award_type
-        entry[1] += row.collectives
-        entry[2] += row.individuals
-    bars = sorted(totals.values(), key=lambda e: (e[0].order, e[0].code))
-    biggest = max((c + i for _a, c, i in bars), default=0) or 1
-    return [
-        {
-            "award_type": award,
-            "collectives": collectives,
-            "individuals": individuals,
-            "collective_width": round(collectives * 100 / biggest, 1),
-            "individual_width": round(individuals * 100 / biggest, 1),
-        }
-        for award, collectives, individuals in bars
-    ]
-
-
 @require_GET
 def award_statistics(request):
-    """Counts per award type and year, the report sentence per year, and a bar chart."""
+    """The selected year's report sentence and figures (charts with their tables)."""
     require_province_staff(request)
-    rows = services.award_statistics()
-    by_year = defaultdict(list)
-    for row in rows:
-        by_year[row.year].append(row)
-    years = [
-        {"year": year, "rows": items, "sentence": services.statistics_sentence(items)}
-        for year, items in sorted(by_year.items(), reverse=True)
-    ]
+    overview = services.statistics_overview(year_param(request))
     return render(
         request,
         "awards/ledger/statistics.html",
-        {"years": years, "chart": _chart(rows)},
+        {
+            "overview": overview,
+            "sentence": services.statistics_sentence(overview.per_type),
+            "figures": statistics_figures(overview),
+        },
     )
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
+from awards import charts
 from awards import pdf as voting_pdf
 from awards.forms.voting import (
     AggregateForm,
@@ -305,6 +306,7 @@ def poll_detail(request, pk, poll_pk):
         "candidates": candidates,
         "result": result,
         "show_result": result is not None,
+        "threshold": charts.threshold_note(result) if result else None,
         "can_run": can_run,
         "entered": entered,
         "rule_set": rule_set,
