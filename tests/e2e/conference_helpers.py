@@ -179,6 +179,11 @@ def log_in(page, base_url: str, username: str, password: str) -> None:
     expect(page.get_by_test_id("whoami")).to_be_attached()
 
 
+def open_newest_bloc(page) -> None:
+    """From the home page, the first bloc-year under "Khối của tôi" (the newest)."""
+    press_button(page, page.get_by_test_id("my-blocs").get_by_role("link").first)
+
+
 def log_out(page) -> None:
     """Open the menu (the toggler on a phone), then the user menu, then "Đăng xuất"."""
     toggler = page.locator(".navbar-toggler")

@@ -9,6 +9,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
+from tests.e2e.conference_helpers import open_newest_bloc
 from tests.e2e.conftest import ARTIFACTS
 from tests.factories import UserFactory
 
@@ -41,14 +42,6 @@ def set_password(page, password=NEW_PASSWORD):
     type_into(page.get_by_role("textbox", name="Xác nhận mật khẩu mới*"), password)
     page.get_by_role("button", name="Lưu mật khẩu").click()
     expect(page.get_by_test_id("password-set")).to_be_visible()
-
-
-def open_newest_bloc(page):
-    """From the home page, the first bloc-year under "Khối của tôi" (the newest)."""
-    link = page.get_by_test_id("my-blocs").get_by_role("link").first
-    expect(link).to_be_visible()
-    link.click()
-    page.wait_for_load_state("networkidle")
 
 
 def screenshot_page(page, name):

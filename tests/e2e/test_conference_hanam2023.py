@@ -31,6 +31,7 @@ from tests.e2e.conference_helpers import (
     log_in,
     log_out,
     on_screen,
+    open_newest_bloc,
     press_button,
     set_width,
     table_fits,
@@ -115,9 +116,8 @@ def hanam_2023(transactional_db):
 
 def go_to_2023(page, role: str):
     """Home lists the newest year (2024) first; its year switcher leads to 2023."""
-    newest = page.get_by_test_id("my-blocs").get_by_role("link").first
-    expect(newest).to_contain_text("2024")
-    press_button(page, newest)
+    expect(page.get_by_test_id("my-blocs").get_by_role("link").first).to_contain_text("2024")
+    open_newest_bloc(page)
     switcher = page.get_by_test_id("year-switcher")
     expect(switcher).to_be_visible()
     expect(switcher.locator("[aria-current=page]")).to_have_text("2024")

@@ -25,6 +25,7 @@ from tests.e2e.conference_helpers import (
     log_in,
     log_out,
     on_screen,
+    open_newest_bloc,
     press_button,
     set_width,
     table_fits,
@@ -69,6 +70,8 @@ def required(label: str):
 
 
 def to_conference(page):
+    """From the home page the head lands on, to the 2024 bloc-year, then its conference."""
+    open_newest_bloc(page)
     press_button(page, page.get_by_test_id("conference-link"))
     expect(page.locator("h1")).to_have_text("Hội nghị tổng kết năm 2024")
 
