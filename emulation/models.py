@@ -1,4 +1,5 @@
-"""Cross-cutting models: users and their agency, audit log, issued documents, login throttling."""
+"""Cross-cutting models: users and their agency, audit log, issued documents, login throttling,
+spent one-time form tokens."""
 
 import secrets
 
@@ -7,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from emulation.fields import NFCCharField
@@ -218,6 +220,26 @@ class LoginFailure(models.Model):
 
     def __str__(self):
         return f"{self.username} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class UsedFormToken(models.Model):
+    """A one-time form token already spent (`emulation.form_tokens`); its key refuses the second.
+
+    Ballot secrecy: the row holds the token, what it was for and the day, never a user, a ballot
+    or a time, so it cannot tie a paper to anyone. Rows older than a few days may be deleted
+    (`UsedFormToken.objects.filter(used_on__lt=...).delete()`): pages are not kept open that long.
+    """
+
+    token = models.CharField(_("mã một lần"), max_length=64, primary_key=True)
+    purpose = models.CharField(_("dùng cho"), max_length=40)
+    used_on = models.DateField(_("ngày dùng"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("mã biểu mẫu đã dùng")
+        verbose_name_plural = _("mã biểu mẫu đã dùng")
+
+    def __str__(self):
+        return f"{self.purpose} {self.used_on}"
 
 
 class Notification(models.Model):

@@ -37,6 +37,7 @@ from blocs.overview import OverviewColumn
 from blocs.panels import Panel
 from blocs.permissions import get_bloc_year_for_user, require_province_staff
 from emulation.audit import log_action
+from emulation.confirmation import confirmed
 from emulation.documents import document_filename, read_document
 from emulation.excel import export_response
 from emulation.forms import show_errors
@@ -326,9 +327,10 @@ def proposals_submit(request, pk):
     )
     if form.is_valid():
         try:
-            sent = services.submit_proposals(
-                bloc_year, form.cleaned_data["proposals"], actor=request.user
-            )
+            with confirmed(request, purpose="proposals_submit"):
+                sent = services.submit_proposals(
+                    bloc_year, form.cleaned_data["proposals"], actor=request.user
+                )
         except ValidationError as error:
             show_errors(request, error)
         else:
@@ -620,12 +622,17 @@ def council_list_issue(request):
                 % {"number": latest.number if latest else "—"},
             )
             return redirect(_workspace_url(request))
-    document = services.issue_council_list(year, award_type, actor=request.user)
-    messages.success(
-        request,
-        _("Đã phát hành danh sách đề nghị khen thưởng số %(number)s.")
-        % {"number": document.number},
-    )
+    try:
+        with confirmed(request, purpose="council_list_issue"):
+            document = services.issue_council_list(year, award_type, actor=request.user)
+    except ValidationError as error:
+        show_errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("Đã phát hành danh sách đề nghị khen thưởng số %(number)s.")
+            % {"number": document.number},
+        )
     return redirect(_workspace_url(request))
 
 

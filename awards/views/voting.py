@@ -38,7 +38,9 @@ from awards.services import voting as services
 from blocs.overview import OverviewColumn
 from blocs.panels import Panel
 from blocs.permissions import get_bloc_year_for_user, require_province_staff
+from emulation.confirmation import confirmed
 from emulation.documents import document_filename, read_document
+from emulation.form_tokens import posted_token
 from emulation.forms import show_errors
 from emulation.models import AuditEntry
 from emulation.pdf import pdf_response
@@ -206,7 +208,8 @@ def conference_finalize(request, pk):
     bloc_year, _role = get_bloc_year_for_user(request, pk, capability="can_finalize")
     session = _session_or_404(bloc_year)
     try:
-        services.finalize_session(session, actor=request.user)
+        with confirmed(request, purpose="conference_finalize"):
+            services.finalize_session(session, actor=request.user)
     except ValidationError as error:
         show_errors(request, error)
     else:
@@ -489,6 +492,7 @@ def poll_ballots(request, pk, poll_pk):
                 poll,
                 form.cleaned_data["marks"],
                 declared_invalid_reason=form.cleaned_data["declared_invalid_reason"],
+                form_token=posted_token(request),
                 actor=request.user,
             )
         except ValidationError as error:

@@ -39,7 +39,7 @@ from blocs.panels import Panel
 from blocs.pdf import covenant_pdf
 from blocs.permissions import get_bloc_year_for_user, require_province_staff
 from blocs.services import covenants as services
-from emulation.confirmation import Confirmation, render_confirmation
+from emulation.confirmation import Confirmation, confirmed, render_confirmation
 from emulation.documents import document_filename, read_document
 from emulation.forms import show_errors
 from emulation.models import AuditEntry
@@ -145,7 +145,8 @@ def covenant_open(request, pk):
     bloc_year, _role = get_bloc_year_for_user(request, pk, capability="can_run_bloc_year")
     covenant = _covenant_or_404(bloc_year)
     try:
-        services.open_covenant(covenant, actor=request.user)
+        with confirmed(request, purpose="covenant_open"):
+            services.open_covenant(covenant, actor=request.user)
     except ValidationError as error:
         show_errors(request, error)
     else:
@@ -240,7 +241,8 @@ def covenant_issue(request, pk):
     bloc_year, _role = get_bloc_year_for_user(request, pk, capability="can_finalize")
     covenant = _covenant_or_404(bloc_year)
     try:
-        covenant = services.issue_covenant(covenant, actor=request.user)
+        with confirmed(request, purpose="covenant_issue"):
+            covenant = services.issue_covenant(covenant, actor=request.user)
     except ValidationError as error:
         show_errors(request, error)
     else:

@@ -10,12 +10,14 @@ from awards.models import AggregateEntry, Ballot, Poll, TieResolution, VotingSes
 from awards.services import voting
 from emulation.documents import read_document
 from tests.awards.voting_fixtures import agency_ids, make_session, open_award_poll
+from tests.form_tokens import with_token
 
 ROLES = ["staff_client", "head_client", "deputy_client", "member_client", "outsider_client"]
 
 
 def writes(by, poll, ballot_serial):
-    """(name, url, data) for every POST a conference page offers, with plausible data."""
+    """(name, url, data) for every POST a conference page offers, with plausible data (and the
+    one-time token its page would carry, so only the lock can refuse it)."""
     a, b = agency_ids(poll)[:2]
     session_fields = {
         "held_at": "2024-12-20T09:00",
@@ -41,7 +43,11 @@ def writes(by, poll, ballot_serial):
             reverse("awards:conference_attendance", args=conference),
             attendance,
         ),
-        ("conference_finalize", reverse("awards:conference_finalize", args=conference), {}),
+        (
+            "conference_finalize",
+            reverse("awards:conference_finalize", args=conference),
+            with_token(),
+        ),
         (
             "poll_add",
             reverse("awards:poll_add", args=conference),
@@ -56,7 +62,11 @@ def writes(by, poll, ballot_serial):
         ("poll_open", reverse("awards:poll_open", args=one), {}),
         ("poll_count", reverse("awards:poll_count", args=one), {}),
         ("poll_tie", reverse("awards:poll_tie", args=one), {"method": "runoff"}),
-        ("poll_ballots", reverse("awards:poll_ballots", args=one), {"marks": [str(a)]}),
+        (
+            "poll_ballots",
+            reverse("awards:poll_ballots", args=one),
+            with_token({"marks": [str(a)]}),
+        ),
         (
             "ballot_edit",
             reverse("awards:ballot_edit", args=[by.pk, poll.pk, ballot_serial]),

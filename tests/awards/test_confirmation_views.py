@@ -14,6 +14,7 @@ from emulation.models import IssuedDocument
 from tests.awards.test_proposals_states import complete_dossier, in_state
 from tests.awards.voting_fixtures import counted, make_session, members
 from tests.factories import covenant_for
+from tests.form_tokens import post_from_page, token_on, with_token
 
 State = AwardProposal.State
 
@@ -43,14 +44,15 @@ def test_the_head_sees_what_finishing_the_conference_locks(head_client, ready_se
 
 def test_a_second_finalize_is_refused_and_numbers_nothing_more(head_client, ready_session):
     url = reverse("awards:conference_finalize", args=[ready_session.bloc_year_id])
-    head_client.post(url)
+    confirm = reverse("awards:conference_finalize_confirm", args=[ready_session.bloc_year_id])
+    post_from_page(head_client, confirm, url)
     ready_session.refresh_from_db()
     assert ready_session.state == VotingSession.State.FINALIZED
     issued = IssuedDocument.objects.count()
-    response = head_client.post(url, follow=True)
+    # A confirmation page opened in another tab before the first was confirmed.
+    response = head_client.post(url, with_token(), follow=True)
     assert "Hội nghị đã kết thúc." in page_text(response)
     assert IssuedDocument.objects.count() == issued
-    confirm = reverse("awards:conference_finalize_confirm", args=[ready_session.bloc_year_id])
     assert 'data-testid="confirm-blockers"' in page_text(head_client.get(confirm))
 
 
@@ -71,7 +73,11 @@ def test_opening_the_covenant_says_what_it_locks(head_client, bloc_year, bloc_he
     text = page_text(head_client.get(reverse("blocs:covenant_open_confirm", args=[bloc_year.pk])))
     assert f"{covenant.clauses.count()} điều khoản" in text
     assert reverse("blocs:covenant_pdf", args=[bloc_year.pk]) in text
-    head_client.post(reverse("blocs:covenant_open", args=[bloc_year.pk]))
+    post_from_page(
+        head_client,
+        reverse("blocs:covenant_open_confirm", args=[bloc_year.pk]),
+        reverse("blocs:covenant_open", args=[bloc_year.pk]),
+    )
     covenant.refresh_from_db()
     assert covenant.status == Covenant.Status.OPEN
     again = page_text(head_client.get(reverse("blocs:covenant_open_confirm", args=[bloc_year.pk])))
@@ -80,13 +86,12 @@ def test_opening_the_covenant_says_what_it_locks(head_client, bloc_year, bloc_he
 
 def test_issuing_the_covenant_twice_numbers_it_once(head_client, bloc_year, bloc_head):
     covenant_for(bloc_year, status="signed", actor=bloc_head)
-    confirm = page_text(
-        head_client.get(reverse("blocs:covenant_issue_confirm", args=[bloc_year.pk]))
-    )
+    confirm_url = reverse("blocs:covenant_issue_confirm", args=[bloc_year.pk])
+    confirm = page_text(head_client.get(confirm_url))
     assert "cấp số văn bản của khối cho giao ước" in confirm
     url = reverse("blocs:covenant_issue", args=[bloc_year.pk])
-    head_client.post(url)
-    response = head_client.post(url, follow=True)
+    post_from_page(head_client, confirm_url, url)
+    response = head_client.post(url, with_token(), follow=True)
     assert IssuedDocument.objects.filter(kind="GU").count() == 1
     assert "alert-danger" in response.content.decode() or "Không thể" in page_text(response)
 
@@ -111,9 +116,10 @@ def test_sending_proposals_takes_the_letter_number_only_at_the_post(head_client,
     assert preview["Content-Type"] == "application/pdf"
     assert not IssuedDocument.objects.exists()
     submit = reverse("awards:proposals_submit", args=[bloc_year.pk])
-    head_client.post(submit, {"proposals": [proposal.pk]})
+    confirm = f"{url}?proposals={proposal.pk}"
+    post_from_page(head_client, confirm, submit, {"proposals": [proposal.pk]})
     assert IssuedDocument.objects.filter(kind="TTr").count() == 1
-    response = head_client.post(submit, {"proposals": [proposal.pk]}, follow=True)
+    response = head_client.post(submit, with_token({"proposals": [proposal.pk]}), follow=True)
     assert IssuedDocument.objects.filter(kind="TTr").count() == 1
     assert "Vui lòng chọn đề nghị để gửi." in page_text(response)
 
@@ -131,16 +137,72 @@ def test_the_council_list_is_not_issued_twice_from_one_confirmation(staff_client
     assert "cấp số văn bản của Sở Nội vụ" in text
     assert 'name="replaces" value=""' in text
     url = reverse("awards:council_list_issue")
-    staff_client.post(url, {"year": "2024", "award_type": "", "replaces": ""})
-    response = staff_client.post(
-        url, {"year": "2024", "award_type": "", "replaces": ""}, follow=True
+    fields = {"year": "2024", "award_type": "", "replaces": ""}
+    post_from_page(
+        staff_client, reverse("awards:council_list_issue_confirm") + "?year=2024", url, fields
     )
+    # The same confirmation opened in a second tab: its own token, but its list was replaced.
+    response = staff_client.post(url, with_token(fields), follow=True)
     assert "không phát hành thêm lần nữa" in page_text(response)
     assert IssuedDocument.objects.filter(kind="DS").count() == 1
     again = page_text(
         staff_client.get(reverse("awards:council_list_issue_confirm"), {"year": "2024"})
     )
     assert "thay thế danh sách số" in again
+
+
+STEP_TWICE = (
+    "Thao tác này đã được thực hiện (gửi hai lần); không thực hiện và không lấy số lần nữa."
+)
+
+
+def _signed_covenant(bloc_year, bloc_head):
+    covenant_for(bloc_year, status="signed", actor=bloc_head)
+    step = ("blocs:covenant_issue", [bloc_year.pk])
+    confirm = reverse("blocs:covenant_issue_confirm", args=step[1])
+    return "head_client", confirm, step, {}, "GU", STEP_TWICE
+
+
+def _ready_conference(bloc_year, bloc_head):
+    session = make_session(bloc_year, bloc_head)
+    counted(session, "CO_TINH", {members(bloc_year)[0]: 5}, actor=bloc_head)
+    step = ("awards:conference_finalize", [bloc_year.pk])
+    confirm = reverse("awards:conference_finalize_confirm", args=step[1])
+    return "head_client", confirm, step, {}, "BB", STEP_TWICE
+
+
+def _complete_proposal(bloc_year, bloc_head):
+    proposal = in_state(bloc_year, State.DRAFT, agency=bloc_year.head)
+    complete_dossier(proposal)
+    step = ("awards:proposals_submit", [bloc_year.pk])
+    confirm = f"{reverse('awards:proposals_submit_confirm', args=step[1])}?proposals={proposal.pk}"
+    # Sent proposals are no longer offered, so the form refuses the replay before the token.
+    refusal = "Vui lòng chọn đề nghị để gửi."
+    return "head_client", confirm, step, {"proposals": [proposal.pk]}, "TTr", refusal
+
+
+def _council_list(bloc_year, bloc_head):
+    # An older page's fields, without `replaces`: only the token tells the replay apart.
+    confirm = f"{reverse('awards:council_list_issue_confirm')}?year=2024"
+    step = ("awards:council_list_issue", [])
+    return "staff_client", confirm, step, {"year": "2024", "award_type": ""}, "DS", STEP_TWICE
+
+
+@pytest.mark.parametrize(
+    "setup", [_signed_covenant, _ready_conference, _complete_proposal, _council_list]
+)
+def test_a_replayed_numbering_post_takes_no_second_number(request, setup, bloc_year, bloc_head):
+    client_name, confirm, (name, args), data, kind, refusal = setup(bloc_year, bloc_head)
+    client = request.getfixturevalue(client_name)
+    sent = {**data, "form_token": token_on(client.get(confirm))}
+    client.post(reverse(name, args=args), sent)
+    numbers = list(IssuedDocument.objects.filter(kind=kind).values_list("number", flat=True))
+    assert numbers, "the first post takes the number"
+    response = client.post(reverse(name, args=args), sent, follow=True)
+    assert refusal in page_text(response)
+    assert list(IssuedDocument.objects.filter(kind=kind).values_list("number", flat=True)) == (
+        numbers
+    )
 
 
 @pytest.mark.parametrize("year", ["", "20245", "abcd", "2024\x00"])

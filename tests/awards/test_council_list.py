@@ -13,6 +13,7 @@ from awards.services import proposals as services
 from emulation.documents import read_document
 from emulation.models import IssuedDocument
 from tests.factories import AwardProposalFactory, award_type
+from tests.form_tokens import with_token
 from tests.pdf_helpers import drawing_order_text
 
 State = AwardProposal.State
@@ -54,7 +55,7 @@ def test_the_preview_is_a_numberless_draft(staff_client, two_flags):
 )
 def test_issuing_numbers_the_list_with_the_province_body_and_its_signer(staff_client, two_flags):
     response = staff_client.post(
-        reverse("awards:council_list_issue"), {"year": "2024"}, follow=True
+        reverse("awards:council_list_issue"), with_token({"year": "2024"}), follow=True
     )
     assert "Đã phát hành danh sách đề nghị khen thưởng số 01/DS-SNV" in response.content.decode()
     document = IssuedDocument.objects.get(kind="DS")

@@ -14,6 +14,7 @@ from awards.models import AwardProposal, ProposalDocument
 from emulation.models import IssuedDocument
 from portal.bench.measure import capture_queries
 from tests.factories import AwardProposalFactory, MembershipFactory, award_type
+from tests.form_tokens import with_token
 from tests.pdf_helpers import pdf_text, tiny_pdf
 from tests.queries import assert_num_queries, assert_same_queries
 
@@ -246,7 +247,7 @@ def test_the_request_letter_preview_is_a_numberless_draft_of_the_chosen_proposal
 
 def test_submission_says_which_papers_are_missing(head_client, bloc_year, proposal):
     response = head_client.post(
-        url("proposals_submit", bloc_year), {"proposals": [proposal.pk]}, follow=True
+        url("proposals_submit", bloc_year), with_token({"proposals": [proposal.pk]}), follow=True
     )
     text = response.content.decode()
     assert "thiếu Biên bản họp bình xét, Báo cáo thành tích" in text
@@ -258,7 +259,7 @@ def test_a_complete_dossier_is_submitted(head_client, bloc_year, proposal):
     for kind in proposal.required_document_kinds():
         ProposalDocument.objects.create(proposal=proposal, kind=kind)
     response = head_client.post(
-        url("proposals_submit", bloc_year), {"proposals": [proposal.pk]}, follow=True
+        url("proposals_submit", bloc_year), with_token({"proposals": [proposal.pk]}), follow=True
     )
     assert "Đã gửi 1 đề nghị" in response.content.decode()
     proposal.refresh_from_db()

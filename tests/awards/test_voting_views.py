@@ -12,6 +12,7 @@ from awards.models import Ballot, Poll, VotingSession
 from awards.services import voting
 from portal.bench.measure import capture_queries, numbered_sql
 from tests.awards.voting_fixtures import agency_ids, award, make_session, open_award_poll
+from tests.form_tokens import with_token
 from tests.queries import assert_num_queries, assert_same_queries
 
 
@@ -84,26 +85,29 @@ def test_a_deputy_cannot_finalize_and_the_head_cannot_reopen(session, deputy_cli
 
 
 def test_entering_a_ballot_is_one_request_of_at_most_ten_queries(poll, head_client):
-    """Nine statements: session, user, bloc-year, staff group, poll, the locked poll, its
-    ballot count and last serial, the insert, the audit row. The savepoint pair comes
-    from the test's own transaction (a real request opens a transaction instead)."""
+    """Ten statements: session, user, bloc-year, staff group, poll, the locked poll, the spent
+    form token, its ballot count and last serial, the insert, the audit row. The savepoint
+    pairs come from the test's own transaction and the token's (a real request opens a
+    transaction instead of the first)."""
     marks = agency_ids(poll)[:1]
-    head_client.post(url("poll_ballots", poll), {"marks": marks})  # warm caches (content types)
+    head_client.post(url("poll_ballots", poll), with_token({"marks": marks}))  # warm caches
     with CaptureQueriesContext(connection) as context:
-        response = head_client.post(url("poll_ballots", poll), {"marks": marks})
+        response = head_client.post(url("poll_ballots", poll), with_token({"marks": marks}))
     statements = [
         q["sql"]
         for q in context.captured_queries
         if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
     ]
-    assert len(statements) == 9, numbered_sql(statements)
+    assert len(statements) == 10, numbered_sql(statements)
     assert response.status_code == 302
     assert list(poll.ballots.values_list("serial", flat=True)) == [1, 2]
 
 
 def test_an_over_voted_ballot_is_recorded_as_invalid_with_a_warning(poll, head_client):
     marks = agency_ids(poll)[:3]
-    response = head_client.post(url("poll_ballots", poll), {"marks": marks}, follow=True)
+    response = head_client.post(
+        url("poll_ballots", poll), with_token({"marks": marks}), follow=True
+    )
     ballot = Ballot.objects.get(poll=poll)
     assert ballot.invalid
     assert "vượt quá số tối đa 1" in response.content.decode()
@@ -119,14 +123,14 @@ def test_the_ballot_page_shows_the_serial_and_progress_and_focuses_the_first_box
 
 def test_hostile_marks_are_refused_by_the_form(poll, head_client):
     for marks in (["<script>"], ["999999"], ["1 OR 1=1"]):
-        response = head_client.post(url("poll_ballots", poll), {"marks": marks})
+        response = head_client.post(url("poll_ballots", poll), with_token({"marks": marks}))
         assert response.status_code == 200
     assert poll.ballots.count() == 0
 
 
 def test_an_oversized_invalid_reason_is_refused(poll, head_client):
     response = head_client.post(
-        url("poll_ballots", poll), {"marks": [], "declared_invalid_reason": "x" * 301}
+        url("poll_ballots", poll), with_token({"marks": [], "declared_invalid_reason": "x" * 301})
     )
     assert response.status_code == 200
     assert poll.ballots.count() == 0
@@ -394,7 +398,9 @@ def test_province_staff_reopen_a_finalized_conference_with_a_reason(
 
 
 def test_a_deputy_may_enter_ballots(poll, deputy_client):
-    response = deputy_client.post(url("poll_ballots", poll), {"marks": agency_ids(poll)[:1]})
+    response = deputy_client.post(
+        url("poll_ballots", poll), with_token({"marks": agency_ids(poll)[:1]})
+    )
     assert response.status_code == 302
     assert poll.ballots.count() == 1
 

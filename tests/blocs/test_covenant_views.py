@@ -19,6 +19,7 @@ from tests.factories import (
     covenant_for,
     minimal_pdf,
 )
+from tests.form_tokens import with_token
 from tests.pdf_helpers import encrypted_pdf
 from tests.queries import assert_num_queries, assert_same_queries
 
@@ -80,7 +81,7 @@ POST_EXPECTED = {
 def test_covenant_post_urls_check_the_role(cast_clients, bloc_year, role, name):
     if name != "covenant_create":
         covenant_for(bloc_year)
-    response = cast_clients[role].post(_url(name, bloc_year), {"reason": "Lý do"})
+    response = cast_clients[role].post(_url(name, bloc_year), with_token({"reason": "Lý do"}))
     expected = {**POST_EXPECTED[name], "outsider": 404}
     if role == "anonymous":
         assert response.status_code == 302 and "/login/" in response["Location"]
@@ -529,7 +530,7 @@ def test_the_head_records_paper_signatures_for_everyone_and_issues(
     assert response.status_code == 302
     covenant.refresh_from_db()
     assert covenant.status == Covenant.Status.SIGNED
-    head_client.post(_url("covenant_issue", bloc_year))
+    head_client.post(_url("covenant_issue", bloc_year), with_token())
     covenant.refresh_from_db()
     assert covenant.status == Covenant.Status.ISSUED
     assert covenant.document.number == "01/GU-KTĐVHXH"

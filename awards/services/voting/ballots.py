@@ -9,6 +9,7 @@ from awards.models import AggregateEntry, Ballot, Poll
 from awards.services.voting.common import _facts, _locked, _refuse, _to_validation_error
 from awards.tally import InconsistentCounts
 from emulation.audit import diff, log_action, snapshot
+from emulation.form_tokens import BALLOT, consume_token
 
 
 def _judge(poll: Poll, candidate_ids: set[int], marks, declared_invalid_reason: str):
@@ -25,9 +26,16 @@ def _judge(poll: Poll, candidate_ids: set[int], marks, declared_invalid_reason: 
 
 
 @transaction.atomic
-def record_ballot(poll: Poll, marks, *, actor, declared_invalid_reason: str = "") -> Ballot:
-    """Store the next paper ballot; an over-marked or duplicated paper is stored as invalid."""
+def record_ballot(
+    poll: Poll, marks, *, actor, declared_invalid_reason: str = "", form_token: str | None = None
+) -> Ballot:
+    """Store the next paper ballot; an over-marked or duplicated paper is stored as invalid.
+
+    The entry page's `form_token` is spent with the insert, so the same form sent twice records
+    one ballot (None only for callers that are not a form: scripts, samples)."""
     locked = Poll.objects.select_for_update().get(pk=poll.pk)
+    if form_token is not None:
+        consume_token(form_token, purpose=BALLOT)
     if not locked.accepts_entry or locked.entry_mode != Poll.EntryMode.BALLOTS:
         _refuse(_("Cuộc bỏ phiếu không ở trạng thái nhập phiếu."))
     # Counted in a statement of its own, after the lock: in READ COMMITTED a subquery inside
