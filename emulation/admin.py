@@ -3,12 +3,19 @@ account edits it still allows (users, groups, until accounts pages exist) leave 
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from emulation.audit import log_action
@@ -143,3 +150,40 @@ class IssuedDocumentAdmin(ViewOnlyAdmin):
     list_display = ("number", "title", "issued_at", "sha256")
     list_filter = ("kind", "year")
     search_fields = ("number", "title", "verification_code", "sha256")
+
+
+def _portal_login(request, extra_context=None):
+    """The admin has no login form of its own: the portal's login, with its throttling, cool-offs
+    and audit, is the only way in (LoginRequiredMiddleware sends anonymous visitors there). A
+    signed-in user with admin access goes on; one without it is refused, not looped."""
+    next_url = request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = reverse("admin:index")
+    if not request.user.is_authenticated:
+        return redirect_to_login(next_url, login_url=reverse("login"))
+    if not admin.site.has_permission(request):
+        raise PermissionDenied
+    return HttpResponseRedirect(next_url)
+
+
+admin.site.login = _portal_login
+
+
+@receiver(post_save, sender=LogEntry)
+def _changed_in_admin(sender, instance, created, **kwargs):
+    """An admin change to a model without an AuditedAdmin (django-axes' cool-off records, deleted
+    to end one) still reaches the audit log."""
+    model = instance.content_type.model_class() if instance.content_type_id else None
+    if not created or isinstance(admin.site._registry.get(model), AuditedAdmin):
+        return
+    log_action(
+        "emulation.admin.changed",
+        None,
+        actor=instance.user,
+        data={
+            "admin_action": instance.get_action_flag_display(),
+            "model": str(instance.content_type) if model else "",
+            "object": instance.object_repr,
+            "change": instance.get_change_message(),
+        },
+    )

@@ -7,6 +7,7 @@ class EmulationConfig(AppConfig):
     verbose_name = _("Cổng khối thi đua")
 
     def ready(self):
-        from emulation import audit_labels, checks  # noqa: F401 (checks registers the role check)
+        # checks registers the role check; login_audit connects its signal receivers.
+        from emulation import audit_labels, checks, login_audit  # noqa: F401
 
         audit_labels.register_own()

@@ -117,6 +117,15 @@ EMULATION_ACTIONS = ActionGroup(
         "emulation.group.created": _("Tạo nhóm quyền"),
         "emulation.group.updated": _("Sửa nhóm quyền"),
         "emulation.group.deleted": _("Xóa nhóm quyền"),
+        "emulation.login.succeeded": _("Đăng nhập"),
+        "emulation.login.failed": _("Đăng nhập sai"),
+        "emulation.login.refused": _("Đăng nhập bị từ chối trong thời gian tạm dừng"),
+        "emulation.login.cooled_off": _("Tạm dừng đăng nhập do nhập sai nhiều lần"),
+        "emulation.login.signed_out": _("Đăng xuất"),
+        "emulation.admin.changed": _("Thay đổi trong trang quản trị"),
+        "emulation.two_factor.enabled": _("Bật xác thực hai bước"),
+        "emulation.two_factor.disabled": _("Tắt xác thực hai bước"),
+        "emulation.two_factor.code_failed": _("Nhập sai mã xác thực hai bước"),
     },
 )
 
@@ -135,6 +144,12 @@ EMULATION_DETAILS = {
     "permissions": Detail(_("Quyền"), lines=True),
     "effective_on": Detail(_("Ngày có hiệu lực")),
     "year": Detail(_("Năm")),
+    "username": Detail(_("Tên đăng nhập đã nhập")),
+    "minutes": Detail(_("Số phút tạm dừng")),
+    "admin_action": Detail(_("Thao tác")),
+    "model": Detail(_("Loại dữ liệu")),
+    "object": Detail(_("Đối tượng")),
+    "change": Detail(_("Nội dung thay đổi")),
 }
 
 

@@ -4,14 +4,12 @@ import re
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from emulation.accounts import clear_login_failures, is_locked_out, record_login_failure
-from emulation.middleware import client_ip
+from emulation import login_protection
 from emulation.text import nfc
 from emulation.uploads import check_pdf
 
@@ -147,7 +145,8 @@ def show_errors(request, error: ValidationError, form=None, *, general_as_messag
 
 
 class ThrottledAuthenticationForm(NFCFormMixin, AuthenticationForm):
-    """The login form, refusing an account after repeated failures (see emulation.accounts)."""
+    """The login form; django-axes counts the failures and refuses during a cool-off
+    (emulation.login_protection), one attempt per username at a time."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -155,31 +154,30 @@ class ThrottledAuthenticationForm(NFCFormMixin, AuthenticationForm):
             "Tên đăng nhập hoặc mật khẩu không đúng. Lưu ý: mật khẩu phân biệt chữ hoa, chữ thường."
         ),
         "locked_out": _(
-            "Tài khoản tạm thời bị khóa đăng nhập %(minutes)s phút do nhập sai mật khẩu "
-            "%(limit)s lần liên tiếp. Vui lòng thử lại sau hoặc liên hệ cán bộ thi đua, khen "
-            "thưởng của tỉnh."
+            "Đăng nhập bằng tài khoản này từ máy của bạn tạm dừng %(minutes)s phút do nhập sai "
+            "mật khẩu nhiều lần. Vui lòng thử lại sau hoặc liên hệ cán bộ thi đua, khen thưởng "
+            "của tỉnh."
         ),
     }
 
     def clean(self):
-        username = self.cleaned_data.get("username", "")
-        if username and is_locked_out(username):
+        username = login_protection.username_key(
+            self.request, {"username": self.cleaned_data.get("username")}
+        )
+        # The refusal is raised after the block: raised inside, it would roll back the failure
+        # django-axes just recorded.
+        with login_protection.serialised_login(username):
+            try:
+                return super().clean()
+            except forms.ValidationError as error:
+                refusal = error
+        if getattr(self.request, "axes_locked_out", False):
             raise forms.ValidationError(
                 self.error_messages["locked_out"],
                 code="locked_out",
-                params={
-                    "minutes": settings.LOGIN_LOCKOUT_MINUTES,
-                    "limit": settings.LOGIN_FAILURE_LIMIT,
-                },
+                params={"minutes": login_protection.cool_off_minutes(self.request)},
             )
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            if username:
-                record_login_failure(username, client_ip(self.request) if self.request else None)
-            raise
-        clear_login_failures(username)
-        return cleaned
+        raise refusal
 
 
 class VerifyDocumentForm(NFCFormMixin, forms.Form):

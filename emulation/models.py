@@ -207,21 +207,6 @@ class DocumentCounter(models.Model):
         return f"{self.issuer_code} {self.year}: {self.last_sequence}"
 
 
-class LoginFailure(models.Model):
-    """Failed login attempts per username, for throttling (the database is shared by all hosts)."""
-
-    username = models.CharField(max_length=150, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("đăng nhập không thành công")
-        verbose_name_plural = _("đăng nhập không thành công")
-
-    def __str__(self):
-        return f"{self.username} {self.created_at:%Y-%m-%d %H:%M}"
-
-
 class UsedFormToken(models.Model):
     """A one-time form token already spent (`emulation.form_tokens`); its key refuses the second.
 

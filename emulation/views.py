@@ -8,17 +8,20 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from emulation import two_factor
 from emulation.audit_display import readable_entries
 from emulation.audit_filters import AuditFilterForm
 from emulation.documents import verify as verify_document
 from emulation.forms import ThrottledAuthenticationForm, VerifyDocumentForm
 from emulation.models import AuditEntry
 from emulation.permissions import require_province_staff
+from emulation.two_factor_views import remember_password_step
 
 
 @never_cache
 def healthz(request):
-    """200 when the database answers, 503 otherwise (for the load balancer)."""
+    """200 when the database answers, 503 otherwise (for the load balancer). Served by
+    `emulation.outage.HealthzMiddleware` before the session is read, so a cookie changes nothing."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -32,6 +35,13 @@ class LoginView(auth_views.LoginView):
     form_class = ThrottledAuthenticationForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        """A right password signs in, unless the account has a second factor: then its code."""
+        user = form.get_user()
+        if two_factor.confirmed_device(user) is not None:
+            return remember_password_step(self.request, user, self.get_success_url())
+        return super().form_valid(form)
 
 
 @require_POST

@@ -105,8 +105,16 @@ for _root in SIGNING_TRUST_ROOTS:
     if not Path(_root).is_file():
         raise ImproperlyConfigured(f"SIGNING_TRUST_ROOTS entry {_root!r} is not a file.")
 
+# Login protection (emulation.login_protection, on django-axes): failures per account and
+# address, and per address for any account; cool-offs doubling from the base to the maximum.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
-LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+LOGIN_IP_FAILURE_LIMIT = env_int("LOGIN_IP_FAILURE_LIMIT", 50, minimum=1)
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 5, minimum=1)
+LOGIN_COOLOFF_MAX_MINUTES = env_int("LOGIN_COOLOFF_MAX_MINUTES", 60, minimum=1)
+# Province staff must sign in with a code from an authenticator app as well (anyone may opt in).
+STAFF_TOTP_REQUIRED = env_bool("STAFF_TOTP_REQUIRED", False)
+# The name the authenticator app shows beside the codes.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", f"Cổng khối thi đua {PROVINCE_NAME}")
 UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 20, minimum=1)
 
 # Mail: set-password links and password resets. The console backend (the demo) prints them.
@@ -137,20 +145,32 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: /healthz reports the database even to a signed-in browser.
+    "emulation.outage.HealthzMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "emulation.middleware.SessionLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session gave its second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "emulation.middleware.LoginRequiredMiddleware",
     "emulation.middleware.ForcedPasswordChangeMiddleware",
+    "emulation.middleware.SecondFactorMiddleware",
+    # Last: turns a login refused for a cool-off into status 429 (the form says why).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -177,13 +197,37 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        # A kept connection the database dropped (restart, outage) is replaced before the next
+        # request uses it, instead of failing that request.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "emulation.User"
 # Django's model backend, loading the unread-notification badge with the signed-in user.
-AUTHENTICATION_BACKENDS = ["emulation.backends.PortalBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "emulation.backends.PortalBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = "emulation.login_protection.failure_limit"
+AXES_COOLOFF_TIME = "emulation.login_protection.cool_off"
+AXES_USERNAME_CALLABLE = "emulation.login_protection.username_key"
+AXES_CLIENT_IP_CALLABLE = "emulation.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "emulation.login_protection.lockout_response"
+# Named, not left to axes' lazy default (a lazy object posing as a str in settings).
+AXES_USERNAME_FORM_FIELD = "username"
+# Each attempt expires by its own cool-off, not by the cool-off of whoever fails next.
+AXES_USE_ATTEMPT_EXPIRATION = True
+# Failures during a cool-off neither count nor lengthen it; the next cool-off doubles instead.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# The failure log remembers earlier cool-offs for the doubling; logins are in the audit log.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -236,6 +280,21 @@ SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 10, minimum=1) * 3600
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Only this host's files; no inline script, style or on*= handler (docs/operations.md).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True

@@ -28,8 +28,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from blocs.models import Agency, BlocYear
-from emulation.accounts import clear_login_failures
 from emulation.audit import apply_changes, log_action
+from emulation.login_protection import forget_failures
 from emulation.models import PROVINCE_STAFF_GROUP, AuditEntry, User
 from emulation.text import collapse_spaces, nfc
 
@@ -342,7 +342,7 @@ def record_password_set(user: User, *, actor, action: str = "emulation.user.pass
     user.must_change_password = False
     # Setting the password from a mailed or handed link proves the account's owner: a lockout
     # from someone else's guesses ends with it.
-    clear_login_failures(user.username)
+    forget_failures(user.username)
     log_action(action, user, actor=actor, data={"password": "đã thay đổi"})
 
 

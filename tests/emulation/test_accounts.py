@@ -1,30 +1,18 @@
-"""Login, logout, password change and the per-account login throttle."""
+"""Login, logout and password change (login protection: test_login_protection.py)."""
 
 import unicodedata
-from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 
 from emulation.middleware import PUBLIC_PATHS
-from emulation.models import LoginFailure
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
-
-LOCKED = "Tài khoản tạm thời bị khóa đăng nhập"
-WRONG = "Tên đăng nhập hoặc mật khẩu không đúng"
 
 
 def log_in(client: Client, username: str, password: str):
     return client.post(reverse("login"), {"username": username, "password": password})
-
-
-def fail(client: Client, username: str, times: int):
-    for _ in range(times):
-        response = log_in(client, username, "sai-mat-khau")
-        assert response.status_code == 200
 
 
 def test_the_login_page_is_in_vietnamese(anonymous_client):
@@ -41,61 +29,6 @@ def test_a_user_logs_in_with_the_right_password_and_lands_home(anonymous_client,
     response = log_in(anonymous_client, "truongkhoi", PASSWORD)
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
-
-
-def test_a_wrong_password_says_so_in_vietnamese_and_is_counted(anonymous_client, bloc_head):
-    response = log_in(anonymous_client, "truongkhoi", "sai-mat-khau")
-    assert WRONG in response.content.decode()
-    failure = LoginFailure.objects.get()
-    assert failure.username == "truongkhoi"
-    assert failure.ip_address == "127.0.0.1"
-
-
-def test_five_failures_lock_the_account_even_for_the_right_password(
-    anonymous_client, bloc_head, settings
-):
-    fail(anonymous_client, "truongkhoi", settings.LOGIN_FAILURE_LIMIT)
-    response = log_in(anonymous_client, "truongkhoi", PASSWORD)
-    content = response.content.decode()
-    assert response.status_code == 200
-    assert "_auth_user_id" not in anonymous_client.session
-    assert LOCKED in content
-    assert f"{settings.LOGIN_LOCKOUT_MINUTES} phút" in content
-    assert f"{settings.LOGIN_FAILURE_LIMIT} lần liên tiếp" in content
-
-
-def test_four_failures_do_not_lock_the_account(anonymous_client, bloc_head, settings):
-    fail(anonymous_client, "truongkhoi", settings.LOGIN_FAILURE_LIMIT - 1)
-    assert log_in(anonymous_client, "truongkhoi", PASSWORD).status_code == 302
-
-
-def test_the_account_opens_again_after_the_lockout_window(anonymous_client, bloc_head, settings):
-    fail(anonymous_client, "truongkhoi", settings.LOGIN_FAILURE_LIMIT)
-    assert LOCKED in log_in(anonymous_client, "truongkhoi", PASSWORD).content.decode()
-    LoginFailure.objects.update(
-        created_at=timezone.now() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES, seconds=5)
-    )
-    assert log_in(anonymous_client, "truongkhoi", PASSWORD).status_code == 302
-
-
-def test_a_successful_login_clears_the_failures(anonymous_client, bloc_head, settings):
-    fail(anonymous_client, "truongkhoi", settings.LOGIN_FAILURE_LIMIT - 1)
-    assert log_in(anonymous_client, "truongkhoi", PASSWORD).status_code == 302
-    assert not LoginFailure.objects.filter(username="truongkhoi").exists()
-
-
-def test_the_throttle_is_per_account(anonymous_client, bloc_head, member, settings):
-    fail(anonymous_client, "truongkhoi", settings.LOGIN_FAILURE_LIMIT)
-    assert log_in(Client(), "thanhvien", PASSWORD).status_code == 302
-    assert LOCKED in log_in(Client(), "truongkhoi", PASSWORD).content.decode()
-
-
-def test_the_throttle_counts_an_account_whatever_the_letter_case_typed(
-    anonymous_client, bloc_head, settings
-):
-    for index in range(settings.LOGIN_FAILURE_LIMIT):
-        log_in(anonymous_client, "TruongKhoi" if index % 2 else " truongkhoi", "sai")
-    assert LOCKED in log_in(anonymous_client, "truongkhoi", PASSWORD).content.decode()
 
 
 def test_a_username_typed_in_nfd_still_logs_in(anonymous_client, db):

@@ -193,7 +193,9 @@ def test_the_audit_page_lists_entries_for_province_staff(staff_client, province_
     content = response.content.decode()
     assert response.status_code == 200
     assert "Nhật ký hệ thống" in content
-    assert content.count('class="list-group-item audit-entry"') == 3
+    # The three, and the sign-in the test client's force_login recorded.
+    assert content.count('class="list-group-item audit-entry"') == 4
+    assert content.count('title="emulation.login.succeeded"') == 1
     assert "Lê Thị Cán Bộ" in content
 
 

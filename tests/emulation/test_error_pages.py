@@ -68,3 +68,19 @@ def test_the_error_pages_are_translated():
     with translation.override("en"):
         text = defaults.server_error(RequestFactory().get("/")).content.decode()
     assert "The portal has a problem" in text
+
+
+def test_a_form_without_its_csrf_token_gets_a_vietnamese_page_and_changes_nothing(member, db):
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert "Biểu mẫu đã hết hạn" in text and "CSRF verification failed" not in text
+    assert "bootstrap.min.css" in text
+    assert client.get(reverse("home")).status_code == 200  # still signed in
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "The form has expired" in client.post(reverse("logout")).content.decode()
