@@ -2,15 +2,21 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from blocs.views import accounts, documents
-from emulation import notification_views, views
+from blocs.views import accounts, calendar, documents
+from emulation import notification_views, two_factor_views, views
 from portal.views import home
+
+# A database outage answers 503 with its own page; any other error the usual 500.
+handler500 = "emulation.outage.server_error"
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/code/", two_factor_views.login_code, name="login_code"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/two-factor/", two_factor_views.two_factor_settings, name="two_factor"),
+    path("account/two-factor/off/", two_factor_views.two_factor_off, name="two_factor_off"),
     path("password/", accounts.PortalPasswordChangeView.as_view(), name="password_change"),
     path(
         "password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
@@ -32,6 +38,9 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("i18n/language/", views.set_language, name="set_language"),
+    path(
+        "calendar-feed/<int:user_pk>/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"
+    ),
     path("audit/", views.audit_log, name="audit_log"),
     path("notifications/", notification_views.notification_list, name="notification_list"),
     path(
