@@ -7,14 +7,17 @@ and verification footer, with the uploaded signed pages appended.
 
 import re
 
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from blocs.covenant_reads import members_of, registration_summary
 from blocs.models import Covenant, CovenantSignature
 from emulation.documents import unnumbered
 from emulation.pdf import SignatureBlock, render_pdf
 from emulation.text import vn_slugify
-from emulation.uploads import read_private_file
+from emulation.uploads import check_pdf, read_private_file
 
 TEMPLATE = "pdf/covenant.html"
 # Up to this many members sign in pairs; a larger bloc gets three blocks a row, which keeps a
@@ -116,4 +119,21 @@ def uploaded_pages(covenant: Covenant) -> list[bytes]:
         (signature for signature in _live(covenant) if signature.file),
         key=lambda signature: order.get(signature.agency_id, len(order)),
     )
-    return [read_private_file(signature.file) for signature in signatures]
+    return [_readable_copy(signature) for signature in signatures]
+
+
+def _readable_copy(signature: CovenantSignature) -> bytes:
+    """A member's stored copy, checked again as on upload (files kept from before a stricter
+    check, or damaged on disk): the refusal names the member, before any number is taken."""
+    data = read_private_file(signature.file)
+    try:
+        check_pdf(ContentFile(data, name="ban-ky.pdf"))
+    except ValidationError as error:
+        raise ValidationError(
+            _(
+                "Không ghép được bản ký của %(agency)s vào giao ước: %(error)s Đơn vị cần tải lên "
+                "lại bản ký (hoặc cán bộ hủy chữ ký này) rồi phát hành lại."
+            )
+            % {"agency": signature.agency.name, "error": " ".join(error.messages)}
+        ) from error
+    return data

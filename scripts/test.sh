@@ -14,7 +14,11 @@ bash scripts/setup.sh test
 
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
 workers="${PYTEST_WORKERS:-2}"
-pytest_args=(-q -n "$workers" -rfE --durations=10 -p no:cacheprovider)
+# The suite runs in a random order (pytest-randomly) so no test leans on another; the seed is
+# printed so a failing order can be replayed with PYTEST_SEED=<seed> make test.
+seed="${PYTEST_SEED:-$((RANDOM * 32768 + RANDOM))}"
+echo "pytest order: --randomly-seed=$seed"
+pytest_args=(-q -n "$workers" -rfE --durations=10 -p no:cacheprovider -p randomly --randomly-seed="$seed")
 failed=()
 
 step() {

@@ -1,14 +1,21 @@
-"""Every URL with the status each role gets on GET. New pages add a row here.
+"""Every URL with the status each role gets. New pages add a row here or in tests/matrix_rows/.
 
-A row: (name, url builder taking the cast's bloc_year, {role: status}). 302 for anonymous means
-"sent to the login page"; outsiders get 404 on anything inside a bloc-year they do not belong to.
+A row: (name, url builder taking the cast's bloc_year, {role: status}). MATRIX holds the pages
+(GET); POST_MATRIX the URLs that only take a POST (the forms' actions), posted with an empty body,
+where ALLOWED means "the gate let the role through". 302 for anonymous means "sent to the login
+page"; outsiders get 404 on anything inside a bloc-year they do not belong to.
 """
 
 import pytest
+from django.conf import settings
+from django.shortcuts import resolve_url
+from django.test import Client
 from django.urls import reverse
 
-from tests.factories import AwardRecordFactory
+from emulation.models import AuditEntry
+from tests.factories import AwardRecordFactory, UserFactory
 from tests.matrix_rows._helpers import (
+    ALLOWED,
     ROLES,
     bloc_year_readers,
     bloc_year_runners,
@@ -146,6 +153,7 @@ MATRIX = [
     ("healthz", lambda by: reverse("healthz"), everyone(200, anonymous=200)),
     ("login", lambda by: reverse("login"), {**everyone(302), "anonymous": 200}),
     ("password_change", lambda by: reverse("password_change"), everyone(200)),
+    ("password_change_done", lambda by: reverse("password_change_done"), everyone(200)),
     ("audit_log", lambda by: reverse("audit_log"), staff_only()),
     ("year_overview", lambda by: reverse("blocs:year_overview"), staff_only()),
     (
@@ -187,7 +195,7 @@ MATRIX = [
             "blocs:covenant_sign",
             args=[covenant_in(by, "open").bloc_year_id, member_agency_pk(by)],
         ),
-        bloc_year_readers(),
+        {**bloc_year_readers(), "observer": 403},  # an observer signs for no agency
     ),
     (
         "covenant_paper_signatures",
@@ -204,7 +212,7 @@ MATRIX = [
     (
         "covenant_signature_void",
         lambda by: reverse("blocs:covenant_signature_void", args=[by.pk, signature_pk(by)]),
-        bloc_year_readers(),
+        {**bloc_year_readers(), "observer": 403},
     ),
     (
         "registration_list",
@@ -214,12 +222,12 @@ MATRIX = [
     (
         "registration_mine",
         lambda by: reverse("blocs:registration_mine", args=[by.pk]),
-        {**bloc_year_readers(), "staff": 403},
+        {**bloc_year_readers(), "staff": 403, "observer": 403},
     ),
     (
         "registration_detail",
         lambda by: reverse("blocs:registration_detail", args=[by.pk, registration_pk(by)]),
-        bloc_year_readers(),
+        {**bloc_year_readers(), "observer": 403},  # another agency's
     ),
     (
         "registration_edit",
@@ -415,43 +423,125 @@ MATRIX = [
 ]
 
 
-def _feature_rows():
-    """Rows and POST-only names kept beside a feature: every module in tests/matrix_rows/.
+# The URLs that only take a POST; the feature's view tests check what each one does.
+POST_MATRIX = [
+    ("logout", lambda by: reverse("logout"), everyone(ALLOWED)),
+    ("set_language", lambda by: reverse("set_language"), everyone(ALLOWED, anonymous=ALLOWED)),
+]
 
-    Each module defines ROWS (same shape as MATRIX) and optionally POST_ONLY, so features built
-    side by side do not all edit this file.
-    """
+
+def _feature_rows():
+    """Rows kept beside a feature: ROWS (pages) and POST_ROWS of every module in
+    tests/matrix_rows/, so features built side by side do not all edit this file."""
     import importlib
     import pkgutil
 
     import tests.matrix_rows as package
 
-    rows, post_only = [], []
+    rows, post_rows = [], []
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda info: info.name):
         module = importlib.import_module(f"{package.__name__}.{info.name}")
         rows.extend(getattr(module, "ROWS", []))
-        post_only.extend(getattr(module, "POST_ONLY", []))
-    return rows, post_only
+        post_rows.extend(getattr(module, "POST_ROWS", []))
+    return rows, post_rows
 
 
-FEATURE_ROWS, FEATURE_POST_ONLY = _feature_rows()
+FEATURE_ROWS, FEATURE_POST_ROWS = _feature_rows()
 MATRIX += FEATURE_ROWS
+POST_MATRIX += FEATURE_POST_ROWS
+
+
+def _logged_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def observer(bloc_year):
+    """An account named an observer of the cast's bloc-year: it reads, it changes nothing."""
+    user = UserFactory(username="theodoi", full_name="Phạm Văn Theo Dõi")
+    bloc_year.observers.add(user)
+    return user
+
+
+@pytest.fixture
+def matrix_clients(cast_clients, observer):
+    return {**cast_clients, "observer": _logged_in(observer)}
+
+
+@pytest.fixture
+def observer_elsewhere_client(other_bloc_year):
+    """An observer of the outsider's bloc: in the cast's bloc-year it is an outsider."""
+    user = UserFactory(username="theodoi-khac")
+    other_bloc_year.observers.add(user)
+    return _logged_in(user)
+
+
+def _assert_status(response, expected, label):
+    status = response.status_code
+    if expected == ALLOWED:
+        assert status not in (403, 404, 405) and status < 500, f"{label}: {status}"
+    else:
+        assert status == expected, f"{label}: {status}"
+
+
+def _assert_sent_to_login(response, label):
+    assert response["Location"].startswith(resolve_url(settings.LOGIN_URL)), label
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("name", "build_url", "expected"), MATRIX, ids=[row[0] for row in MATRIX])
 def test_each_role_gets_the_expected_status(
-    cast_clients, bloc_year, role, name, build_url, expected
+    matrix_clients, bloc_year, role, name, build_url, expected
 ):
-    response = cast_clients[role].get(build_url(bloc_year))
-    assert response.status_code == expected[role], f"{role} on {name}"
+    response = matrix_clients[role].get(build_url(bloc_year))
+    _assert_status(response, expected[role], f"{role} on {name}")
+    if role == "anonymous" and expected[role] == 302:
+        _assert_sent_to_login(response, name)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("name", "build_url", "expected"), POST_MATRIX, ids=[row[0] for row in POST_MATRIX]
+)
+def test_each_role_gets_the_expected_status_on_post(
+    matrix_clients, bloc_year, role, name, build_url, expected
+):
+    url = build_url(bloc_year)
+    audit_rows = AuditEntry.objects.count()
+    response = matrix_clients[role].post(url)
+    _assert_status(response, expected[role], f"{role} on {name}")
+    if expected[role] != ALLOWED:
+        assert AuditEntry.objects.count() == audit_rows, f"{role} on {name}: refused, yet logged"
+    if role == "anonymous" and expected[role] == 302:
+        _assert_sent_to_login(response, name)
+
+
+@pytest.mark.parametrize(
+    ("name", "build_url", "expected"), POST_MATRIX, ids=[row[0] for row in POST_MATRIX]
+)
+def test_a_post_only_url_refuses_a_get(matrix_clients, bloc_year, name, build_url, expected):
+    assert matrix_clients["staff"].get(build_url(bloc_year)).status_code == 405, name
+
+
+@pytest.mark.parametrize(
+    ("name", "build_url", "expected", "method"),
+    [(*row, "get") for row in MATRIX] + [(*row, "post") for row in POST_MATRIX],
+    ids=[f"get-{row[0]}" for row in MATRIX] + [f"post-{row[0]}" for row in POST_MATRIX],
+)
+def test_an_observer_of_another_bloc_gets_what_an_outsider_gets(
+    matrix_clients, observer_elsewhere_client, bloc_year, name, build_url, expected, method
+):
+    """The whole cast exists (builders look its users up); only the observer elsewhere asks."""
+    response = getattr(observer_elsewhere_client, method)(build_url(bloc_year))
+    _assert_status(response, expected["outsider"], f"{method} {name}")
 
 
 def test_every_named_url_is_in_the_matrix():
-    """A page added without a matrix row fails here, so nobody forgets its permissions."""
+    """A URL added without a matrix row fails here, so nobody forgets its permissions."""
     from django.urls import get_resolver
 
-    skipped = {"logout", "set_language", "password_change_done"}
     names = set()
 
     def walk(patterns, namespace=""):
@@ -467,61 +557,7 @@ def test_every_named_url_is_in_the_matrix():
                 names.add(f"{namespace}{pattern.name}")
 
     walk(get_resolver().url_patterns)
-    covered = {row[0] for row in MATRIX} | set(POST_ONLY) | set(FEATURE_POST_ONLY)
-    missing = {name for name in names if name.split(":")[-1] not in covered} - skipped
+    pages, posts = {row[0] for row in MATRIX}, {row[0] for row in POST_MATRIX}
+    missing = {name for name in names if name.split(":")[-1] not in pages | posts}
     assert not missing, f"URLs without a permission-matrix row: {sorted(missing)}"
-
-
-# URL names reached only by POST (forms on other pages); their permission tests live with the
-# feature's view tests.
-POST_ONLY: list[str] = [
-    "bundle_commit",  # tests/awards/test_bundle.py
-    "bundle_cancel",
-    "council_list_issue",  # tests/awards/test_council_list.py
-    # covenants and registrations (tests/blocs/test_covenant_views.py)
-    "covenant_create",
-    "covenant_open",
-    "covenant_reopen",
-    "covenant_issue",
-    "covenant_deadline",
-    "registration_submit",
-    "registration_accept",
-    "registration_return",
-    # structure (tests/blocs/test_*_views.py)
-    "bloc_create",
-    "bloc_set_active",
-    "bloc_year_create",
-    "rollover_apply",
-    "member_add",
-    "member_remove",
-    "bloc_year_leaders",
-    "agency_change_cancel",  # tests/blocs/test_agency_history.py
-    "membership_flag_resolve",  # tests/blocs/test_agency_history.py
-    # Excel imports (tests/blocs/test_transfer_views.py)
-    "import_commit",
-    "import_cancel",
-    # proposals and ledger (tests/awards/test_proposals_views.py)
-    "proposal_add",
-    "proposal_upload",
-    "proposal_document_remove",
-    "proposals_submit",
-    "proposals_start_review",
-    "proposals_accept",
-    "proposal_return",
-    "proposal_council_outcome",
-    "proposals_forward",
-    "decision_record",
-    "leading_units",
-    "decision_import_commit",
-    # voting (tests/awards/test_voting_views.py)
-    "conference_finalize",
-    "conference_reopen",
-    "poll_edit",
-    "poll_delete",
-    "poll_open",
-    "poll_count",
-    "poll_reset",
-    "poll_tie",
-    # eligibility rules (tests/awards/test_eligibility_rule_views.py)
-    "eligibility_rule_toggle",
-]
+    assert not pages & posts, f"rows both in MATRIX and POST_MATRIX: {sorted(pages & posts)}"

@@ -15,6 +15,7 @@ from blocs.services import covenants as services
 from emulation.documents import read_document
 from emulation.uploads import check_pdf
 from tests.factories import covenant_for, minimal_pdf
+from tests.form_tokens import with_token
 from tests.pdf_helpers import (
     drawing_order_text,
     flip_byte,
@@ -267,7 +268,7 @@ def test_without_a_certificate_the_covenant_is_issued_unsigned_and_says_so(
 ):
     settings.SIGNING_PKCS12_PATH = ""
     covenant = covenant_for(bloc_year, status="signed")
-    head_client.post(reverse("blocs:covenant_issue", args=[bloc_year.pk]))
+    head_client.post(reverse("blocs:covenant_issue", args=[bloc_year.pk]), with_token())
     covenant.refresh_from_db()
     assert covenant.document and not covenant.document.digitally_signed
     page = head_client.get(reverse("blocs:covenant_detail", args=[bloc_year.pk])).content.decode()
@@ -279,3 +280,38 @@ def test_the_filename_shortens_the_bloc_name(bloc_year):
     assert covenant_filename(covenant, signed=True) == (
         "giao-uoc-thi-dua-khoi-van-hoa-xa-hoi-2024-da-ky.pdf"
     )
+
+
+def test_a_stored_copy_that_no_longer_reads_is_refused_naming_its_member_and_takes_no_number(
+    bloc_year, bloc_head, member, django_capture_on_commit_callbacks
+):
+    from django.core.exceptions import ValidationError
+    from django.core.files.storage import default_storage
+
+    from emulation.models import DocumentCounter, IssuedDocument
+
+    covenant = covenant_for(bloc_year, status="open", actor=bloc_head)
+    upload = SimpleUploadedFile("trang.pdf", minimal_pdf("Trang ky"))
+    with django_capture_on_commit_callbacks(execute=True):
+        signature = services.record_signature(
+            covenant,
+            member.agency,
+            method="upload",
+            signer_name="Trần Quốc Bảo",
+            signer_title="Giám đốc",
+            pdf=check_pdf(upload),
+            actor=member,
+        )
+    others = [m.agency for m in services.members_of(bloc_year) if m.agency_id != member.agency_id]
+    services.record_paper_signatures(
+        covenant, others, signed_on=covenant.opened_at.date(), actor=bloc_head
+    )
+    default_storage.delete(signature.file)
+    default_storage.save(signature.file, SimpleUploadedFile("x", b"%PDF-1.4\n1 0 obj<<>>\n%%EOF"))
+    with pytest.raises(ValidationError) as refused:
+        services.issue_covenant(covenant, actor=bloc_head)
+    message = " ".join(refused.value.messages)
+    assert member.agency.name in message and "tải lên lại" in message
+    assert not IssuedDocument.objects.exists() and not DocumentCounter.objects.exists()
+    covenant.refresh_from_db()
+    assert covenant.status == Covenant.Status.SIGNED

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from tests.matrix_rows._helpers import everyone, staff_only
+from tests.matrix_rows._helpers import everyone, post_for, post_staff_only, staff_only
 
 
 def _account_url(name):
@@ -41,15 +41,28 @@ ROWS = [
     ),
 ]
 
-# POST-only names (forms on the account and bloc-year pages): tests/blocs/test_accounts_views.py.
-POST_ONLY = [
-    "account_set_active",
-    "account_password_link",
-    "account_password_email",
-    "account_links_email",
-    "account_import_commit",
-    "account_import_cancel",
-    "bloc_year_observer_add",
-    "bloc_year_observer_remove",
-    "bloc_year_liaison_user",
+
+def _observer_remove_url(by):
+    """The cast's observer, whom staff may remove."""
+    observer = by.observers.get()
+    return reverse("blocs:bloc_year_observer_remove", args=[by.pk, observer.pk])
+
+
+def _in_bloc_year(name):
+    return lambda by: reverse(f"blocs:{name}", args=[by.pk])
+
+
+POST_ROWS = [
+    *(
+        (name, _account_url(name), post_staff_only())
+        for name in ("account_set_active", "account_password_link", "account_password_email")
+    ),
+    *(
+        (name, lambda by, name=name: reverse(f"blocs:{name}"), post_staff_only())
+        for name in ("account_links_email", "account_import_commit", "account_import_cancel")
+    ),
+    # the readers of a bloc-year: structure, so province staff only
+    ("bloc_year_observer_add", _in_bloc_year("bloc_year_observer_add"), post_for("staff")),
+    ("bloc_year_observer_remove", _observer_remove_url, post_for("staff")),
+    ("bloc_year_liaison_user", _in_bloc_year("bloc_year_liaison_user"), post_for("staff")),
 ]
