@@ -10,10 +10,11 @@ class BlocsConfig(AppConfig):
         from blocs import audit_labels
         from blocs.overview import OVERVIEW_COLUMNS
         from blocs.panels import BLOC_YEAR_PANELS
-        from blocs.views import accounts, covenants, documents, structure
+        from blocs.views import accounts, calendar, covenants, documents, structure
 
         audit_labels.register()
         BLOC_YEAR_PANELS.register(covenants.covenant_panel, order=10)
+        BLOC_YEAR_PANELS.register(calendar.calendar_panel, order=5)
         BLOC_YEAR_PANELS.register(documents.documents_panel, order=90)
         BLOC_YEAR_PANELS.register(accounts.readers_panel, order=80)
         OVERVIEW_COLUMNS.register(structure.flags_column, order=10)

@@ -140,6 +140,7 @@ urlpatterns = [
     path("excel/<str:kind>/cancel/", transfer.import_cancel, name="import_cancel"),
     path("excel/<str:kind>/template/", transfer.import_template, name="import_template"),
     path("calendar/", calendar.province_calendar, name="calendar"),
+    path("bloc-years/<int:pk>/calendar/", calendar.bloc_calendar, name="bloc_calendar"),
     path("accounts/", accounts.account_list, name="account_list"),
     path("accounts/new/", accounts.account_create, name="account_create"),
     path("accounts/<int:pk>/", accounts.account_detail, name="account_detail"),

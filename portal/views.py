@@ -1,6 +1,8 @@
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
+from blocs.calendar_feed import feed_token
 from blocs.permissions import bloc_years_for_user
 from blocs.services.calendar import deadlines_for
 from emulation.models import Notification
@@ -36,5 +38,8 @@ def home(request):
             "unread": unread,
             "deadlines": deadlines,
             "bloc_years": bloc_years,
+            "feed_url": request.build_absolute_uri(
+                reverse("calendar_feed", args=[user.pk, feed_token(user)])
+            ),
         },
     )

@@ -101,23 +101,97 @@ def _check_order(due_on, starts_on):
         raise ValidationError({"starts_on": _("Ngày bắt đầu phải trước hoặc bằng hạn.")})
 
 
-@transaction.atomic
-def set_province_deadline(
-    year: int, kind: str, *, due_on, starts_on=None, note: str = "", actor
-) -> Deadline | None:
-    """Staff set (or clear, with no date) the province's date of one kind for a year."""
+def _day(value: datetime.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def province_due_on(year: int, kind: str) -> datetime.date | None:
+    row = Deadline.objects.filter(year=year, kind=kind, bloc_year__isnull=True).first()
+    return row.due_on if row else None
+
+
+def check_within_province(year: int, kind: str, due_on, *, field: str) -> None:
+    """A bloc's date of a kind is never later than the province's date of that kind."""
+    province = province_due_on(year, kind) if due_on else None
+    if province and due_on > province:
+        raise ValidationError(
+            {
+                field: _(
+                    "Hạn của khối (%(bloc)s) không được muộn hơn hạn chung của tỉnh "
+                    "(%(province)s) cho việc này."
+                )
+                % {"bloc": _day(due_on), "province": _day(province)}
+            }
+        )
+
+
+def _set(current: Deadline | None, new: Deadline, *, due_on, starts_on, note, actor, data):
+    """Create, change or (no date) remove one deadline, audited with what changed."""
     _check_order(due_on, starts_on)
-    current = Deadline.objects.filter(year=year, kind=kind, bloc_year__isnull=True).first()
     if due_on is None:
         if current:
-            log_action("blocs.deadline.removed", current, actor=actor, data={"kind": kind})
+            log_action("blocs.deadline.removed", current, actor=actor, data=data)
             current.delete()
         return None
-    deadline = current or Deadline(year=year, kind=kind)
+    deadline = current or new
     before = snapshot(deadline, FIELDS) if current else {}
     deadline.due_on, deadline.starts_on, deadline.note = due_on, starts_on, note or ""
     deadline.save()
     after = snapshot(deadline, FIELDS)
     action = "blocs.deadline.updated" if current else "blocs.deadline.created"
-    log_action(action, deadline, actor=actor, data={"kind": kind, **diff(before, after)})
+    log_action(action, deadline, actor=actor, data={**data, **diff(before, after)})
     return deadline
+
+
+@transaction.atomic
+def set_province_deadline(
+    year: int, kind: str, *, due_on, starts_on=None, note: str = "", actor
+) -> Deadline | None:
+    """Staff set (or clear, with no date) the province's date of one kind for a year."""
+    current = Deadline.objects.filter(year=year, kind=kind, bloc_year__isnull=True).first()
+    return _set(
+        current,
+        Deadline(year=year, kind=kind),
+        due_on=due_on,
+        starts_on=starts_on,
+        note=note,
+        actor=actor,
+        data={"kind": kind},
+    )
+
+
+# A bloc's registration deadline is its covenant's (`covenants.set_registration_deadline`).
+BLOC_KINDS = [kind for kind in Deadline.Kind.values if kind != Deadline.Kind.REGISTRATION]
+
+
+@transaction.atomic
+def set_bloc_deadline(
+    bloc_year: BlocYear, kind: str, *, due_on, starts_on=None, note: str = "", actor
+) -> Deadline | None:
+    """The head sets (or clears) the bloc's own date of one kind, within the province's."""
+    if kind not in BLOC_KINDS:
+        raise ValidationError(_("Hạn đăng ký thi đua của khối đặt ở trang đăng ký thi đua."))
+    check_within_province(bloc_year.year, kind, due_on, field=kind)
+    current = Deadline.objects.filter(bloc_year=bloc_year, kind=kind).first()
+    return _set(
+        current,
+        Deadline(year=bloc_year.year, bloc_year=bloc_year, kind=kind),
+        due_on=due_on,
+        starts_on=starts_on,
+        note=note,
+        actor=actor,
+        data={"kind": kind, "bloc": str(bloc_year)},
+    )
+
+
+def bloc_calendar(bloc_year: BlocYear) -> list[tuple[str, str, Deadline | None, Deadline | None]]:
+    """(kind, label, the province's row, the bloc's row) for every kind, in the year's order."""
+    rows = Deadline.objects.filter(
+        Q(bloc_year__isnull=True, year=bloc_year.year) | Q(bloc_year=bloc_year)
+    )
+    province = {row.kind: row for row in rows if row.bloc_year_id is None}
+    own = {row.kind: row for row in rows if row.bloc_year_id is not None}
+    return [
+        (kind, str(label), province.get(kind), own.get(kind))
+        for kind, label in Deadline.Kind.choices
+    ]

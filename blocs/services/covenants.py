@@ -31,11 +31,13 @@ from blocs.models import (
     CovenantSignature,
     CovenantTemplate,
     CovenantTemplateClause,
+    Deadline,
     Membership,
     Registration,
     RegistrationTarget,
 )
 from blocs.pdf import signed_covenant_renderer, uploaded_pages
+from blocs.services.calendar import check_within_province
 from blocs.services.notices import registration_moved
 from emulation.audit import diff, log_action, snapshot
 from emulation.documents import issue_document, void_document
@@ -350,8 +352,15 @@ def update_covenant(
 
 @transaction.atomic
 def set_registration_deadline(covenant: Covenant, deadline, *, actor) -> Covenant:
-    """The registration deadline is not covenant text: the head may change it in any state."""
+    """The registration deadline is not covenant text: the head may change it in any state,
+    never to later than the province's registration date of that year."""
     covenant = _locked(covenant)
+    check_within_province(
+        covenant.bloc_year.year,
+        Deadline.Kind.REGISTRATION,
+        deadline,
+        field="registration_deadline",
+    )
     before = covenant.registration_deadline
     covenant.registration_deadline = deadline
     covenant.save(update_fields=["registration_deadline", "updated_at"])

@@ -473,10 +473,14 @@ def covenant_deadline(request, pk):
     covenant = _covenant_or_404(bloc_year)
     form = DeadlineForm(request.POST)
     if form.is_valid():
-        services.set_registration_deadline(
-            covenant, form.cleaned_data["registration_deadline"], actor=request.user
-        )
-        messages.success(request, _("Đã cập nhật hạn đăng ký thi đua."))
+        try:
+            services.set_registration_deadline(
+                covenant, form.cleaned_data["registration_deadline"], actor=request.user
+            )
+        except ValidationError as error:
+            show_errors(request, error)
+        else:
+            messages.success(request, _("Đã cập nhật hạn đăng ký thi đua."))
     else:
         messages.error(request, _("Ngày không hợp lệ."))
     return redirect("blocs:registration_list", pk=bloc_year.pk)

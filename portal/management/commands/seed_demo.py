@@ -15,9 +15,18 @@ import datetime
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from awards.models import AwardRecord, AwardType, Decision
-from blocs.models import Agency, AgencyChange, Bloc, BlocYear, FormerProvince, Membership
+from blocs.models import (
+    Agency,
+    AgencyChange,
+    Bloc,
+    BlocYear,
+    Deadline,
+    FormerProvince,
+    Membership,
+)
 from blocs.services import structure
 from emulation.models import PROVINCE_STAFF_GROUP, User
 from emulation.workflow import transition
@@ -125,6 +134,18 @@ MERGER_DATE = datetime.date(2025, 3, 1)
 
 # The province merger: the predecessor whose blocs the demo keeps, and the two others.
 PROVINCES_MERGED_ON = datetime.date(2025, 7, 1)
+
+# The province's calendar, the same every year: (kind, (month, day) it starts or None, due).
+# Dossiers by 10 December, the council before the year ends (DOMAIN.md, "The year").
+CALENDAR = [
+    (Deadline.Kind.REGISTRATION, None, (1, 31)),
+    (Deadline.Kind.COVENANT_SIGNING, None, (3, 31)),
+    (Deadline.Kind.MID_YEAR_REVIEW, None, (7, 15)),
+    (Deadline.Kind.SCORING, None, (11, 15)),
+    (Deadline.Kind.CONFERENCE, (12, 1), (12, 20)),
+    (Deadline.Kind.DOSSIER, None, (12, 10)),
+    (Deadline.Kind.COUNCIL, None, (12, 28)),
+]
 RESOLUTION = "Nghị quyết số 202/2025/QH15 của Quốc hội về sắp xếp đơn vị hành chính cấp tỉnh"
 HANAM = "Hà Nam"
 SISTER_DEPARTMENTS = [
@@ -231,6 +252,7 @@ class Command(BaseCommand):
         self._blocs(BLOCS, agencies, hanam)
         self._mergers(agencies)
         self._users(USERS, agencies)
+        self._calendar(set(range(2024, timezone.localdate().year + 1)))
         if not before_merger:
             own = self._merged_province(agencies)
             self._users(MERGED_USERS, own)
@@ -239,6 +261,20 @@ class Command(BaseCommand):
             self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
             for username, role in BEFORE_MERGER_LOGINS if before_merger else DEMO_LOGINS:
                 self.stdout.write(f"  {username:<15} {role}")
+
+    def _calendar(self, years):
+        """The province's dates for every demo year up to the current one (kept if already set)."""
+        for year in years:
+            for kind, starts, due in CALENDAR:
+                Deadline.objects.get_or_create(
+                    year=year,
+                    kind=kind,
+                    bloc_year=None,
+                    defaults={
+                        "due_on": datetime.date(year, *due),
+                        "starts_on": datetime.date(year, *starts) if starts else None,
+                    },
+                )
 
     def _former_province(self, name):
         province, _ = FormerProvince.objects.get_or_create(
