@@ -101,7 +101,11 @@ class AuditEntry(models.Model):
         verbose_name = _("nhật ký")
         verbose_name_plural = _("nhật ký")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "-created_at"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-created_at"]),
+            # The audit page's keyset pages (emulation.keyset): newest first, any page alike.
+            models.Index(fields=["-created_at", "-id"], name="audit_newest_first"),
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"

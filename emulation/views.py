@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -13,6 +12,7 @@ from emulation.audit_display import readable_entries
 from emulation.audit_filters import AuditFilterForm
 from emulation.documents import verify as verify_document
 from emulation.forms import ThrottledAuthenticationForm, VerifyDocumentForm
+from emulation.keyset import keyset_page
 from emulation.models import AuditEntry
 from emulation.permissions import require_province_staff
 from emulation.two_factor_views import remember_password_step
@@ -71,11 +71,11 @@ def audit_log(request):
     require_province_staff(request)
     form = AuditFilterForm(request.GET)
     form.is_valid()
-    page = Paginator(form.filter(AuditEntry.objects.all()), 50).get_page(request.GET.get("page"))
+    page = keyset_page(form.filter(AuditEntry.objects.all()), request.GET)
     return render(
         request,
         "emulation/audit_log.html",
-        {"page": page, "form": form, "rows": readable_entries(page, places=True)},
+        {"page": page, "form": form, "rows": readable_entries(page.object_list, places=True)},
     )
 
 

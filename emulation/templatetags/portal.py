@@ -32,10 +32,14 @@ def percent(value):
 
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes):
-    """The current query string with some parameters replaced (filters survive pagination)."""
+    """The current query string with some parameters replaced (filters survive pagination);
+    an empty value drops the parameter."""
     query = context["request"].GET.copy()
     for key, value in changes.items():
-        query[key] = value
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
     return query.urlencode()
 
 

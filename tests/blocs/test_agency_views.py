@@ -277,3 +277,23 @@ def test_its_blocs_over_the_years_follow_its_predecessors(staff_client, province
         (2024, "Sở Kế hoạch và Đầu tư"),
     ]
     assert "với tên đơn vị tiền thân Sở Kế hoạch và Đầu tư" in response.content.decode()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_folded_search_can_use_the_trigram_index(db):
+    """With other scans priced out, the planner reaches the index: it serves LIKE '%word%' for
+    words of three letters or more (shorter ones have no trigram; the other words narrow)."""
+    from django.db import connection
+
+    from blocs.models import Agency
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigram index is PostgreSQL's")
+    query = Agency.objects.search("so giao duc").order_by()
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "blocs_agency_search_trgm" in plan, plan

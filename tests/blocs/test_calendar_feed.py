@@ -65,9 +65,7 @@ def test_the_uids_stay_the_same_so_apps_update_rather_than_duplicate(member, pro
     assert [str(e["uid"]) for e in first.values()] == [str(e["uid"]) for e in second.values()]
 
 
-def test_a_wrong_token_another_users_token_or_an_inactive_account_is_not_found(
-    member, bloc_head
-):
+def test_a_wrong_token_another_users_token_or_an_inactive_account_is_not_found(member, bloc_head):
     client = Client()
     assert client.get(reverse("calendar_feed", args=[member.pk, "0" * 40])).status_code == 404
     wrong = reverse("calendar_feed", args=[member.pk, feed_token(bloc_head)])
