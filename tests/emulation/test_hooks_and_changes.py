@@ -40,6 +40,7 @@ def test_only_replaces_the_functions_for_a_test_and_restores_them():
 def test_the_apps_register_their_panels_columns_and_membership_rules():
     panels = [f"{f.__module__}.{f.__name__}" for f in BLOC_YEAR_PANELS]
     assert panels == [
+        "blocs.views.calendar.calendar_panel",
         "blocs.views.covenants.covenant_panel",
         "awards.views.voting.conference_panel",
         "awards.views.proposals.bloc_year_panel",
