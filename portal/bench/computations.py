@@ -1,6 +1,7 @@
 """Timed computations that are not pages: the tally, the Excel import, the council export."""
 
 import datetime
+import io
 import random
 import time
 
@@ -40,6 +41,38 @@ def measure_tally(province, extra, options) -> list[Figure]:
     return [
         Figure(extra.name, round(report.median(samples), 3), "ms", extra.budget),
         Figure("tally.100x20.p95_ms", round(report.percentile(samples, 0.95), 3), "ms"),
+    ]
+
+
+def measure_reminders(province, extra, options) -> list[Figure]:
+    """send_reminders on a day when every kind of deadline of the year is 7 days off, so every
+    kind of reminder goes to everyone it concerns at once (the worst day); rolled back."""
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from blocs.models import Deadline
+    from emulation.models import Notification
+
+    day = datetime.date(province.year, 11, 1)
+    with transaction.atomic():
+        Deadline.objects.filter(year=province.year).delete()
+        Deadline.objects.bulk_create(
+            Deadline(year=province.year, kind=kind, due_on=day + datetime.timedelta(days=7))
+            for kind in Deadline.Kind.values
+        )
+        before = Notification.objects.count()
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            call_command("send_reminders", date=day, days=(7,), stdout=io.StringIO())
+            elapsed = time.perf_counter() - started
+        sent = Notification.objects.count() - before
+        transaction.set_rollback(True)
+    base = extra.name.rsplit(".", 1)[0]
+    return [
+        Figure(extra.name, round(elapsed, 2), "s", extra.budget),
+        Figure(f"{base}.queries", len(captured), "queries"),
+        Figure(f"{base}.notifications", sent, "notifications"),
     ]
 
 

@@ -21,6 +21,8 @@ class Extra:
     needs: tuple[str, ...]  # "module" or "module:attribute"
     measure: str | None = None
     layer: str = "structure"  # the generator layer whose data it measures
+    # Built and measured only when --only names it (the edge layer takes a minute to build).
+    explicit: bool = False
 
     def available(self) -> bool:
         if self.measure is None:
@@ -119,6 +121,30 @@ EXTRAS = [
         report.TALLY_MS,
         ("awards.tally:tally",),
         "portal.bench.computations.measure_tally",
+    ),
+    Extra(
+        "edge.audit_log",
+        "ms",
+        report.EDGE_AUDIT_LOG_MS,
+        ("emulation.keyset:keyset_page",),
+        "portal.bench.edges.measure_audit_log",
+        explicit=True,
+    ),
+    Extra(
+        "edge.agency_search.10000",
+        "ms",
+        report.EDGE_AGENCY_SEARCH_MS,
+        ("blocs.models:Agency",),
+        "portal.bench.edges.measure_agency_search",
+        explicit=True,
+    ),
+    Extra(
+        "reminders.province.seconds",
+        "s",
+        report.REMINDERS_S,
+        ("portal.management.commands.send_reminders:plan_reminders",),
+        "portal.bench.computations.measure_reminders",
+        "covenants",
     ),
     Extra(
         "import.1000_agencies.seconds",

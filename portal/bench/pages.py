@@ -26,6 +26,8 @@ class Page:
 
 
 PAGES = [
+    # Every user's start page: to-dos, unread notifications, the coming dates, their blocs.
+    Page("home", lambda p: reverse("home"), ("staff", "head", "member", "observer"), "covenants"),
     Page(
         "year_overview",
         lambda p: reverse("blocs:year_overview") + f"?year={p.year}",

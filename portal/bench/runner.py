@@ -109,6 +109,11 @@ def extra_figures(province: Province, options: Options, progress) -> list[Figure
     for extra in EXTRAS:
         if not options.selected(extra.name):
             continue
+        if extra.explicit and not options.only:
+            figures.append(
+                Figure(extra.name, None, extra.unit, extra.budget, note="run with --only edge")
+            )
+            continue
         if not extra.available():
             figures.append(
                 Figure(extra.name, None, extra.unit, extra.budget, note="feature not built yet")

@@ -82,3 +82,27 @@ def test_only_narrows_the_run_and_the_users_database_is_left_alone(django_db_blo
     assert measured
     assert all("year_overview" in name for name in measured)
     assert list(User.objects.values_list("username", flat=True)) == ["nguoidung-that"]
+
+
+def test_the_edge_layer_is_measured_only_when_asked_and_rolled_back(
+    django_db_blocker, db, monkeypatch
+):
+    """At a small size here (the real one is a million entries and 10,000 agencies)."""
+    from portal.bench import edges
+
+    monkeypatch.setattr(edges, "AUDIT_ROWS", 3000)
+    monkeypatch.setattr(edges, "AGENCIES", 400)
+    monkeypatch.setattr(edges, "EDGE_REQUESTS", 3)
+    with django_db_blocker.unblock():
+        plain = {f["name"]: f for f in run_bench("--only", "tally")["figures"]}
+        edge = {f["name"]: f for f in run_bench("--only", "edge")["figures"]}
+    assert "edge.audit_log" not in plain  # narrowed away like any other figure
+    if connection.vendor != "postgresql":
+        assert edge["edge.audit_log"]["note"] == "PostgreSQL only"
+        return
+    for name in ("first", "last", "actor_filter"):
+        figure = edge[f"edge.audit_log.{name}.p95_ms"]
+        assert figure["value"] > 0 and figure["budget"] == 50, name
+    assert edge["edge.agency_search.10000.p95_ms"]["budget"] == 20
+    assert edge["edge.agency_search.10000.queries"]["value"] > 0
+    assert not any(f.get("note", "").startswith("failed") for f in edge.values())
