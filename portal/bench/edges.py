@@ -2,7 +2,7 @@
 transaction and rolled back, so the other figures stay as they were.
 
 1,000,000 audit entries (the audit log's first page, its oldest page and the actor filter) and
-10,000 agencies (the registry search). Run with `--only edge` (they take a minute to build, so
+10,000 agencies (the registry search). Run with `--only edge.` (they take a minute to build, so
 a plain run lists them unmeasured). Each page is timed over `EDGE_REQUESTS` requests so the p95
 is not one sample; PostgreSQL only, as production runs.
 """

@@ -111,7 +111,7 @@ def extra_figures(province: Province, options: Options, progress) -> list[Figure
             continue
         if extra.explicit and not options.only:
             figures.append(
-                Figure(extra.name, None, extra.unit, extra.budget, note="run with --only edge")
+                Figure(extra.name, None, extra.unit, extra.budget, note="run with --only edge.")
             )
             continue
         if not extra.available():
