@@ -29,6 +29,14 @@ HEADER_LAYOUT = """
 }
 """
 
+# The top of every top-level item and of the notifications button (a second line would start
+# some 40 px lower; the button is smaller, so it sits a few pixels lower on the same line).
+ITEM_TOPS = """
+() => [...document.querySelectorAll(
+  "nav.portal-navbar .navbar-nav > .nav-item, nav.portal-navbar [data-testid=notification-badge]"
+)].map((item) => Math.round(item.getBoundingClientRect().top))
+"""
+
 LONGER_LABELS = """
 () => {
   const nav = document.querySelector("nav.portal-navbar");
@@ -61,6 +69,11 @@ def test_the_english_header_fits_one_line_at_1280_px(
     assert layout["overflow"] <= 0, layout
     assert layout["pageOverflow"] <= 0, layout
     assert layout["below"] == [], layout
+    tops = page.evaluate(ITEM_TOPS)
+    assert max(tops) - min(tops) < 20, f"today's labels sit on one line: {tops}"
+    page.get_by_test_id("whoami").click()
+    expect(page.locator(".whoami-full")).to_be_visible()  # the whole name, when it was cut
+    page.keyboard.press("Escape")
 
     # Translations may be longer still, and a notification badge may join: the layout holds.
     page.evaluate(LONGER_LABELS)
