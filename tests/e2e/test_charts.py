@@ -81,6 +81,8 @@ def test_the_statistics_page_shows_its_charts_and_tables_and_prints(
     for name in FIGURES:
         expect(page.get_by_test_id(f"chart-{name}").get_by_test_id("chart-image")).to_be_visible()
     expect(page.get_by_test_id("statistics-year")).to_be_hidden()
+    expect(page.locator("header.portal-header")).to_be_hidden()  # the paper is the content
+    expect(page.get_by_test_id("print-line")).to_contain_text("in lúc")
     screenshot(f"charts-statistics-print-{width}")
     if width == 1280:
         _print_to_pdf(page)
