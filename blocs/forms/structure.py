@@ -9,10 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from blocs.models import Agency, Bloc
 from emulation.forms import PortalForm
+from emulation.widgets import QuickSelect
 
 
 class AgencyChoiceField(forms.ModelChoiceField):
-    """Agencies by name; a former province's (its Sở Y tế beside the province's own) says so."""
+    """Agencies by name; a former province's (its Sở Y tế beside the province's own) says so.
+    Written in one pass (`QuickSelect`): the list may be the whole registry."""
+
+    widget = QuickSelect
 
     def label_from_instance(self, obj):
         if obj.former_province_id:
