@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
@@ -66,6 +67,7 @@ def _safe(request, next_url: str) -> str:
     return next_url if allowed else "/"
 
 
+@never_cache
 def login_code(request):
     """The second step: after the password, or for a signed-in staff member not yet verified."""
     signed_in = request.user.is_authenticated
@@ -97,8 +99,10 @@ def login_code(request):
     return render(request, "registration/login_code.html", {"form": form, "account": user})
 
 
+@never_cache
 def two_factor_settings(request):
-    """Turn the second factor on (scan, then type the first code) or see that it is on."""
+    """Turn the second factor on (scan, then type the first code) or see that it is on. Never
+    cached: the page shows the secret until it is confirmed."""
     user = request.user
     device = two_factor.confirmed_device(user)
     form = CodeForm(request.POST or None)

@@ -49,6 +49,7 @@ def test_turning_it_on_needs_the_first_code_and_is_audited(officer):
     page = client.get(reverse("two_factor"))
     text = page.content.decode()
     assert page.status_code == 200 and "<svg" in text and 'data-testid="two-factor-secret"' in text
+    assert "no-store" in page["Cache-Control"]  # the secret is on the page
     device = TOTPDevice.objects.get(user=officer)
     assert not device.confirmed
     wrong = client.post(reverse("two_factor"), {"code": "000000"})
