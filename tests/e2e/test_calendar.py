@@ -33,7 +33,8 @@ def test_the_head_sets_a_bloc_date_and_a_member_reads_it(
     page.get_by_role("button", name="Lưu lịch của khối").click()
     expect(page.get_by_text("không được muộn hơn hạn chung của tỉnh")).to_be_visible()
     field = page.get_by_label("Chấm điểm thi đua")
-    field.fill("")
+    expect(field).to_be_visible()
+    field.press("Control+a")  # cleared as a person would: select it all, type over it
     type_into(field, "05/11/2024")
     page.get_by_role("button", name="Lưu lịch của khối").click()
     expect(page.get_by_text("Đã lưu lịch của khối.")).to_be_visible()

@@ -47,7 +47,8 @@ def test_staff_turn_on_two_step_verification_and_sign_in_with_a_code(
     expect(page.get_by_text("Mã xác thực không đúng")).to_be_visible()
     page.wait_for_timeout(1100)  # the throttle: one second after a wrong code
     code = page.get_by_label("Mã xác thực (6 chữ số)")
-    code.fill("")
+    expect(code).to_be_visible()
+    code.press("Control+a")  # the wrong code selected, then typed over
     type_into(code, _code_for(key, steps_ahead=1))
     page.get_by_role("button", name="Xác nhận").click()
     expect(page.get_by_test_id("whoami")).to_contain_text("Lê Thị Cán Bộ")
