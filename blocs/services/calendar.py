@@ -195,3 +195,37 @@ def bloc_calendar(bloc_year: BlocYear) -> list[tuple[str, str, Deadline | None, 
         (kind, str(label), province.get(kind), own.get(kind))
         for kind, label in Deadline.Kind.choices
     ]
+
+
+def _all_kinds(kinds, dates: dict, set_one) -> None:
+    """Each kind's date from `dates` (the conference with its window start), in the caller's
+    transaction: a refused date saves none. A window in the wrong order is told on its start."""
+    for kind in kinds:
+        window = kind == Deadline.Kind.CONFERENCE
+        starts_on = dates.get("conference_starts_on") if window else None
+        try:
+            set_one(kind, due_on=dates.get(kind), starts_on=starts_on)
+        except ValidationError as error:
+            if window and hasattr(error, "error_dict") and "starts_on" in error.error_dict:
+                raise ValidationError({"conference_starts_on": error.messages}) from error
+            raise
+
+
+@transaction.atomic
+def set_province_calendar(year: int, dates: dict, *, actor) -> None:
+    """The province's form: every kind of the year at once, all or nothing."""
+    _all_kinds(
+        Deadline.Kind.values,
+        dates,
+        lambda kind, **when: set_province_deadline(year, kind, actor=actor, **when),
+    )
+
+
+@transaction.atomic
+def set_bloc_calendar(bloc_year: BlocYear, dates: dict, *, actor) -> None:
+    """The bloc's form: every kind but registration at once, all or nothing."""
+    _all_kinds(
+        BLOC_KINDS,
+        dates,
+        lambda kind, **when: set_bloc_deadline(bloc_year, kind, actor=actor, **when),
+    )

@@ -3,7 +3,6 @@ sets the bloc's own dates within them."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,7 +30,7 @@ def province_calendar(request):
     form = ProvinceCalendarForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():
         try:
-            _save(form.cleaned_data, year, actor=request.user)
+            services.set_province_calendar(year, form.cleaned_data, actor=request.user)
         except ValidationError as error:
             show_errors(request, error, form)
         else:
@@ -42,19 +41,6 @@ def province_calendar(request):
         "blocs/calendar/province.html",
         {"form": form, "year": year, "years": range(year - 2, year + 3), "current": current},
     )
-
-
-@transaction.atomic
-def _save(data: dict, year: int, *, actor) -> None:
-    """Every kind at once, all or nothing: a window in the wrong order saves no date."""
-    for kind in Deadline.Kind.values:
-        starts_on = data.get("conference_starts_on") if kind == Deadline.Kind.CONFERENCE else None
-        try:
-            services.set_province_deadline(
-                year, kind, due_on=data.get(kind), starts_on=starts_on, actor=actor
-            )
-        except ValidationError as error:
-            raise ValidationError({"conference_starts_on": error.messages}) from error
 
 
 def bloc_calendar(request, pk):
@@ -69,7 +55,7 @@ def bloc_calendar(request, pk):
         form = BlocCalendarForm(request.POST or None, calendar=calendar)
         if request.method == "POST" and form.is_valid():
             try:
-                _save_bloc(form.cleaned_data, bloc_year, actor=request.user)
+                services.set_bloc_calendar(bloc_year, form.cleaned_data, actor=request.user)
             except ValidationError as error:
                 show_errors(request, error, form)
             else:
@@ -96,16 +82,6 @@ def _rows(calendar, registration_on):
         else:
             rows.append((label, province, own.due_on if own else None, own and own.starts_on))
     return rows
-
-
-@transaction.atomic
-def _save_bloc(data: dict, bloc_year, *, actor) -> None:
-    """Every kind at once, all or nothing, like the province's form."""
-    for kind in services.BLOC_KINDS:
-        starts_on = data.get("conference_starts_on") if kind == Deadline.Kind.CONFERENCE else None
-        services.set_bloc_deadline(
-            bloc_year, kind, due_on=data.get(kind), starts_on=starts_on, actor=actor
-        )
 
 
 def calendar_panel(request, bloc_year, role):
