@@ -15,11 +15,11 @@ from django.dispatch import receiver
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from emulation.audit import log_action
 from emulation.models import AuditEntry, IssuedDocument, User
+from emulation.params import local_url
 
 # Never the hash nor the typed value: the audit entry only says the password changed.
 PASSWORD_FIELDS = frozenset({"password", "password1", "password2", "usable_password"})
@@ -156,9 +156,7 @@ def _portal_login(request, extra_context=None):
     """The admin has no login form of its own: the portal's login, with its throttling, cool-offs
     and audit, is the only way in (LoginRequiredMiddleware sends anonymous visitors there). A
     signed-in user with admin access goes on; one without it is refused, not looped."""
-    next_url = request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = reverse("admin:index")
+    next_url = local_url(request, request.GET.get("next"), default=reverse("admin:index"))
     if not request.user.is_authenticated:
         return redirect_to_login(next_url, login_url=reverse("login"))
     if not admin.site.has_permission(request):

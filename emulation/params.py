@@ -6,6 +6,8 @@ every page NUL bytes, huge and negative numbers, bad dates and 100 kB strings.
 
 import re
 
+from django.utils.http import url_has_allowed_host_and_scheme
+
 from emulation.text import collapse_spaces, nfc
 
 # Database ids are 64-bit (BigAutoField) on PostgreSQL and SQLite alike.
@@ -49,3 +51,12 @@ def clean_ids(values) -> list[int]:
         for value in values
         if str(value).isascii() and str(value).isdigit() and 0 < int(value) <= MAX_ID
     ]
+
+
+def local_url(request, url, default: str = "/") -> str:
+    """`url` when it stays on this site (a `next=` after a login, a language switch, a code),
+    else `default`: never a way to send someone elsewhere."""
+    url = str(url or "")
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+        return url
+    return default

@@ -14,7 +14,6 @@ from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -24,6 +23,7 @@ from django_otp import login as otp_login
 from . import two_factor
 from .forms import PortalForm
 from .models import User
+from .params import local_url
 
 PENDING = "two_factor_pending"
 # The code must follow the password within this time, or the password is asked again.
@@ -62,11 +62,6 @@ def _waiting_account(request):
     return (user, pending.get("backend"), pending.get("next") or "/") if user else None
 
 
-def _safe(request, next_url: str) -> str:
-    allowed = url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure())
-    return next_url if allowed else "/"
-
-
 @never_cache
 def login_code(request):
     """The second step: after the password, or for a signed-in staff member not yet verified."""
@@ -74,7 +69,7 @@ def login_code(request):
     if signed_in:
         user, backend, next_url = request.user, None, request.GET.get("next") or "/"
         if request.user.is_verified():
-            return redirect(_safe(request, next_url))
+            return redirect(local_url(request, next_url))
     else:
         waiting = _waiting_account(request)
         if waiting is None:
@@ -95,7 +90,7 @@ def login_code(request):
                 request.session.pop(PENDING, None)
                 login(request, user, backend=backend)
             otp_login(request, device)
-            return redirect(_safe(request, next_url))
+            return redirect(local_url(request, next_url))
     return render(request, "registration/login_code.html", {"form": form, "account": user})
 
 

@@ -3,7 +3,6 @@ from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -14,6 +13,7 @@ from emulation.documents import verify as verify_document
 from emulation.forms import ThrottledAuthenticationForm, VerifyDocumentForm
 from emulation.keyset import keyset_page
 from emulation.models import AuditEntry
+from emulation.params import local_url
 from emulation.permissions import require_province_staff
 from emulation.two_factor_views import remember_password_step
 
@@ -50,10 +50,7 @@ def set_language(request):
     language = request.POST.get("language", settings.LANGUAGE_CODE)
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
-    next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = "/"
-    response = HttpResponseRedirect(next_url)
+    response = HttpResponseRedirect(local_url(request, request.POST.get("next")))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
