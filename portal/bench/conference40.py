@@ -35,34 +35,55 @@ def build_conference40(province) -> dict:
     """A 40-member bloc in the province's last year with its conference: every member present,
     a counted Cờ thi đua poll of 40 candidates (40 ballots) and an open Tập thể lao động xuất sắc
     poll of 40 candidates with 20 ballots entered. Returns the ids the pages need."""
-    agencies = _agencies()
-    bloc_year = _bloc_year(province.year, agencies)
-    head = _head_account(agencies[0])
+    agencies = build_agencies(MEMBERS, "40")
+    bloc_year = build_bloc_year(
+        province.year, agencies, name="Khối thi đua 40 thành viên", code="KTĐ40TV"
+    )
+    head = _head_account(agencies[0], "truongkhoi40")
     held_at = datetime.datetime(bloc_year.year, 12, 20, 8, 0, tzinfo=TIME_ZONE)
-    session = _session(bloc_year, agencies, held_at)
-    polls = _polls(session, agencies, held_at)
+    session = build_session(bloc_year, agencies, held_at)
+    now = timezone.now()
+    polls = {}
+    for order, (code, seats, entered, state) in enumerate(
+        [("CO_TINH", 1, MEMBERS, Poll.State.COUNTED), ("TTLDXS", 2, MEMBERS // 2, Poll.State.OPEN)],
+        start=1,
+    ):
+        poll = build_poll(
+            session,
+            agencies,
+            len(agencies),
+            held_at,
+            now,
+            order=order,
+            code=code,
+            seats=seats,
+            entered=entered,
+            state=state,
+        )
+        polls[state] = poll.pk
     return {
         "bloc_year": bloc_year.pk,
+        "session": session.pk,
         "counted_poll": polls[Poll.State.COUNTED],
         "open_poll": polls[Poll.State.OPEN],
         "head": head.pk,
     }
 
 
-def _agencies() -> list[Agency]:
-    """The 40 member agencies, named after the province's last ones so no name repeats, saved."""
+def build_agencies(count: int, tag: str) -> list[Agency]:
+    """`count` member agencies, named after the province's last ones so no name repeats, saved."""
     offset = Agency.objects.count()
     agencies = []
-    for index in range(MEMBERS):
+    for index in range(count):
         name, kind = agency_name(offset + index)
-        agencies.append(named(Agency, name=f"{name} (40)", short_name="", kind=kind))
+        agencies.append(named(Agency, name=f"{name} ({tag})", short_name="", kind=kind))
     Agency.objects.bulk_create(agencies)
     return agencies
 
 
-def _bloc_year(year, agencies) -> BlocYear:
-    """The 40-member bloc's bloc-year, headed by the first agency, with every agency a member."""
-    bloc = named(Bloc, name="Khối thi đua 40 thành viên", code="KTĐ40TV", kind=Bloc.Kind.KHOI)
+def build_bloc_year(year, agencies, *, name: str, code: str) -> BlocYear:
+    """A bloc's bloc-year, headed by the first agency, with every agency a member."""
+    bloc = named(Bloc, name=name, code=code, kind=Bloc.Kind.KHOI)
     bloc.save()
     bloc_year = BlocYear.objects.create(bloc=bloc, year=year, head=agencies[0], deputy=agencies[1])
     Membership.objects.bulk_create(
@@ -78,15 +99,15 @@ def _bloc_year(year, agencies) -> BlocYear:
     return bloc_year
 
 
-def _head_account(agency) -> User:
+def _head_account(agency, username: str) -> User:
     """The head agency's account, with the shared bench password."""
-    head = User.objects.create(username="truongkhoi40", full_name="Trưởng khối 40", agency=agency)
+    head = User.objects.create(username=username, full_name="Trưởng khối", agency=agency)
     head.password = password_hash()
     head.save(update_fields=["password"])
     return head
 
 
-def _session(bloc_year, agencies, held_at) -> VotingSession:
+def build_session(bloc_year, agencies, held_at) -> VotingSession:
     """The bloc-year's conference with its committee, every member present."""
     session = VotingSession.objects.create(
         bloc_year=bloc_year,
@@ -108,33 +129,12 @@ def _session(bloc_year, agencies, held_at) -> VotingSession:
     return session
 
 
-def _polls(session, agencies, held_at) -> dict:
-    """The counted flag poll and the open poll with half its ballots: their ids by state."""
-    now = timezone.now()
-    polls = {}
-    for order, (code, seats, entered, state) in enumerate(
-        [("CO_TINH", 1, MEMBERS, Poll.State.COUNTED), ("TTLDXS", 2, MEMBERS // 2, Poll.State.OPEN)],
-        start=1,
-    ):
-        poll = _poll(
-            session,
-            agencies,
-            held_at,
-            now,
-            order=order,
-            code=code,
-            seats=seats,
-            entered=entered,
-            state=state,
-        )
-        polls[state] = poll.pk
-    return polls
-
-
-def _poll(session, agencies, held_at, now, *, order, code, seats, entered, state) -> Poll:
-    """One award poll with every agency a candidate and `entered` ballots; counted by the
-    services' tally when its state says so."""
-    ids = [agency.pk for agency in agencies]
+def build_poll(
+    session, candidates, voters, held_at, now, *, order, code, seats, entered, state
+) -> Poll:
+    """One award poll of `candidates` in a room of `voters` with `entered` ballots; counted by
+    the services' tally when its state says so."""
+    ids = [agency.pk for agency in candidates]
     award_type = AwardType.objects.get(code=code)
     rule_set, spec = rule_for("award", award_type, held_at.date())
     marks = [ballot_marks(serial, ids, seats) for serial in range(1, entered + 1)]
@@ -143,11 +143,11 @@ def _poll(session, agencies, held_at, now, *, order, code, seats, entered, state
         result = tally.tally(
             rule=spec,
             seats=seats,
-            candidates=[tally.CandidateInput(agency.pk, agency.name) for agency in agencies],
-            members=MEMBERS,
-            present=MEMBERS,
+            candidates=[tally.CandidateInput(agency.pk, agency.name) for agency in candidates],
+            members=voters,
+            present=voters,
             ballots=[tally.BallotInput(s, m) for s, m in enumerate(marks, 1)],
-            issued=MEMBERS,
+            issued=voters,
         )
     poll = Poll.objects.create(
         session=session,
@@ -157,7 +157,7 @@ def _poll(session, agencies, held_at, now, *, order, code, seats, entered, state
         order=order,
         rule_set=rule_set,
         rule=spec.to_dict(),
-        ballots_issued=MEMBERS,
+        ballots_issued=voters,
         state=state,
         frozen_candidates=ids,
         tally_data=result.to_dict() if result else None,

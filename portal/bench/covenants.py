@@ -42,9 +42,22 @@ TARGETS = [
 
 def build_covenants(province: Province) -> int:
     """Covenants in state "signed" for every bloc-year; registrations accepted for every member."""
-    staff_id = province.users["staff"]
+    covenant_of, registrations, rows = sign_covenants(
+        province.bloc_year_ids, province.users["staff"]
+    )
+    province.ids["covenant"] = covenant_of[province.bloc_year_id].pk
+    province.ids["registration"] = next(
+        r.pk
+        for r in registrations
+        if r.bloc_year_id == province.bloc_year_id and r.agency_id == province.agency_id
+    )
+    return rows
+
+
+def sign_covenants(bloc_year_ids, staff_id) -> tuple[dict, list, int]:
+    """The layer for the given bloc-years: ({bloc-year id: covenant}, registrations, rows)."""
     memberships = list(
-        Membership.objects.filter(bloc_year_id__in=province.bloc_year_ids)
+        Membership.objects.filter(bloc_year_id__in=bloc_year_ids)
         .order_by("bloc_year_id", "pk")
         .values("bloc_year_id", "bloc_year__year", "agency_id", "signatory_name", "signatory_title")
     )
@@ -58,15 +71,7 @@ def build_covenants(province: Province) -> int:
     links = _registered_titles(registrations)
     targets = _targets(registrations)
     entries = _audit_trail(staff_id, covenants)
-
-    focus = covenant_of[province.bloc_year_id]
-    province.ids["covenant"] = focus.pk
-    province.ids["registration"] = next(
-        r.pk
-        for r in registrations
-        if r.bloc_year_id == province.bloc_year_id and r.agency_id == province.agency_id
-    )
-    return (
+    rows = (
         len(covenants)
         + len(clauses)
         + len(signatures)
@@ -75,6 +80,7 @@ def build_covenants(province: Province) -> int:
         + len(targets)
         + len(entries)
     )
+    return covenant_of, registrations, rows
 
 
 def _covenants(years: dict[int, int], now) -> list[Covenant]:

@@ -118,6 +118,36 @@ def throwaway(base: dict, label: str, *, template: dict | None = None):
         drop_database(settings_dict)
 
 
+def wrapper_for(settings_dict: dict):
+    """A new, unopened connection wrapper for `settings_dict` under the default alias."""
+    backend = load_backend(settings_dict["ENGINE"])
+    return backend.DatabaseWrapper(copy.deepcopy(settings_dict), DEFAULT_DB_ALIAS)
+
+
+@contextmanager
+def using(wrapper, *, clear_content_types: bool = True):
+    """Make `wrapper` the default connection inside the block, without closing it after, so two
+    databases can take turns request by request.
+
+    Content type ids are cached per alias and may differ between databases; provinces cloned
+    from one migrated template share them, so turns between those pass
+    `clear_content_types=False` (clearing would add a query to every turn's first request).
+    """
+    previous_wrapper = connections[DEFAULT_DB_ALIAS]
+    previous_settings = settings.DATABASES[DEFAULT_DB_ALIAS]
+    connections[DEFAULT_DB_ALIAS] = wrapper
+    settings.DATABASES[DEFAULT_DB_ALIAS] = wrapper.settings_dict
+    if clear_content_types:
+        ContentType.objects.clear_cache()
+    try:
+        yield wrapper
+    finally:
+        connections[DEFAULT_DB_ALIAS] = previous_wrapper
+        settings.DATABASES[DEFAULT_DB_ALIAS] = previous_settings
+        if clear_content_types:
+            ContentType.objects.clear_cache()
+
+
 @contextmanager
 def activate(settings_dict: dict):
     """Point the default connection (and settings.DATABASES) at `settings_dict` inside the block.
@@ -125,21 +155,12 @@ def activate(settings_dict: dict):
     A new connection wrapper replaces the current one rather than renaming it, so an open
     connection (an in-memory SQLite test database, say) is left untouched and restored after.
     """
-    previous_wrapper = connections[DEFAULT_DB_ALIAS]
-    previous_settings = settings.DATABASES[DEFAULT_DB_ALIAS]
-    backend = load_backend(settings_dict["ENGINE"])
-    wrapper = backend.DatabaseWrapper(copy.deepcopy(settings_dict), DEFAULT_DB_ALIAS)
-    connections[DEFAULT_DB_ALIAS] = wrapper
-    settings.DATABASES[DEFAULT_DB_ALIAS] = wrapper.settings_dict
-    # Content type ids are cached per alias and may differ between databases.
-    ContentType.objects.clear_cache()
+    wrapper = wrapper_for(settings_dict)
     try:
-        yield wrapper
+        with using(wrapper):
+            yield wrapper
     finally:
         wrapper.close()
-        connections[DEFAULT_DB_ALIAS] = previous_wrapper
-        settings.DATABASES[DEFAULT_DB_ALIAS] = previous_settings
-        ContentType.objects.clear_cache()
 
 
 def database_url(settings_dict: dict) -> str:

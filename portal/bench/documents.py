@@ -17,6 +17,7 @@ from weasyprint import HTML
 
 from emulation import pdf
 from portal.bench import report
+from portal.bench.measure import Sample, sample
 from portal.bench.report import Figure
 
 
@@ -69,18 +70,6 @@ def timed(callable_: Callable[[], object], runs: int) -> list[float]:
         callable_()
         samples.append(time.perf_counter() - started)
     return samples
-
-
-@dataclass(frozen=True)
-class Sample:
-    wall: float
-    cpu: float
-
-
-def sample(callable_: Callable[[], object]) -> Sample:
-    wall, cpu = time.perf_counter(), time.process_time()
-    callable_()
-    return Sample(time.perf_counter() - wall, time.process_time() - cpu)
 
 
 def interleaved(first: Callable, second: Callable, runs: int) -> list[tuple[Sample, Sample]]:

@@ -54,7 +54,7 @@ EXTRAS = [
         "conferences",
     ),
     Extra(
-        "pdf.ballot_papers_200x40.median_s",
+        "edge.ballot_papers.200x40.median_s",
         "s",
         report.BALLOT_PAPERS_S,
         ("awards.pdf:ballot_papers_pdf",),
@@ -121,6 +121,27 @@ EXTRAS = [
         report.TALLY_MS,
         ("awards.tally:tally",),
         "portal.bench.computations.measure_tally",
+    ),
+    Extra(
+        "edge.count_minutes.40x200.median_s",
+        "s",
+        report.EDGE_COUNT_MINUTES_S,
+        ("awards.pdf:count_minutes_pdf",),
+        "portal.bench.edges.measure_big_count_minutes",
+    ),
+    Extra(
+        "edge.bloc_year.staff.200_members",
+        "ms",
+        report.PAGE_P95_MS,
+        ("blocs.views",),
+        "portal.bench.edges.measure_big_bloc_page",
+    ),
+    Extra(
+        "edge.covenant.40_members.median_s",
+        "s",
+        report.EDGE_COVENANT_40_S,
+        ("blocs.pdf:covenant_pdf",),
+        "portal.bench.edges.measure_covenant_40",
     ),
     Extra(
         "edge.audit_log",

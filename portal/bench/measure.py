@@ -6,6 +6,8 @@ time measured is the server's own work for the request.
 """
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import connection
 from django.test import Client
@@ -76,6 +78,25 @@ def count_queries(client: Client, url: str, label: str) -> QueryCount:
     for _ in range(WARM_UP):
         get_ok(client, url, label)
     return capture_queries(get_ok, client, url, label)
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One timed call: wall-clock seconds and this process's CPU seconds (the database server's
+    work is in the gap between the two)."""
+
+    wall: float
+    cpu: float
+
+
+def sample(callable_: Callable[[], object]) -> Sample:
+    wall, cpu = time.perf_counter(), time.process_time()
+    callable_()
+    return Sample(time.perf_counter() - wall, time.process_time() - cpu)
+
+
+def sample_request(client: Client, url: str, label: str) -> Sample:
+    return sample(lambda: get_ok(client, url, label))
 
 
 def time_requests(client: Client, url: str, label: str, requests: int) -> list[float]:

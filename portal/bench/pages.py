@@ -17,12 +17,17 @@ BLOC_YEAR_READERS = ("staff", "head", "deputy", "member", "observer")
 RUNNERS = ("staff", "head", "deputy")
 
 
+ONE = "one"  # shows one bloc, bloc-year or proposal: its time should not grow with the province
+PROVINCE = "province"  # a province-wide list: grows until it is paginated
+
+
 @dataclass(frozen=True)
 class Page:
     name: str
     url: Callable[[Province], str]
     roles: tuple[str, ...]
     layer: str = "structure"
+    reach: str = ONE
 
 
 PAGES = [
@@ -32,17 +37,23 @@ PAGES = [
         "year_overview",
         lambda p: reverse("blocs:year_overview") + f"?year={p.year}",
         STAFF,
+        reach=PROVINCE,
     ),
     Page(
         "bloc_year_detail",
         lambda p: reverse("blocs:bloc_year_detail", args=[p.bloc_year_id]),
         BLOC_YEAR_READERS,
     ),
-    Page("agency_list", lambda p: reverse("blocs:agency_list"), STAFF),
-    Page("agency_search", lambda p: reverse("blocs:agency_list") + "?q=so+y+te", STAFF),
+    Page("agency_list", lambda p: reverse("blocs:agency_list"), STAFF, reach=PROVINCE),
+    Page(
+        "agency_search",
+        lambda p: reverse("blocs:agency_list") + "?q=so+y+te",
+        STAFF,
+        reach=PROVINCE,
+    ),
     Page("agency_detail", lambda p: reverse("blocs:agency_detail", args=[p.agency_id]), STAFF),
-    Page("bloc_list", lambda p: reverse("blocs:bloc_list"), STAFF),
-    Page("audit_log", lambda p: reverse("audit_log"), STAFF),
+    Page("bloc_list", lambda p: reverse("blocs:bloc_list"), STAFF, reach=PROVINCE),
+    Page("audit_log", lambda p: reverse("audit_log"), STAFF, reach=PROVINCE),
     Page(
         "covenant_detail",
         lambda p: reverse("blocs:covenant_detail", args=[p.bloc_year_id]),
@@ -98,9 +109,16 @@ PAGES = [
         lambda p: reverse("awards:proposal_workspace") + f"?year={p.year}",
         STAFF,
         "proposals",
+        reach=PROVINCE,
     ),
-    Page("ledger", lambda p: reverse("awards:ledger"), STAFF, "proposals"),
-    Page("award_statistics", lambda p: reverse("awards:award_statistics"), STAFF, "proposals"),
+    Page("ledger", lambda p: reverse("awards:ledger"), STAFF, "proposals", reach=PROVINCE),
+    Page(
+        "award_statistics",
+        lambda p: reverse("awards:award_statistics"),
+        STAFF,
+        "proposals",
+        reach=PROVINCE,
+    ),
 ]
 
 

@@ -15,6 +15,8 @@ import django
 
 QUERIES_PER_PAGE = 25  # any page, the same count for 2 or 200 rows
 PAGE_P95_MS = 100  # at large-province scale
+TIME_GROWTH_ONE = 1.2  # large → xl, a page showing one bloc, bloc-year or proposal
+TIME_GROWTH_PROVINCE = 2.2  # large → xl, a province-wide list (until it is paginated)
 MINUTES_PDF_S = 0.4  # count minutes / conference minutes, 16 members
 COVENANT_PDF_S = 0.5  # covenant, 16 members
 TALLY_MS = 20  # a poll with 100 ballots x 20 candidates
@@ -24,6 +26,8 @@ REMINDERS_S = 30  # send_reminders for the whole province, every kind of deadlin
 IMPORT_S = 10  # Excel import of 1,000 agencies, preview + commit
 COUNCIL_EXPORT_S = 2  # council export of 300 proposals
 BALLOT_PAPERS_S = 3  # ballot papers, 200 papers x 40 candidates
+EDGE_COUNT_MINUTES_S = 1  # count minutes of a poll of 40 candidates and 200 ballots
+EDGE_COVENANT_40_S = 1  # covenant of a 40-member bloc, every member signed
 DOCX_S = 0.5  # each Word copy
 PDFA_RATIO = 1.2  # PDF/A-2b render time over the plain PDF of the same HTML
 BUNDLE_S = 3  # the dossier bundles of a bloc's 5 proposals

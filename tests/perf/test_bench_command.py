@@ -1,5 +1,6 @@
 """`manage.py bench` runs end to end at the tiny scale and prints the figures as JSON."""
 
+import dataclasses
 import json
 from io import StringIO
 
@@ -31,7 +32,14 @@ def run_bench(*args) -> dict:
     return json.loads(stdout.getvalue())
 
 
-def test_the_bench_prints_every_figure_as_json_in_a_throwaway_database(django_db_blocker, db):
+def test_the_bench_prints_every_figure_as_json_in_a_throwaway_database(
+    django_db_blocker, db, monkeypatch
+):
+    """The 200-member bloc at 20 here (its size is a constant; the figures are the same)."""
+    from portal.bench import edges
+
+    monkeypatch.setattr(edges, "BIG_BLOC", 20)
+    monkeypatch.setattr(edges, "BIG_POLL_CANDIDATES", 5)
     with django_db_blocker.unblock():
         names_before = connection.settings_dict["NAME"]
         result = run_bench()
@@ -49,11 +57,19 @@ def test_the_bench_prints_every_figure_as_json_in_a_throwaway_database(django_db
             assert figures[f"{prefix}.queries"]["within_budget"] in (True, False), prefix
             assert figures[f"{prefix}.median_ms"]["unit"] == "ms"
             assert f"{prefix}.p95_ms" in figures
+            assert figures[f"{prefix}.cpu_median_ms"]["value"] > 0, prefix
     for extra in EXTRAS:
         assert extra.name in figures
-    papers = figures["pdf.ballot_papers_200x40.median_s"]
+    papers = figures["edge.ballot_papers.200x40.median_s"]
     assert papers["budget"] == 3 and papers["value"] > 0
-    assert 0 < figures["pdf.ballot_papers_200x40.pages"]["value"] <= 200
+    assert 0 < figures["edge.ballot_papers.200x40.pages"]["value"] <= 200
+    minutes = figures["edge.count_minutes.40x200.median_s"]
+    assert minutes["budget"] == 1 and minutes["value"] > 0 and minutes["note"] == "20 members"
+    assert figures["edge.count_minutes.40x200.ratio_to_floor"]["value"] > 0
+    assert figures["edge.covenant.40_members.median_s"]["note"] == "40 members"
+    big_bloc = figures["edge.bloc_year.staff.200_members"]
+    assert big_bloc["budget"] == 100 and big_bloc["note"] == "p95, 20 members"
+    assert figures["edge.bloc_year.staff.200_members.queries"]["value"] > 0
     for kind in ("covenant", "count_minutes", "conference_minutes", "achievement_report"):
         assert figures[f"docx.{kind}.median_s"]["value"] > 0, kind
         assert figures[f"docx.{kind}.median_s"]["budget"] == 0.5, kind
@@ -106,3 +122,43 @@ def test_the_edge_layer_is_measured_only_when_asked_and_rolled_back(
     assert edge["edge.agency_search.10000.p95_ms"]["budget"] == 20
     assert edge["edge.agency_search.10000.queries"]["value"] > 0
     assert not any(f.get("note", "").startswith("failed") for f in edge.values())
+
+
+def test_two_scales_are_timed_in_turn_and_their_growth_read_pair_by_pair(
+    django_db_blocker, db, monkeypatch
+):
+    """A second tiny scale stands in for large → xl: the same page on both, query growth 0 and a
+    time growth figure that names its pairs (budgeted only large → xl)."""
+    from portal.bench import scales
+    from portal.bench.measure import Sample
+    from portal.bench.pages import PAGES
+    from portal.bench.runner import time_growth_figure
+
+    monkeypatch.setitem(
+        scales.SCALES, "tiny2", dataclasses.replace(scales.SCALES["tiny"], name="tiny2")
+    )
+    monkeypatch.setitem(scales.BASELINE, "tiny2", "tiny")
+    with django_db_blocker.unblock():
+        figures = {
+            f["name"]: f
+            for f in run_bench("--scale", "tiny2", "--only", "page.tiny2.bloc_year_detail.staff")[
+                "figures"
+            ]
+        }
+    for scale in ("tiny", "tiny2"):
+        assert figures[f"page.{scale}.bloc_year_detail.staff.median_ms"]["value"] > 0, scale
+    assert figures["page.growth.bloc_year_detail.staff.queries"]["value"] == 0
+    growth = figures["page.time_growth.bloc_year_detail.staff"]
+    assert growth["value"] > 0 and growth["budget"] is None
+    assert growth["note"].startswith("tiny → tiny2, median of 2 interleaved pairs")
+
+    one = next(page for page in PAGES if page.name == "bloc_year_detail")
+    lists = next(page for page in PAGES if page.name == "bloc_list")
+    pairs = [
+        (Sample(0.010, 0), Sample(0.011, 0)),
+        (Sample(0.020, 0), Sample(0.060, 0)),
+        (Sample(0.010, 0), Sample(0.012, 0)),
+    ]
+    budgeted = time_growth_figure("x.staff", one, pairs, "large", "xl")
+    assert (budgeted.value, budgeted.budget) == (1.2, 1.2)  # the median pair, not the busy one
+    assert time_growth_figure("x.staff", lists, pairs, "large", "xl").budget == 2.2

@@ -29,7 +29,7 @@ class Command(BaseCommand):
             "import, export, or a page name such as year_overview.",
         )
         parser.add_argument(
-            "--requests", type=int, default=20, help="Timed requests per page and role (20)."
+            "--requests", type=int, default=50, help="Timed requests per page and role (50)."
         )
         parser.add_argument(
             "--database",
