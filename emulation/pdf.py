@@ -7,6 +7,8 @@ is refused and the render fails, so a template can never leak a server file into
 
 import base64
 import functools
+import hashlib
+import json
 import re
 import threading
 import unicodedata
@@ -15,6 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -131,16 +134,21 @@ def html_to_pdf(html: str, *, archival: bool = False, css_variables: dict | None
     `archival` writes PDF/A-2b (XMP identification, sRGB output intent), the form an issued
     document is stored and filed in; a PAdES signature applied afterwards keeps it valid.
     `css_variables` sets custom properties the linked stylesheets read (`css_variables_sheet`).
+    A draft or working copy whose HTML was rendered a moment ago is served from the render
+    cache (`render_key`): the HTML is everything the page shows, so the same HTML is the same
+    document, and 200 ballot papers are not laid out again on every click.
     """
-    document = HTML(
-        string=unicodedata.normalize("NFC", html), base_url=BASE_URL, url_fetcher=_FETCHER
-    )
+    html = unicodedata.normalize("NFC", html)
+    key = None if archival else render_key(html, css_variables)
+    if key is not None and (cached := _render_cache().get(key)) is not None:
+        return cached
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=_FETCHER)
     stylesheets = [_font_css()]
     if css_variables:
         stylesheets.append(css_variables_sheet(css_variables))
     try:
         with _RENDER_LOCK:
-            return document.write_pdf(
+            data = document.write_pdf(
                 stylesheets=stylesheets,
                 font_config=_FONT_CONFIG,
                 pdf_identifier=None,
@@ -148,6 +156,23 @@ def html_to_pdf(html: str, *, archival: bool = False, css_variables: dict | None
             )
     except FatalURLFetchingError as error:
         raise PdfRenderError(str(error.__cause__ or error)) from error.__cause__
+    if key is not None:
+        _render_cache().set(key, data, settings.DOCUMENT_RENDER_CACHE_SECONDS)
+    return data
+
+
+def render_key(html: str, css_variables: dict | None) -> str | None:
+    """The render cache's key for this HTML and variant (None when the cache is off). Issued
+    documents are never cached: each carries its own number and is stored once issued."""
+    if not settings.DOCUMENT_RENDER_CACHE_SECONDS:
+        return None
+    digest = hashlib.sha256(html.encode())
+    digest.update(json.dumps(css_variables or {}, sort_keys=True).encode())
+    return f"pdf:{digest.hexdigest()}"
+
+
+def _render_cache():
+    return caches["documents"]
 
 
 @functools.cache

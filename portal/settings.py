@@ -202,6 +202,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A read replica of the primary (streaming replication), for exports and statistics only
+# (emulation.replica; docs/operations.md). Unset: every read stays on the primary.
+READ_REPLICA = None
+if env_str("DATABASE_REPLICA_URL"):
+    READ_REPLICA = "replica"
+    DATABASES[READ_REPLICA] = dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL"),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+DATABASE_ROUTERS = ["emulation.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "emulation.User"
@@ -259,6 +270,18 @@ STORAGES = {
             if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
+    },
+}
+# Drafts and working copies (ballot papers, an unissued covenant) rendered a moment ago are served
+# again while their HTML is unchanged (emulation.pdf.render_key); per worker, a few dozen at most.
+# DOCUMENT_RENDER_CACHE_SECONDS=0 turns it off.
+DOCUMENT_RENDER_CACHE_SECONDS = env_int("DOCUMENT_RENDER_CACHE_SECONDS", 600)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "documents": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "documents",
+        "OPTIONS": {"MAX_ENTRIES": 40},
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -30,10 +30,12 @@ from blocs.models import Agency, FormerProvince
 from blocs.panels import Link
 from blocs.permissions import require_province_staff
 from emulation import pipeline
+from emulation.replica import reads_from_replica
 from emulation.text import vn_slugify
 
 
 @require_GET
+@reads_from_replica
 def bundle_export(request):
     """Download the portal's own records (or one former province's, ?province=) as a bundle."""
     require_province_staff(request)
@@ -152,6 +154,7 @@ def bundle_cancel(request):
 
 
 @require_GET
+@reads_from_replica
 def province_statistics(request):
     """Agencies and awards by former province, and awards per year (the base of each figure
     is the ledger's awarded records of agencies tagged with that province)."""

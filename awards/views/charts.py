@@ -11,6 +11,7 @@ from awards import charts
 from awards.services import ledger as services
 from blocs.permissions import get_bloc_year_for_user, require_province_staff
 from emulation.params import year_param
+from emulation.replica import reads_from_replica
 
 # The image carries its own stylesheet and nothing else: no script, no outside resource.
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
@@ -148,6 +149,7 @@ def svg_response(chart: charts.Chart, size: str) -> HttpResponse:
 
 
 @require_GET
+@reads_from_replica
 def award_statistics_chart(request, name):
     """One figure of the statistics page as an image (`?year=`, `?size=narrow` for phones)."""
     require_province_staff(request)

@@ -21,6 +21,7 @@ from blocs.permissions import require_province_staff
 from emulation import pipeline
 from emulation.excel import export_response, read_sheet
 from emulation.params import int_param, year_param
+from emulation.replica import reads_from_replica
 
 
 @require_GET
@@ -94,6 +95,7 @@ def award_revoke(request, record_pk):
 
 
 @require_GET
+@reads_from_replica
 def award_statistics(request):
     """The selected year's report sentence and figures (charts with their tables)."""
     require_province_staff(request)
@@ -110,6 +112,7 @@ def award_statistics(request):
 
 
 @require_GET
+@reads_from_replica
 def award_statistics_export(request):
     require_province_staff(request)
     return export_response(*StatisticsExporter().export())

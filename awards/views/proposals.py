@@ -44,6 +44,7 @@ from emulation.forms import show_errors
 from emulation.models import AuditEntry, IssuedDocument
 from emulation.params import clean_ids, int_param, year_param
 from emulation.pdf import pdf_response
+from emulation.replica import reads_from_replica
 
 State = AwardProposal.State
 # Rows per workspace page: staff filter by bloc, award type or state for longer lists. Each row
@@ -580,6 +581,7 @@ def _award_type_param(request):
 
 
 @require_GET
+@reads_from_replica
 def council_list_export(request):
     """The council's list as XLSX, one sheet per award type."""
     require_province_staff(request)

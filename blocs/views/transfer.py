@@ -22,6 +22,7 @@ from blocs.permissions import require_province_staff
 from emulation import pipeline
 from emulation.excel import export_response, read_sheet
 from emulation.params import year_param
+from emulation.replica import reads_from_replica
 
 
 def _plan(kind: str, data: bytes, options: dict):
@@ -118,6 +119,7 @@ def import_template(request, kind):
 
 
 @require_GET
+@reads_from_replica
 def year_export(request):
     """Download a year's structure (?year=, ?format=xlsx|csv) in the membership-import format."""
     require_province_staff(request)

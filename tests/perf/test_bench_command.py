@@ -63,6 +63,7 @@ def test_the_bench_prints_every_figure_as_json_in_a_throwaway_database(
     papers = figures["edge.ballot_papers.200x40.median_s"]
     assert papers["budget"] == 3 and papers["value"] > 0
     assert 0 < figures["edge.ballot_papers.200x40.pages"]["value"] <= 200
+    assert 0 < figures["edge.ballot_papers.200x40.again_cached_s"]["value"] < papers["value"]
     minutes = figures["edge.count_minutes.40x200.median_s"]
     assert minutes["budget"] == 1 and minutes["value"] > 0 and minutes["note"] == "20 members"
     assert figures["edge.count_minutes.40x200.ratio_to_floor"]["value"] > 0
