@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# make test: set-up, ruff, the import contract, djhtml, the migrations check, the whole suite on PostgreSQL, then the suite
-# again on SQLite without the browser tests (the quick-start path; PostgreSQL-only tests skip
-# themselves there). The browser tests drive the same pages whatever the database, so they run
-# once, on PostgreSQL, which keeps the run within its 15 minutes on two cores.
+# make test: set-up, ruff, the import contract, djhtml, the migrations check, the whole suite on
+# PostgreSQL (browser tests included), then the quick-start path again on SQLite (`-m quickstart`:
+# the demo province and its logins, migrations, the everyday pages and every test of code that
+# branches per database; tests/conftest.py QUICKSTART), which keeps the run within its 15 minutes
+# on two cores.
 # Every step runs even when an earlier one failed; the exit status is non-zero if any failed.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -42,9 +43,12 @@ step "makemigrations --check" env -u DATABASE_URL \
     .venv/bin/python manage.py makemigrations --check --dry-run
 
 choose_postgres
-step "pytest on PostgreSQL" env DATABASE_URL="$PG_URL" .venv/bin/pytest "${pytest_args[@]}"
+# The read replica is a second alias on the same server (tests/emulation/test_replica.py).
+step "pytest on PostgreSQL" env DATABASE_URL="$PG_URL" DATABASE_REPLICA_URL="$PG_URL" \
+    .venv/bin/pytest "${pytest_args[@]}"
 stop_throwaway_cluster
-step "pytest on SQLite" env -u DATABASE_URL .venv/bin/pytest "${pytest_args[@]}" -m "not browser"
+step "pytest on SQLite (quick-start path)" env -u DATABASE_URL -u DATABASE_REPLICA_URL \
+    .venv/bin/pytest "${pytest_args[@]}" -m "quickstart and not browser"
 
 elapsed=$((SECONDS - started))
 if [ ${#failed[@]} -gt 0 ]; then

@@ -7,6 +7,7 @@ TĐKT), `bloc_head`, `deputy`, `member`, `outsider` (an agency in another bloc) 
 
 import os
 import sys
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -41,6 +42,20 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def no_document_render_cache(settings):
+    """Every test renders its own PDF (a test that makes the renderer fail must see it fail);
+    tests/emulation/test_pdf_render_cache.py turns the cache on."""
+    settings.DOCUMENT_RENDER_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def reads_on_the_primary(settings):
+    """A test's rows live in its own transaction on the primary, which a replica connection cannot
+    see; tests/emulation/test_replica.py turns the replica on with committed rows."""
+    settings.READ_REPLICA = None
+
+
 @pytest.fixture(scope="session")
 def _test_media_root(tmp_path_factory):
     return tmp_path_factory.mktemp("media")
@@ -63,6 +78,30 @@ def _runs_in_transactions_that_flush(item) -> bool:
 
 def _uses_database(item) -> bool:
     return item.get_closest_marker("django_db") is not None or "db" in item.fixturenames
+
+
+# The quick-start path `make test` runs again on SQLite (`-m quickstart`): the demo province and its
+# logins, migrations, the pages everyone opens, and every test of code with a branch per database
+# (search folding, login throttling, the import lock, the audit log's append-only rule). The
+# whole suite runs on PostgreSQL, the database production uses.
+QUICKSTART = (
+    "tests/test_quickstart.py",
+    "tests/test_smoke.py",
+    "tests/test_home.py",
+    "tests/emulation/test_migrations.py",
+    "tests/emulation/test_text.py",
+    "tests/emulation/test_login_protection.py",
+    "tests/emulation/test_pipeline.py",
+    "tests/emulation/test_audit.py",
+    "tests/blocs/test_agency_views.py",
+    "tests/blocs/test_models.py",
+)
+
+
+def pytest_itemcollected(item):
+    """Mark the quick-start path (before `-m` selects from it)."""
+    if Path(item.fspath).relative_to(item.config.rootpath).as_posix() in QUICKSTART:
+        item.add_marker(pytest.mark.quickstart)
 
 
 @pytest.hookimpl(trylast=True)

@@ -122,11 +122,46 @@ PAGES = [
 ]
 
 
-def pages_for(province: Province) -> list[Page]:
+# The PDFs people print from those pages while they are not yet issued (each rendered on request,
+# or served again from the render cache): the load test's 5 % of documents.
+DOCUMENTS = [
+    Page(
+        "covenant_pdf",
+        lambda p: reverse("blocs:covenant_pdf", args=[p.bloc_year_id]),
+        ("head",),
+        "covenants",
+    ),
+    Page(
+        "ballot_papers_pdf",
+        lambda p: reverse("awards:poll_papers", args=[p.bloc_year_id, p.ids["open_poll"]]),
+        ("head",),
+        "conferences",
+    ),
+    Page(
+        "count_minutes_pdf",
+        lambda p: reverse("awards:conference_minutes", args=[p.bloc_year_id, "count"]),
+        ("head",),
+        "conferences",
+    ),
+    Page(
+        "council_list_pdf",
+        lambda p: reverse("awards:council_list_pdf") + f"?year={p.year}",
+        STAFF,
+        "proposals",
+        reach=PROVINCE,
+    ),
+]
+
+
+def pages_for(province: Province, pages: list[Page] = PAGES) -> list[Page]:
     """The pages whose data the province has."""
-    return [page for page in PAGES if page.layer in province.layers]
+    return [page for page in pages if page.layer in province.layers]
 
 
-def page_visits(province: Province) -> list[tuple[Page, str, str]]:
+def page_visits(province: Province, pages: list[Page] = PAGES) -> list[tuple[Page, str, str]]:
     """Every (page, role, url) the province supports, in list order."""
-    return [(page, role, page.url(province)) for page in pages_for(province) for role in page.roles]
+    return [
+        (page, role, page.url(province))
+        for page in pages_for(province, pages)
+        for role in page.roles
+    ]
