@@ -22,8 +22,9 @@ bench:
 	@bash scripts/setup.sh venv
 	$(PYTHON) manage.py bench --scale $(or $(SCALE),large) $(BENCH_ARGS)
 
-# gunicorn (2 workers) on 127.0.0.1 with the large province, 16 clients x 30 s over the main
-# pages then /healthz; fails when any request fails (LOADTEST_ARGS="--clients 32 --duration 60").
+# gunicorn (4 workers) on 127.0.0.1 with the xl province, 16 clients x 30 s over the main pages
+# with 5 % PDFs, then /healthz; prints the throughput ratio (budget 0.10) and each worker's peak
+# memory; fails when any request fails (LOADTEST_ARGS="--clients 32 --duration 60 --scale large").
 loadtest:
 	@bash scripts/setup.sh venv
 	$(PYTHON) scripts/loadtest.py $(LOADTEST_ARGS)

@@ -20,17 +20,70 @@ def set_width(page, width: int) -> None:
         page.set_viewport_size({"width": width, "height": PHONE_HEIGHT if width < 600 else 900})
 
 
+# One round trip for what a person's eye does at once: bring the element into view if it is not
+# (instantly: Bootstrap scrolls smoothly, and Playwright's own scroll waits two animation frames,
+# 80 ms a call, a third of a long conference test), then read its box, what lies on top of its
+# centre, and whether the page has grown wider than the screen.
+_WIDER_THAN_SCREEN = """
+function widerThanScreen() {
+    const view = document.documentElement.clientWidth;
+    let widest = "";
+    for (const e of document.body.querySelectorAll("*")) {
+        const r = e.getBoundingClientRect();
+        if (r.width && r.right + window.scrollX > view + 1 && !e.closest(".table-responsive")) {
+            widest = `${e.tagName.toLowerCase()}.${e.className} ${Math.round(r.right)}px`;
+            break;
+        }
+    }
+    return [document.documentElement.scrollWidth - view, widest];
+}
+"""
+_LOOK_AT = (
+    "e => {"
+    + _WIDER_THAN_SCREEN
+    + """
+    const view = document.documentElement.clientWidth, height = window.innerHeight;
+    const coveredBy = () => {
+        const first = e.getClientRects()[0];  // a link wrapped over two lines: its first line
+        if (!first) return "";
+        const x = first.x + first.width / 2, y = first.y + first.height / 2;
+        const top = document.elementFromPoint(x, y);
+        const label = top && top.tagName === "LABEL" && top.control === e;
+        return top && top !== e && !e.contains(top) && !label ? top.outerHTML.slice(0, 160) : "";
+    };
+    let r = e.getBoundingClientRect();
+    let covered = coveredBy();
+    // Out of view, or under a sticky bar: a person scrolls it to the middle of the screen.
+    if (r.top < 0 || r.bottom > height || r.left < 0 || r.right > view || covered) {
+        e.scrollIntoView({block: "center", inline: "nearest", behavior: "instant"});
+        r = e.getBoundingClientRect();
+        covered = coveredBy();
+    }
+    const [sideways, widest] = widerThanScreen();
+    return {
+        box: {x: r.x, y: r.y, width: r.width, height: r.height},
+        description: `${e.tagName.toLowerCase()}[name=${e.name || ''}]#${e.id || ''}`,
+        covered,
+        sideways,
+        widest,
+    };
+}"""
+)
+_SIDEWAYS = "() => {" + _WIDER_THAN_SCREEN + " return widerThanScreen(); }"
+
+
 def on_screen(page, locator):
     """Assert that a person can see `locator`: visible, scrolled to, with a size, inside the
-    viewport's width and not covered by something else at its centre. Returns its box."""
+    viewport's width and not covered by something else at its centre, on a page no wider than
+    the screen. Returns its box."""
     expect(locator).to_be_visible()
-    locator.scroll_into_view_if_needed()
-    box = locator.bounding_box()
-    viewport = page.viewport_size
-    description = locator.evaluate(
-        "e => `${e.tagName.toLowerCase()}[name=${e.name || ''}]#${e.id || ''}`"
-    )
-    assert box is not None, f"{description} has no box"
+    seen = locator.evaluate(_LOOK_AT)
+    for _ in range(20):  # a menu still opening covers its items: look again, up to a second
+        if not seen["covered"]:
+            break
+        page.wait_for_timeout(50)
+        seen = locator.evaluate(_LOOK_AT)
+    box, description, viewport = seen["box"], seen["description"], page.viewport_size
     assert box["width"] > 0 and box["height"] > 0, f"{description} has no size: {box}"
     assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"] + 0.5, (
         f"{description} lies outside the {viewport['width']} px viewport: {box}"
@@ -38,38 +91,17 @@ def on_screen(page, locator):
     assert box["y"] + box["height"] > 0 and box["y"] < viewport["height"], (
         f"{description} was not scrolled into view: {box}"
     )
-    covered_by = locator.evaluate(
-        """e => {
-            const r = e.getClientRects()[0];  // a link wrapped over two lines: its first line
-            const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
-            if (!top || top === e || e.contains(top)) return "";
-            if (top.tagName === "LABEL" && top.control === e) return "";
-            return top.outerHTML.slice(0, 160);
-        }"""
+    assert not seen["covered"], f"{description} is covered by {seen['covered']}"
+    assert seen["sideways"] <= 0, (
+        f"the page scrolls sideways by {seen['sideways']} px: {seen['widest']}"
     )
-    assert not covered_by, f"{description} is covered by {covered_by}"
-    no_sideways_scroll(page)
     return box
 
 
 def no_sideways_scroll(page) -> None:
     """The page is no wider than the screen (a phone must not scroll the whole page sideways;
     wide tables scroll inside their own box)."""
-    width, widest = page.evaluate(
-        """() => {
-            const view = document.documentElement.clientWidth;
-            let widest = "";
-            for (const e of document.body.querySelectorAll("*")) {
-                const r = e.getBoundingClientRect();
-                const inside = e.closest(".table-responsive");
-                if (r.width && r.right + window.scrollX > view + 1 && !inside) {
-                    widest = `${e.tagName.toLowerCase()}.${e.className} ${Math.round(r.right)}px`;
-                    break;
-                }
-            }
-            return [document.documentElement.scrollWidth - view, widest];
-        }"""
-    )
+    width, widest = page.evaluate(_SIDEWAYS)
     assert width <= 0, f"the page scrolls sideways by {width} px: {widest}"
 
 
