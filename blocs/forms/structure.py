@@ -229,17 +229,22 @@ class LeadersForm(PortalForm):
     submit_label = _("Phân công")
 
     def __init__(self, *args, bloc_year, names=None, **kwargs):
-        """`names`: {agency id: name as it stood in the bloc-year}, from the page's members."""
+        """`names`: {agency id: name as it stood in the bloc-year}, from the page's members, in
+        the page's order; both selects then list them without reading the members again (the
+        queryset still checks what is posted)."""
         super().__init__(*args, **kwargs)
         members = Agency.objects.filter(memberships__bloc_year=bloc_year).in_vietnamese_order()
-        names = names or {}
         for name in ("head", "deputy"):
             self.fields[name].queryset = members
-            self.fields[name].label_from_instance = lambda agency: names.get(agency.pk, agency.name)
             self.fields[name].error_messages["invalid_choice"] = _(
                 "Hãy chọn một thành viên của khối năm %(year)s."
             ) % {"year": bloc_year.year}
         self.fields["deputy"].empty_label = _("— Chưa phân công —")
+        if names is not None:
+            listed = list(names.items())
+            for name in ("head", "deputy"):
+                empty = self.fields[name].empty_label
+                self.fields[name].widget.choices = [*([("", empty)] if empty else []), *listed]
 
     def clean(self):
         cleaned = super().clean()

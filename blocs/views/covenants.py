@@ -456,7 +456,7 @@ def registration_list(request, pk):
             "bloc_year": bloc_year,
             "role": role,
             "rows": rows,
-            "summary": services.registration_summary(bloc_year, memberships),
+            "summary": services.registration_summary(bloc_year, memberships, with_targets=False),
             "covenant": covenant,
             "deadline_form": DeadlineForm(
                 initial={"registration_deadline": covenant.registration_deadline}
@@ -708,7 +708,7 @@ def covenant_panel(request, bloc_year, role):
             "bloc_year": bloc_year,
             "role": role,
             "covenant": covenant,
-            "summary": services.registration_summary(bloc_year, memberships),
+            "summary": services.registration_summary(bloc_year, memberships, with_targets=False),
             "progress": services.signing_progress(covenant, len(memberships)),
             "own_registration": own_registration,
         },

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from blocs.covenant_reads import members_of
 from blocs.forms.structure import (
     AddMemberForm,
     AgencyEditForm,
@@ -42,9 +43,9 @@ from blocs.panels import agency_panels, bloc_year_panels, render_panels
 from blocs.permissions import bloc_years_for_user, get_bloc_year_for_user, require_province_staff
 from blocs.services import structure as services
 from emulation.forms import show_errors
+from emulation.links import RowUrl
 from emulation.models import AuditEntry
 from emulation.params import text_param, year_param
-from emulation.text import vn_sort_key
 
 AGENCIES_PER_PAGE = 50
 
@@ -481,10 +482,18 @@ def year_switcher(request, bloc_year) -> list[tuple[int, int, str]]:
 
 
 def _bloc_year_page(request, bloc_year, role, *, add_form=None, leaders_form=None, status=200):
-    memberships = sorted(
-        bloc_year.memberships.as_of_year(), key=lambda m: vn_sort_key(m.agency.name)
-    )
+    memberships = members_of(bloc_year)
+    bloc_year.members_read = memberships  # the panels list the same members
     names = {m.agency_id: m.agency.name for m in memberships}
+    agency_url = RowUrl("blocs:agency_detail")
+    signatory_url = RowUrl("blocs:member_signatory", bloc_year.pk)
+    remove_url = RowUrl("blocs:member_remove", bloc_year.pk)
+    for m in memberships:
+        m.agency_url, m.signatory_url, m.remove_url = (
+            agency_url(m.agency_id),
+            signatory_url(m.pk),
+            remove_url(m.pk),
+        )
     context = {
         "bloc_year": bloc_year,
         "role": role,

@@ -613,7 +613,7 @@ def _head_client_for(members: int):
 
 PAGES = {
     "covenant_detail": (lambda by: _url("covenant_detail", by), 10),
-    "registration_list": (lambda by: _url("registration_list", by), 13),
+    "registration_list": (lambda by: _url("registration_list", by), 12),  # summary: no targets
     "covenant_paper_signatures": (lambda by: _url("covenant_paper_signatures", by), 11),
     "covenant_sign": (lambda by: _url("covenant_sign", by, by.head_id), 9),
     "registration_detail": (
