@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from tests.factories import (
     AgencyFactory,
@@ -42,18 +42,14 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
-def no_document_render_cache(settings):
-    """Every test renders its own PDF (a test that makes the renderer fail must see it fail);
-    tests/emulation/test_pdf_render_cache.py turns the cache on."""
-    settings.DOCUMENT_RENDER_CACHE_SECONDS = 0
-
-
-@pytest.fixture(autouse=True)
-def reads_on_the_primary(settings):
-    """A test's rows live in its own transaction on the primary, which a replica connection cannot
-    see; tests/emulation/test_replica.py turns the replica on with committed rows."""
-    settings.READ_REPLICA = None
+@pytest.fixture(autouse=True, scope="session")
+def no_render_cache_and_no_replica():
+    """For the whole session, module-scoped fixtures included: every test renders its own PDF (a
+    test that makes the renderer fail must see it fail), and reads stay on the primary (a test's
+    rows live in its own transaction, or in a bench database the replica alias does not point
+    at). tests/emulation/test_pdf_render_cache.py and test_replica.py turn them on."""
+    with override_settings(DOCUMENT_RENDER_CACHE_SECONDS=0, READ_REPLICA=None):
+        yield
 
 
 @pytest.fixture(scope="session")
