@@ -2,9 +2,9 @@
 
 `OVERVIEW_COLUMNS` takes `column(bloc_years) -> OverviewColumn | None`, registered by each app in
 `AppConfig.ready()` with its order (blocs: flags, covenant, registrations; awards: conference,
-proposals). A provider receives every bloc-year on the page at once and must answer with at most
-two queries for all rows together, so the overview's query count does not grow with the number of
-blocs.
+proposals). A provider receives every bloc-year on the page at once, each annotated with its
+`member_count`, and must answer with at most two queries for all rows together, so the overview's
+query count does not grow with the number of blocs.
 """
 
 from collections.abc import Callable

@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from blocs.covenant_reads import members_of, registration_summary
+from blocs.covenant_reads import annex_registrations, members_of
 from blocs.models import Covenant, CovenantSignature
 from emulation.documents import unnumbered
 from emulation.pdf import SignatureBlock, render_pdf
@@ -37,9 +37,8 @@ def covenant_filename(covenant: Covenant, *, signed: bool = False) -> str:
 def _context(covenant: Covenant, *, signed: bool, stamp=None) -> dict:
     bloc_year = covenant.bloc_year
     memberships = members_of(bloc_year)
-    summary = registration_summary(bloc_year, memberships)
+    summary, registrations = annex_registrations(bloc_year, memberships)
     signatures = {signature.agency_id: signature for signature in _live(covenant)}
-    registrations = {registration.agency_id: registration for registration in summary.registrations}
     blocks = []
     for membership in memberships:
         signature = signatures.get(membership.agency_id)

@@ -50,6 +50,7 @@ def vn_slugify(value: str) -> str:
     return slugify(fold(value))
 
 
+@functools.lru_cache(maxsize=2048)
 def _letter_key(char: str) -> tuple[int, int]:
     decomposed = unicodedata.normalize("NFD", char.lower())
     base, marks = decomposed[0], decomposed[1:]
@@ -77,8 +78,15 @@ def vn_sort_key(value: str) -> tuple:
     Used where rows are sorted in Python (SQLite, exports); PostgreSQL sorts with the ICU
     Vietnamese collation instead.
     """
-    text = nfc(value or "")
-    letters = [_letter_key(ch) for ch in text]
+    # A plain str, so a lazy translation is remembered under the language it was read in.
+    return _sort_key(str(value or ""))
+
+
+@functools.lru_cache(maxsize=8192)
+def _sort_key(text: str) -> tuple:
+    """Remembered: a worker sorts the same agency names on every page (a 200-member bloc's
+    names took 12 ms a request)."""
+    letters = [_letter_key(ch) for ch in nfc(text)]
     return (tuple(key for key, _ in letters), tuple(tone for _, tone in letters))
 
 

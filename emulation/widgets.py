@@ -8,33 +8,41 @@ Django's) with `format_html`, so a long list costs what building its choices cos
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 
 class QuickSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
+        # Straight from the choices, not through `optgroups`, which builds a dict of attributes
+        # for every option.
+        chosen = set(self.format_value(value))
         parts = []
-        for group_name, options, _index in widget["optgroups"]:
-            rendered = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                (
-                    (
-                        "" if option["value"] is None else option["value"],
-                        flatatt(option["attrs"]),
-                        option["label"],
+        for value_or_group, label_or_options in self.choices:
+            if isinstance(label_or_options, (list, tuple)):
+                options = (self._option(*choice, chosen) for choice in label_or_options)
+                parts.append(
+                    format_html(
+                        '<optgroup label="{}">{}</optgroup>',
+                        value_or_group,
+                        mark_safe("".join(options)),
                     )
-                    for option in options
-                ),
-            )
-            if group_name:
-                rendered = format_html('<optgroup label="{}">{}</optgroup>', group_name, rendered)
-            parts.append(rendered)
+                )
+            else:
+                parts.append(self._option(value_or_group, label_or_options, chosen))
         return format_html(
             '<select name="{}"{}>{}</select>',
-            widget["name"],
-            flatatt(widget["attrs"]),
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
             mark_safe("".join(parts)),
         )
+
+    @staticmethod
+    def _option(value, label, chosen: set[str]) -> str:
+        """Like Django's `Select`, only the first match in the whole list is selected (`chosen`
+        is emptied once one is)."""
+        key = "" if value is None else str(value)
+        if key in chosen:
+            chosen.clear()
+            return format_html('<option value="{}" selected>{}</option>', key, label)
+        return format_html('<option value="{}">{}</option>', key, label)

@@ -79,10 +79,11 @@ def year_overview(request):
     )
     columns = overview_columns(bloc_years)
     # Plain values per row: the template does no lookups or URL reversing for each of 60 blocs.
+    detail_url = RowUrl("blocs:bloc_year_detail")
     rows = [
         {
             "bloc_year": by,
-            "url": reverse("blocs:bloc_year_detail", args=[by.pk]),
+            "url": detail_url(by.pk),
             "bloc": by.bloc.name,
             "active": by.bloc.active,
             "former_province": by.bloc.former_province,
@@ -131,6 +132,10 @@ def agency_list(request):
     if status in Agency.Status.values:
         agencies = agencies.filter(status=status)
     page = Paginator(agencies, AGENCIES_PER_PAGE).get_page(request.GET.get("page"))
+    detail_url = RowUrl("blocs:agency_detail")
+    for agency in page:
+        agency.detail_url = detail_url(agency.pk)
+        agency.successor_url = detail_url(agency.successor_id) if agency.successor_id else ""
     return render(
         request,
         "blocs/agency_list.html",

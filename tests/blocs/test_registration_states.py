@@ -223,3 +223,37 @@ def test_the_summary_counts_titles_and_lists_who_has_not_registered(bloc_year, b
         "Đài Phát thanh và Truyền hình tỉnh",
         "Sở Văn hóa, Thể thao và Du lịch",
     ]
+
+
+def test_the_pages_summary_and_the_annex_summary_agree(
+    bloc_year, bloc_head, django_assert_num_queries
+):
+    """The bloc-year panel reads ids and title rows; the covenant annex reads whole registrations.
+    Both go through one `summarize`, so a title or a member can never differ between them."""
+    from blocs.covenant_reads import annex_registrations
+
+    for name, codes in (
+        ("Sở Y tế", ["CO_CP", "CO_TINH"]),
+        ("Bảo hiểm xã hội tỉnh", []),
+        ("Sở Giáo dục và Đào tạo", ["CO_TINH"]),
+    ):
+        registration = _registration(bloc_year, bloc_head, agency=_agency(bloc_year, name))
+        registration.titles.set(_types(*codes))
+        services.submit_registration(registration, actor=bloc_head)
+    _registration(bloc_year, bloc_head).titles.set(_types("CO_CP"))  # a draft does not count
+    memberships = services.members_of(bloc_year)
+    with django_assert_num_queries(2):
+        page = services.registration_summary(bloc_year, memberships)
+    annex, registrations = annex_registrations(bloc_year, memberships)
+
+    def seen(summary):
+        return (
+            [(line.award_type.code, [a.name for a in line.agencies]) for line in summary.titles],
+            [a.name for a in summary.not_registered],
+            summary.member_count,
+        )
+
+    assert seen(page) == seen(annex)
+    assert {line.award_type.code: line.count for line in page.titles} == {"CO_CP": 1, "CO_TINH": 2}
+    assert "Bảo hiểm xã hội tỉnh" not in seen(page)[1]  # registered with targets only
+    assert len(registrations) == 3
