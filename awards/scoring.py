@@ -1,0 +1,276 @@
+"""The year-end points table: plain data in, plain data out, no database (like `tally`).
+
+A bloc scores its members against a table of criteria (bảng tiêu chí): each member scores
+itself (tự chấm), others score it (chấm chéo) and the head settles each criterion's final points.
+The sheet pages, the score table's PDF and workbook, the candidate list and the tests all compute
+here, so they agree. Points are `Decimal`s, never floats; a mean or a median that does not come
+out in two places is rounded half up only where it is shown (`shown`). A tie is reported, never
+broken: a tie at the top goes to a vote.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+POINTS = "points"  # any points from 0 up to the maximum
+YES_NO = "yes_no"  # the maximum or nothing
+RATE = "rate"  # by formula from a registered target's achievement rate
+
+NORMAL = "normal"
+BONUS = "bonus"  # điểm thưởng: added, capped as a whole
+PENALTY = "penalty"  # điểm trừ: taken off
+
+KINDS = (POINTS, YES_NO, RATE)
+SECTIONS = (NORMAL, BONUS, PENALTY)
+AGGREGATIONS = ("mean", "median", "trimmed_mean", "team")
+TWO_PLACES = Decimal("0.01")
+
+
+def shown(value: Decimal | Fraction) -> Decimal:
+    """Two decimal places, half up: what a sheet or a table prints."""
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One scored criterion (a leaf of the table): its code (I.1.a), maximum and how it scores.
+    For `RATE`, `full_at` is the achievement rate that earns the maximum and `zero_at` the rate
+    at or below which it earns nothing, linear between."""
+
+    code: str
+    max_points: Decimal
+    kind: str = POINTS
+    section: str = NORMAL
+    full_at: Fraction = Fraction(1)
+    zero_at: Fraction = Fraction(0)
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown kind {self.kind!r}")
+        if self.section not in SECTIONS:
+            raise ValueError(f"unknown section {self.section!r}")
+        object.__setattr__(self, "max_points", Decimal(self.max_points))
+        if self.max_points < 0:
+            raise ValueError("a maximum is not negative")
+        object.__setattr__(self, "full_at", Fraction(self.full_at))
+        object.__setattr__(self, "zero_at", Fraction(self.zero_at))
+        if self.kind == RATE and not self.zero_at < self.full_at:
+            raise ValueError("a rate formula needs zero_at below full_at")
+
+    def clamp(self, points: Decimal) -> Decimal:
+        """Points as this item allows them: within [0, max]; yes/no is all or nothing."""
+        points = min(max(Decimal(points), Decimal(0)), self.max_points)
+        if self.kind == YES_NO:
+            return self.max_points if points >= self.max_points else Decimal(0)
+        return points
+
+    def from_rate(self, rate: Fraction) -> Fraction:
+        """The points a target achieved at `rate` (1 = 100 %) earns, exactly."""
+        share = (Fraction(rate) - self.zero_at) / (self.full_at - self.zero_at)
+        return Fraction(self.max_points) * min(max(share, Fraction(0)), Fraction(1))
+
+
+@dataclass(frozen=True)
+class Table:
+    """The scored items of a criteria set and the cap on bonus points (None: uncapped)."""
+
+    items: tuple[Item, ...]
+    bonus_cap: Decimal | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "items", tuple(self.items))
+        codes = [item.code for item in self.items]
+        if len(set(codes)) != len(codes):
+            raise ValueError("criterion codes repeat")
+        if self.bonus_cap is not None:
+            object.__setattr__(self, "bonus_cap", Decimal(self.bonus_cap))
+
+    @property
+    def max_points(self) -> Decimal:
+        """The table's total without bonus (100 in the usual table)."""
+        return sum((i.max_points for i in self.items if i.section == NORMAL), Decimal(0))
+
+    @property
+    def bonus_limit(self) -> Decimal:
+        bonus = sum((i.max_points for i in self.items if i.section == BONUS), Decimal(0))
+        return bonus if self.bonus_cap is None else min(bonus, self.bonus_cap)
+
+    @property
+    def penalty_limit(self) -> Decimal:
+        return sum((i.max_points for i in self.items if i.section == PENALTY), Decimal(0))
+
+
+@dataclass(frozen=True)
+class SheetTotal:
+    base: Decimal
+    bonus: Decimal
+    penalty: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.base + self.bonus - self.penalty
+
+
+def sheet_total(table: Table, points: Mapping[str, Decimal]) -> SheetTotal:
+    """A sheet's total: each item clamped to what it allows, bonus capped as a whole, penalties
+    taken off. An item not scored counts 0; a code not in the table is an error, not ignored."""
+    unknown = set(points) - {item.code for item in table.items}
+    if unknown:
+        raise ValueError(f"codes not in the table: {sorted(unknown)}")
+    sums = {section: Decimal(0) for section in SECTIONS}
+    for item in table.items:
+        if item.code in points:
+            sums[item.section] += item.clamp(points[item.code])
+    bonus = sums[BONUS] if table.bonus_cap is None else min(sums[BONUS], table.bonus_cap)
+    return SheetTotal(base=sums[NORMAL], bonus=bonus, penalty=sums[PENALTY])
+
+
+def aggregate(values: Sequence[Decimal | Fraction], method: str) -> Fraction:
+    """Several scorers' points for one criterion as one, exactly. "trimmed_mean" leaves out one
+    highest and one lowest once there are at least three; "team" is the scoring team's one
+    agreed score, so it takes exactly one value."""
+    if method not in AGGREGATIONS:
+        raise ValueError(f"unknown aggregation {method!r}")
+    if not values:
+        raise ValueError("no scores to aggregate")
+    exact = sorted(Fraction(value) for value in values)
+    if method == "team":
+        if len(exact) != 1:
+            raise ValueError("a scoring team gives one score")
+        return exact[0]
+    if method == "trimmed_mean" and len(exact) >= 3:
+        exact = exact[1:-1]
+    if method == "median":
+        middle = len(exact) // 2
+        return exact[middle] if len(exact) % 2 else (exact[middle - 1] + exact[middle]) / 2
+    return sum(exact, Fraction(0)) / len(exact)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One criterion of a member's sheet as the head settles it."""
+
+    code: str
+    own: Decimal | None  # the member's self-score
+    peers: Fraction | None  # the cross-scorers' aggregate
+    final: Fraction
+    settled_by_head: bool
+    differs: bool  # own and peers differ by more than the tolerance
+
+
+def settle(
+    table: Table,
+    own: Mapping[str, Decimal],
+    peer_sheets: Sequence[Mapping[str, Decimal]],
+    method: str,
+    resolutions: Mapping[str, Decimal] | None = None,
+    tolerance: Decimal = Decimal(0),
+) -> list[Line]:
+    """Each criterion's final points: the head's resolution where there is one, else the peers'
+    aggregate where the member was cross-scored, else its own score (each clamped as the item
+    allows). A difference beyond `tolerance` between own and peers is flagged for the head."""
+    resolutions = resolutions or {}
+    lines = []
+    for item in table.items:
+        given = [sheet[item.code] for sheet in peer_sheets if item.code in sheet]
+        peers = aggregate([item.clamp(v) for v in given], method) if given else None
+        mine = item.clamp(own[item.code]) if item.code in own else None
+        if item.code in resolutions:
+            final = Fraction(item.clamp(resolutions[item.code]))
+        elif peers is not None:
+            final = peers
+        else:
+            final = Fraction(mine or 0)
+        differs = (
+            mine is not None
+            and peers is not None
+            and abs(Fraction(mine) - peers) > Fraction(Decimal(tolerance))
+        )
+        lines.append(Line(item.code, mine, peers, final, item.code in resolutions, differs))
+    return lines
+
+
+def settled_total(table: Table, lines: Iterable[Line]) -> Fraction:
+    """The total of settled lines: bonus capped, penalties off (exact; `shown` to print)."""
+    by_code = {line.code: line.final for line in lines}
+    sums = {section: Fraction(0) for section in SECTIONS}
+    for item in table.items:
+        sums[item.section] += by_code.get(item.code, Fraction(0))
+    bonus = sums[BONUS]
+    if table.bonus_cap is not None:
+        bonus = min(bonus, Fraction(table.bonus_cap))
+    return sums[NORMAL] + bonus - sums[PENALTY]
+
+
+@dataclass(frozen=True)
+class Place:
+    unit: Hashable
+    total: Fraction
+    place: int  # 1, 2, 2, 4: units with equal totals share a place
+    tied: bool
+
+
+@dataclass(frozen=True)
+class Ranking:
+    places: tuple[Place, ...]
+    leading: tuple[Hashable, ...] = field(default=())
+
+    @property
+    def tie_at_top(self) -> bool:
+        """More than one unit shares the first place: the conference votes between them."""
+        return len(self.leading) > 1
+
+
+def rank(totals: Mapping[Hashable, Fraction], sort_key=None) -> Ranking:
+    """Units by total, highest first; equal totals share a place and are marked tied. Within a
+    tie, units are listed by `sort_key` (their Vietnamese name, say), which never decides."""
+    sort_key = sort_key or (lambda unit: str(unit))
+    ordered = sorted(totals.items(), key=lambda pair: (-pair[1], sort_key(pair[0])))
+    counts: dict[Fraction, int] = {}
+    for _unit, total in ordered:
+        counts[total] = counts.get(total, 0) + 1
+    places, place, previous = [], 0, None
+    for position, (unit, total) in enumerate(ordered, start=1):
+        if total != previous:
+            place, previous = position, total
+        places.append(Place(unit, Fraction(total), place, counts[total] > 1))
+    leading = tuple(p.unit for p in places if p.place == 1)
+    return Ranking(tuple(places), leading)
+
+
+def eligible(ranking: Ranking, minimum: Fraction | None) -> list[Hashable]:
+    """Units that may stand for an award that requires at least `minimum` points, in order."""
+    return [p.unit for p in ranking.places if minimum is None or p.total >= Fraction(minimum)]
+
+
+def assign_peers(units: Sequence[Hashable], per_unit: int, seed: int) -> dict:
+    """Who scores whom: each unit scores `per_unit` others and is scored by exactly as many, never
+    itself. The units are shuffled by `seed` (recorded, so the draw can be shown again) and
+    each scores the next `per_unit` around the circle. `per_unit = len(units) - 1`: everyone
+    scores everyone else."""
+    if len(set(units)) != len(units):
+        raise ValueError("a unit appears twice")
+    if not 1 <= per_unit <= len(units) - 1:
+        raise ValueError("each unit scores at least one and at most all the others")
+    circle = list(units)
+    random.Random(seed).shuffle(circle)
+    size = len(circle)
+    return {
+        circle[i]: [circle[(i + step) % size] for step in range(1, per_unit + 1)]
+        for i in range(size)
+    }
+
+
+def assign_team(units: Sequence[Hashable], team: Sequence[Hashable]) -> dict:
+    """A scoring team (head, deputy and a rotating member, say): each team member scores every
+    unit but its own."""
+    missing = set(team) - set(units)
+    if missing or not team:
+        raise ValueError("the team is made of members")
+    return {scorer: [unit for unit in units if unit != scorer] for scorer in team}
