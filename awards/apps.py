@@ -10,7 +10,7 @@ class AwardsConfig(AppConfig):
         """Plug the conference, proposals and ledger into blocs' pages and membership rules."""
         from awards import audit_labels
         from awards.services import membership
-        from awards.views import bundle, ledger, proposals, voting
+        from awards.views import bundle, ledger, proposals, scoring, voting
         from blocs import hooks
         from blocs.overview import OVERVIEW_COLUMNS
         from blocs.panels import (
@@ -21,11 +21,13 @@ class AwardsConfig(AppConfig):
         )
 
         audit_labels.register()
+        BLOC_YEAR_PANELS.register(scoring.scoring_panel, order=15)
         BLOC_YEAR_PANELS.register(voting.conference_panel, order=20)
         BLOC_YEAR_PANELS.register(proposals.bloc_year_panel, order=30)
         AGENCY_PANELS.register(ledger.agency_panel, order=10)
         PROVINCE_ROW_LINKS.register(bundle.province_row_links, order=10)
         PROVINCE_PAGE_LINKS.register(bundle.province_page_links, order=10)
+        OVERVIEW_COLUMNS.register(scoring.scoring_column, order=35)
         OVERVIEW_COLUMNS.register(voting.conference_column, order=40)
         OVERVIEW_COLUMNS.register(proposals.overview_column, order=50)
         hooks.MEMBER_ADD_REFUSALS.register(membership.add_refusal, order=10)

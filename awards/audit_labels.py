@@ -3,7 +3,7 @@ page's bloc filter and object column know the conference, polls and proposals)."
 
 from django.utils.translation import gettext_lazy as _
 
-from awards.models import AwardProposal, LeadingUnit, Poll, VotingSession
+from awards.models import AwardProposal, LeadingUnit, Poll, ScoreSheet, VotingSession
 from blocs.audit_labels import register_bloc_year_paths
 from emulation import audit_labels
 from emulation.audit_labels import ActionGroup, Detail
@@ -58,6 +58,16 @@ AWARDS_ACTIONS = ActionGroup(
         "awards.award.revoked": _("Thu hồi khen thưởng"),
         "awards.award.imported": _("Nhập sổ khen thưởng từ tệp"),
         "awards.bundle.imported": _("Nhập dữ liệu của tỉnh cũ"),
+        "awards.criteria.saved": _("Ban hành bảng tiêu chí chấm điểm"),
+        "awards.criteria.adopted": _("Khối áp dụng bảng tiêu chí chấm điểm"),
+        "awards.scoring.planned": _("Phân công chấm chéo"),
+        "awards.score_sheet.saved": _("Lưu phiếu chấm điểm"),
+        "awards.score_sheet.submitted": _("Gửi phiếu chấm điểm"),
+        "awards.score_sheet.returned": _("Trả lại phiếu chấm điểm"),
+        "awards.score_sheet.accepted": _("Duyệt phiếu chấm điểm"),
+        "awards.score_sheet.evidence_added": _("Đính kèm minh chứng chấm điểm"),
+        "awards.score_sheet.evidence_removed": _("Xóa minh chứng chấm điểm"),
+        "awards.score.resolved": _("Chốt điểm tiêu chí"),
     },
 )
 
@@ -104,6 +114,19 @@ AWARDS_DETAILS = {
     "exported_at": Detail(_("Xuất lúc")),
     "rows": Detail(_("Số dòng")),
     "decisions": Detail(_("Số quyết định")),
+    "bloc_kind": Detail(_("Loại khối")),
+    "source_version": Detail(_("Theo phiên bản của tỉnh")),
+    "adjusted": Detail(_("Khối điều chỉnh")),
+    "awards.scoring.planned:method": Detail(field="awards.ScoringPlan.method"),
+    "awards.scoring.planned:aggregation": Detail(field="awards.ScoringPlan.aggregation"),
+    "per_unit": Detail(_("Số đơn vị mỗi đơn vị chấm")),
+    "seed": Detail(_("Số bốc thăm phân công")),
+    "peer_sheets": Detail(_("Số phiếu chấm chéo")),
+    "scored": Detail(_("Số tiêu chí đã chấm")),
+    "cleared": Detail(_("Số tiêu chí xóa điểm")),
+    "criterion": Detail(_("Tiêu chí")),
+    "points": Detail(_("Điểm")),
+    "before": Detail(_("Điểm trước đó")),
 }
 
 
@@ -116,5 +139,6 @@ def register() -> None:
             Poll: "bloc_year",
             AwardProposal: "bloc_year",
             LeadingUnit: "bloc_year",
+            ScoreSheet: "bloc_year",
         }
     )

@@ -7,6 +7,7 @@ from awards.views import council_results as council_result_views
 from awards.views import eligibility_rules as eligibility_rule_views
 from awards.views import ledger as ledger_views
 from awards.views import proposals as proposal_views
+from awards.views import scoring as scoring_views
 from awards.views import types as type_views
 from awards.views import voting as voting_views
 
@@ -66,6 +67,31 @@ urlpatterns = [
     path(_POLL + "papers.pdf", voting_views.poll_papers, name="poll_papers"),
     path(_POLL + "room/", voting_views.poll_room, name="poll_room"),
     path(_POLL + "result.svg", chart_views.poll_result_chart, name="poll_result_chart"),
+    # Year-end scoring: the bloc's table, sheets, cross-scoring and the ranking
+    path("bloc-years/<int:pk>/scoring/", scoring_views.scoring_page, name="scoring"),
+    path("bloc-years/<int:pk>/scoring/adopt/", scoring_views.scoring_adopt, name="scoring_adopt"),
+    path("bloc-years/<int:pk>/scoring/plan/", scoring_views.scoring_plan, name="scoring_plan"),
+    path("bloc-years/<int:pk>/scoring/resolve/", scoring_views.score_resolve, name="score_resolve"),
+    path(
+        "bloc-years/<int:pk>/scoring/sheets/<int:sheet_pk>/",
+        scoring_views.score_sheet,
+        name="score_sheet",
+    ),
+    path(
+        "bloc-years/<int:pk>/scoring/sheets/<int:sheet_pk>/evidence/",
+        scoring_views.score_evidence_add,
+        name="score_evidence_add",
+    ),
+    path(
+        "bloc-years/<int:pk>/scoring/sheets/<int:sheet_pk>/evidence/<int:evidence_pk>.pdf",
+        scoring_views.score_evidence,
+        name="score_evidence",
+    ),
+    path(
+        "bloc-years/<int:pk>/scoring/sheets/<int:sheet_pk>/review/",
+        scoring_views.score_sheet_review,
+        name="score_sheet_review",
+    ),
     path("rule-sets/", voting_views.rule_sets, name="rule_sets"),
     path("rule-sets/add/", voting_views.rule_set_edit, name="rule_set_add"),
     path("rule-sets/<int:rule_pk>/", voting_views.rule_set_edit, name="rule_set_edit"),

@@ -1,5 +1,14 @@
 from awards.models.ledger import AwardRecord, Decision, EligibilityRule
 from awards.models.proposals import AwardProposal, LeadingUnit, ProposalDocument
+from awards.models.scoring import (
+    CriteriaSet,
+    Criterion,
+    Score,
+    ScoreEvidence,
+    ScoreResolution,
+    ScoreSheet,
+    ScoringPlan,
+)
 from awards.models.voting import (
     AggregateEntry,
     Attendance,
@@ -21,6 +30,13 @@ __all__ = [
     "EligibilityRule",
     "LeadingUnit",
     "ProposalDocument",
+    "CriteriaSet",
+    "Criterion",
+    "Score",
+    "ScoreEvidence",
+    "ScoreResolution",
+    "ScoreSheet",
+    "ScoringPlan",
     "AggregateEntry",
     "Attendance",
     "Ballot",

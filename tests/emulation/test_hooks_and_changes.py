@@ -42,6 +42,7 @@ def test_the_apps_register_their_panels_columns_and_membership_rules():
     assert panels == [
         "blocs.views.calendar.calendar_panel",
         "blocs.views.covenants.covenant_panel",
+        "awards.views.scoring.scoring_panel",
         "awards.views.voting.conference_panel",
         "awards.views.proposals.bloc_year_panel",
         "blocs.views.accounts.readers_panel",
@@ -54,6 +55,7 @@ def test_the_apps_register_their_panels_columns_and_membership_rules():
         "blocs.views.structure.flags_column",
         "blocs.views.covenants.covenant_column",
         "blocs.views.covenants.registration_column",
+        "awards.views.scoring.scoring_column",
         "awards.views.voting.conference_column",
         "awards.views.proposals.overview_column",
     ]

@@ -16,6 +16,7 @@ WORKFLOWS = {
     "awards.AwardProposal",
     "awards.AwardRecord",
     "awards.Poll",
+    "awards.ScoreSheet",
     "awards.VotingSession",
 }
 

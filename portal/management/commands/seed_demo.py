@@ -11,13 +11,18 @@ Idempotent: running it again changes nothing and creates nothing twice.
 """
 
 import datetime
+import hashlib
+from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from awards.models import AwardRecord, AwardType, Decision
+from awards.models import AwardRecord, AwardType, Criterion, Decision, ScoreSheet, ScoringPlan
+from awards.scoring import shown
+from awards.seed import EXAMPLE_BONUS_CAP, EXAMPLE_CRITERIA_TITLE, example_criteria_rows
+from awards.services import scoring
 from blocs.models import (
     Agency,
     AgencyChange,
@@ -28,7 +33,9 @@ from blocs.models import (
     Membership,
 )
 from blocs.services import structure
+from emulation import pdf
 from emulation.models import PROVINCE_STAFF_GROUP, User
+from emulation.uploads import CheckedPdf
 from emulation.workflow import transition
 
 DEMO_PASSWORD = "thidua2024"
@@ -253,6 +260,7 @@ class Command(BaseCommand):
         self._mergers(agencies)
         self._users(USERS, agencies)
         self._calendar(set(range(2024, timezone.localdate().year + 1)))
+        self._scoring(hanam)
         if not before_merger:
             own = self._merged_province(agencies)
             self._users(MERGED_USERS, own)
@@ -275,6 +283,56 @@ class Command(BaseCommand):
                         "starts_on": datetime.date(year, *starts) if starts else None,
                     },
                 )
+
+    def _scoring(self, province):
+        """The Văn hóa - Xã hội bloc's 2024 scoring, done: the example table (unconfirmed)
+        adopted, every member scoring itself and two others, sheets sent and accepted, the
+        differences settled by the head; Sở Y tế leads."""
+        bloc_year = BlocYear.objects.filter(
+            bloc__code="KTĐVHXH", bloc__former_province=province, year=2024
+        ).first()
+        if bloc_year is None or ScoringPlan.objects.filter(bloc_year=bloc_year).exists():
+            return
+        staff = User.objects.get(username="canbo")
+        head = User.objects.filter(agency=bloc_year.head).first() or staff
+        if scoring.province_criteria(2024, bloc_year.bloc.kind) is None:
+            scoring.save_province_criteria(
+                year=2024,
+                bloc_kind=bloc_year.bloc.kind,
+                title=EXAMPLE_CRITERIA_TITLE,
+                rows=example_criteria_rows(),
+                bonus_cap=Decimal(EXAMPLE_BONUS_CAP),
+                confirmed=False,
+                actor=staff,
+            )
+        scoring.adopt_criteria(bloc_year, actor=head)
+        scoring.set_scoring_plan(
+            bloc_year, method="assigned", per_unit=2, seed=2024, tolerance=Decimal(2), actor=head
+        )
+        evidence = pdf.html_to_pdf("<p>Minh chứng mẫu của cổng thi đua.</p>")
+        checked = CheckedPdf(
+            evidence, "Minh chung mau.pdf", hashlib.sha256(evidence).hexdigest(), 1
+        )
+        sheets = ScoreSheet.objects.filter(bloc_year=bloc_year).select_related("agency", "scorer")
+        for sheet in sheets.order_by("pk"):
+            criteria = [c for c in scoring.sheet_criteria(sheet) if c.scored]
+            points = {c.pk: (_demo_points(c, sheet), "") for c in criteria}
+            scoring.save_sheet(sheet, points, actor=head)
+            if sheet.is_own:
+                for criterion in criteria:
+                    if criterion.evidence_required:
+                        scoring.add_evidence(sheet, criterion, checked, actor=head)
+            scoring.submit_sheet(sheet, actor=head)
+            scoring.accept_sheet(sheet, actor=head)
+        for result, line, criterion_id in scoring.bloc_scores(bloc_year).differences:
+            scoring.resolve_criterion(
+                bloc_year,
+                result.agency,
+                Criterion.objects.get(pk=criterion_id),
+                points=shown(line.peers),
+                reason="Khối thống nhất theo kết quả chấm chéo",
+                actor=head,
+            )
 
     def _former_province(self, name):
         province, _ = FormerProvince.objects.get_or_create(
@@ -402,3 +460,33 @@ class Command(BaseCommand):
                 user.save()
             if agency_name is None:
                 user.groups.add(staff_group)
+
+
+# How well each 2024 member of the Văn hóa - Xã hội bloc did, as a share of each maximum.
+DEMO_SHARES = {
+    "Sở Y tế": Decimal("0.96"),
+    "Sở Giáo dục và Đào tạo": Decimal("0.93"),
+    "Sở Văn hóa, Thể thao và Du lịch": Decimal("0.9"),
+    "Bảo hiểm xã hội tỉnh": Decimal("0.88"),
+    "Sở Lao động - Thương binh và Xã hội": Decimal("0.86"),
+    "Đài Phát thanh và Truyền hình tỉnh": Decimal("0.84"),
+    "Ban Quản lý Khu Đại học Nam Cao": Decimal("0.8"),
+}
+
+
+def _demo_points(criterion, sheet) -> str:
+    """A member's points on one criterion: its share of the maximum to the half point, a little
+    more on its own sheet's first criterion (as members tend to), a bonus for the leader and a
+    late report for the last."""
+    share = DEMO_SHARES.get(sheet.agency.name, Decimal("0.85"))
+    if criterion.section == Criterion.Section.PENALTY:
+        late = criterion.code == "VI.1" and share < Decimal("0.82")
+        return "1" if late else "0"
+    if criterion.section == Criterion.Section.BONUS:
+        return "2" if share > Decimal("0.95") and criterion.code == "V.1" else "0"
+    if criterion.kind == Criterion.Kind.YES_NO:
+        return str(criterion.max_points if share >= Decimal("0.86") else 0)
+    value = (criterion.max_points * share * 2).to_integral_value() / 2
+    if sheet.is_own and criterion.code == "I.1":
+        value = min(value + 3, criterion.max_points)
+    return str(value)

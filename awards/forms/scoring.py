@@ -1,0 +1,138 @@
+"""Forms of the scoring pages. The sheet form is built from the bloc's criteria; the service
+checks every value against its criterion, so the form only carries text."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from awards.models import Criterion, ScoringPlan
+from blocs.covenant_reads import members_of
+from emulation.forms import PortalForm
+from emulation.uploads import PdfUploadField
+
+
+class ScoringPlanForm(PortalForm):
+    method = forms.ChoiceField(label=_("Cách chấm chéo"), choices=ScoringPlan.Method.choices)
+    aggregation = forms.ChoiceField(
+        label=_("Tổng hợp điểm chấm chéo"), choices=ScoringPlan.Aggregation.choices
+    )
+    per_unit = forms.IntegerField(
+        label=_("Số đơn vị mỗi đơn vị chấm (khi phân công)"), required=False, min_value=1
+    )
+    team = forms.MultipleChoiceField(
+        label=_("Tổ chấm điểm (khi chấm theo tổ)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    tolerance = forms.DecimalField(
+        label=_("Chênh lệch cho phép giữa tự chấm và chấm chéo (điểm)"),
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        initial=0,
+    )
+    submit_label = _("Phân công chấm điểm")
+
+    def __init__(self, *args, bloc_year, instance=None, **kwargs):
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "method": instance.method,
+                "aggregation": instance.aggregation,
+                "per_unit": instance.per_unit,
+                "tolerance": instance.tolerance,
+            }
+        super().__init__(*args, **kwargs)
+        self._agencies = {m.agency_id: m.agency for m in members_of(bloc_year)}
+        self.fields["team"].choices = [(pk, a.name) for pk, a in self._agencies.items()]
+
+    def clean_team(self):
+        return [self._agencies[int(pk)] for pk in self.cleaned_data["team"]]
+
+
+class EvidenceForm(PortalForm):
+    criterion = forms.TypedChoiceField(label=_("Minh chứng cho tiêu chí"), coerce=int)
+    file = PdfUploadField(label=_("Tệp minh chứng"))
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].choices = [
+            (c.pk, f"{c.code}. {c.title[:80]}") for c in criteria if c.scored
+        ]
+
+
+class ReturnSheetForm(PortalForm):
+    reason = forms.CharField(label=_("Lý do trả lại"), max_length=1000)
+
+
+class ResolveForm(PortalForm):
+    agency = forms.IntegerField(widget=forms.HiddenInput)
+    criterion = forms.IntegerField(widget=forms.HiddenInput)
+    points = forms.CharField(label=_("Điểm chốt"), max_length=10)
+    reason = forms.CharField(label=_("Lý do"), max_length=1000)
+
+
+class SheetForm(PortalForm):
+    """Two fields a scored criterion: `p<id>` (points, as typed) and `j<id>` (justification)."""
+
+    form_tag = False
+
+    def __init__(self, data, *, criteria, scores):
+        super().__init__(data)
+        self.criteria = criteria
+        for criterion in criteria:
+            if not criterion.scored:
+                continue
+            saved = scores.get(criterion.pk)
+            points = forms.CharField(
+                label=criterion.code,
+                required=False,
+                max_length=10,
+                initial="" if saved is None else f"{saved.points.normalize():f}",
+                widget=forms.TextInput(
+                    {"inputmode": "decimal", "autocomplete": "off", "class": "form-control"}
+                ),
+            )
+            if criterion.kind == Criterion.Kind.YES_NO:
+                points.widget = forms.Select(
+                    choices=[
+                        ("", "—"),
+                        ("0", _("Không đạt (0)")),
+                        (f"{criterion.max_points.normalize():f}", _("Đạt")),
+                    ],
+                    attrs={"class": "form-select"},
+                )
+            self.fields[f"p{criterion.pk}"] = points
+            self.fields[f"j{criterion.pk}"] = forms.CharField(
+                label=_("Giải trình"),
+                required=False,
+                max_length=2000,
+                initial=saved.justification if saved else "",
+                widget=forms.TextInput(
+                    {"class": "form-control", "placeholder": str(_("Giải trình (nếu có)"))}
+                ),
+            )
+
+    def rows(self):
+        """(criterion, points field, justification field) in the table's order; headings alone."""
+        return [
+            (
+                criterion,
+                self[f"p{criterion.pk}"] if criterion.scored else None,
+                self[f"j{criterion.pk}"] if criterion.scored else None,
+            )
+            for criterion in self.criteria
+        ]
+
+    def entries(self) -> dict:
+        """{criterion id: (points text, justification)} as typed (NFC), for the service; call
+        once the form is valid."""
+        data = self.cleaned_data
+        return {
+            criterion.pk: (data.get(f"p{criterion.pk}", ""), data.get(f"j{criterion.pk}", ""))
+            for criterion in self.criteria
+            if criterion.scored and f"p{criterion.pk}" in data
+        }
+
+
+def sheet_form(criteria, sheet, data=None) -> SheetForm:
+    scores = {score.criterion_id: score for score in sheet.scores.all()}
+    return SheetForm(data, criteria=criteria, scores=scores)

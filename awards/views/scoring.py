@@ -1,0 +1,315 @@
+"""Year-end scoring pages: the bloc's scoring page (own and assigned sheets for a member; the
+table, the plan, progress, differences and the ranking for the head), a sheet, and the head's
+acts on sheets and criteria. Thin: every rule is in `awards.services.scoring`."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, F, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from awards.forms.scoring import (
+    EvidenceForm,
+    ResolveForm,
+    ReturnSheetForm,
+    ScoringPlanForm,
+    sheet_form,
+)
+from awards.models import Criterion, ScoreEvidence, ScoreSheet, ScoringPlan
+from awards.services import scoring as services
+from blocs.covenant_reads import members_of
+from blocs.overview import OverviewColumn
+from blocs.panels import Panel
+from blocs.permissions import get_bloc_year_for_user
+from emulation.forms import show_errors
+from emulation.uploads import private_file_response
+
+
+def _back(bloc_year):
+    return redirect("awards:scoring", pk=bloc_year.pk)
+
+
+def _sheets(bloc_year):
+    return list(
+        ScoreSheet.objects.filter(bloc_year=bloc_year)
+        .select_related("agency", "scorer")
+        .order_by("pk")
+    )
+
+
+def _progress(memberships, sheets):
+    """Per member: its own sheet and its peer sheets (sent / assigned), in the members' order."""
+    rows = {
+        m.agency_id: {"agency": m.agency, "own": None, "peers_sent": 0, "peers": 0}
+        for m in memberships
+    }
+    for sheet in sheets:
+        row = rows.get(sheet.agency_id)
+        if row is None:
+            continue
+        if sheet.is_own:
+            row["own"] = sheet
+        else:
+            row["peers"] += 1
+            row["peers_sent"] += sheet.status in ScoreSheet.COUNTED
+    return list(rows.values())
+
+
+def scoring_page(request, pk):
+    """The bloc-year's scoring: what the user scores, and for the head the whole picture."""
+    bloc_year, role = get_bloc_year_for_user(request, pk)
+    criteria_set = services.adopted_criteria(bloc_year)
+    plan = ScoringPlan.objects.filter(bloc_year=bloc_year).first()
+    sheets = _sheets(bloc_year)
+    names = {m.agency_id: m.agency.name for m in members_of(bloc_year)}
+    mine = [s for s in sheets if role.agency_id and s.scorer_id == role.agency_id]
+    context = {
+        "bloc_year": bloc_year,
+        "role": role,
+        "criteria_set": criteria_set,
+        "criteria": list(criteria_set.criteria.all()) if criteria_set else [],
+        "plan": plan,
+        "own_sheet": next((s for s in mine if s.is_own), None),
+        "assigned": [s for s in mine if not s.is_own],
+        "names": names,
+        "province_table": services.province_criteria(bloc_year.year, bloc_year.bloc.kind),
+    }
+    if role.can_run_bloc_year:
+        started = any(s.status != ScoreSheet.Status.DRAFT for s in sheets)
+        context |= {
+            "progress": _progress(members_of(bloc_year), sheets),
+            "scores": services.bloc_scores(bloc_year) if plan else None,
+            "plan_form": None if started else ScoringPlanForm(bloc_year=bloc_year, instance=plan),
+            "started": started,
+        }
+    return render(request, "awards/scoring/page.html", context)
+
+
+@require_POST
+def scoring_adopt(request, pk):
+    bloc_year, _role = get_bloc_year_for_user(request, pk, capability="can_run_bloc_year")
+    try:
+        services.adopt_criteria(bloc_year, actor=request.user)
+    except ValidationError as error:
+        show_errors(request, error)
+    else:
+        messages.success(request, _("Khối đã áp dụng bảng tiêu chí của tỉnh."))
+    return _back(bloc_year)
+
+
+@require_POST
+def scoring_plan(request, pk):
+    bloc_year, _role = get_bloc_year_for_user(request, pk, capability="can_run_bloc_year")
+    form = ScoringPlanForm(request.POST, bloc_year=bloc_year)
+    if form.is_valid():
+        try:
+            services.set_scoring_plan(bloc_year, **form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            show_errors(request, error)
+        else:
+            messages.success(request, _("Đã phân công chấm điểm."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return _back(bloc_year)
+
+
+def _sheet_for(request, pk, sheet_pk):
+    """The sheet and the role; its scorer's users edit it, the bloc's runners read and review
+    it, and nobody else sees it (a member does not see how others scored it)."""
+    bloc_year, role = get_bloc_year_for_user(request, pk)
+    sheet = get_object_or_404(
+        ScoreSheet.objects.select_related("agency", "scorer", "bloc_year"),
+        pk=sheet_pk,
+        bloc_year=bloc_year,
+    )
+    scorer = role.agency_id is not None and role.agency_id == sheet.scorer_id
+    if not scorer and not role.can_run_bloc_year:
+        raise PermissionDenied
+    return bloc_year, role, sheet, scorer
+
+
+def score_sheet(request, pk, sheet_pk):
+    """One sheet: points and a justification per criterion, totals, and Lưu / Gửi."""
+    bloc_year, role, sheet, scorer = _sheet_for(request, pk, sheet_pk)
+    criteria = services.sheet_criteria(sheet)
+    editable = scorer and sheet.status in ScoreSheet.EDITABLE
+    form = sheet_form(criteria, sheet, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        try:
+            if not form.is_valid():
+                raise ValidationError(_("Kiểm tra lại các ô được đánh dấu."))
+            services.save_sheet(sheet, form.entries(), actor=request.user)
+            if "submit" in request.POST:
+                services.submit_sheet(sheet, actor=request.user)
+        except ValidationError as error:
+            show_errors(request, error)
+        else:
+            if "submit" in request.POST:
+                messages.success(request, _("Đã gửi phiếu chấm cho khối trưởng."))
+                return _back(bloc_year)
+            messages.success(request, _("Đã lưu phiếu chấm."))
+            return redirect("awards:score_sheet", pk=bloc_year.pk, sheet_pk=sheet.pk)
+    table = services.table_of(criteria, services.adopted_criteria(bloc_year).bonus_cap)
+    saved = {
+        score.criterion.code: score.points for score in sheet.scores.select_related("criterion")
+    }
+    return render(
+        request,
+        "awards/scoring/sheet.html",
+        {
+            "bloc_year": bloc_year,
+            "role": role,
+            "sheet": sheet,
+            "form": form,
+            "rows": form.rows(),
+            "editable": editable,
+            "total": services.scoring.sheet_total(table, saved),
+            "max_points": table.max_points,
+            "bonus_limit": table.bonus_limit,
+            "return_form": ReturnSheetForm() if role.can_run_bloc_year else None,
+            "evidence": list(sheet.evidence.select_related("criterion").order_by("pk")),
+            "evidence_form": EvidenceForm(criteria=criteria) if editable and sheet.is_own else None,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def score_evidence_add(request, pk, sheet_pk):
+    """The member attaches a PDF to a criterion of its own sheet."""
+    bloc_year, _role, sheet, scorer = _sheet_for(request, pk, sheet_pk)
+    if not scorer:
+        raise PermissionDenied
+    form = EvidenceForm(request.POST, request.FILES, criteria=services.sheet_criteria(sheet))
+    if form.is_valid():
+        criterion = get_object_or_404(Criterion, pk=form.cleaned_data["criterion"])
+        try:
+            services.add_evidence(sheet, criterion, form.cleaned_data["file"], actor=request.user)
+        except ValidationError as error:
+            show_errors(request, error)
+        else:
+            messages.success(request, _("Đã đính kèm minh chứng."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("awards:score_sheet", pk=bloc_year.pk, sheet_pk=sheet.pk)
+
+
+def score_evidence(request, pk, sheet_pk, evidence_pk):
+    """An evidence file, for the sheet's scorer and the bloc's runners."""
+    _bloc_year, _role, sheet, _scorer = _sheet_for(request, pk, sheet_pk)
+    evidence = get_object_or_404(ScoreEvidence, pk=evidence_pk, sheet=sheet)
+    return private_file_response(evidence.file_name, filename=evidence.original_name)
+
+
+@require_POST
+def score_sheet_review(request, pk, sheet_pk):
+    """The head accepts a sent sheet, or returns it with a reason."""
+    bloc_year, role, sheet, _scorer = _sheet_for(request, pk, sheet_pk)
+    if not role.can_run_bloc_year:
+        raise PermissionDenied
+    try:
+        if request.POST.get("decision") == "accept":
+            services.accept_sheet(sheet, actor=request.user)
+            messages.success(request, _("Đã duyệt phiếu chấm."))
+        else:
+            form = ReturnSheetForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            services.return_sheet(sheet, reason=reason, actor=request.user)
+            messages.success(request, _("Đã trả lại phiếu chấm."))
+    except ValidationError as error:
+        show_errors(request, error)
+    return _back(bloc_year)
+
+
+@require_POST
+def score_resolve(request, pk):
+    """The head settles one criterion of one member with a reason."""
+    bloc_year, _role = get_bloc_year_for_user(request, pk, capability="can_run_bloc_year")
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back(bloc_year)
+    membership = get_object_or_404(
+        bloc_year.memberships.select_related("agency"), agency_id=form.cleaned_data["agency"]
+    )
+    criterion = get_object_or_404(
+        Criterion.objects.select_related("criteria_set"), pk=form.cleaned_data["criterion"]
+    )
+    try:
+        services.resolve_criterion(
+            bloc_year,
+            membership.agency,
+            criterion,
+            points=form.cleaned_data["points"],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+    except ValidationError as error:
+        show_errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("Đã chốt điểm tiêu chí %(code)s của %(agency)s.")
+            % {"code": criterion.code, "agency": membership.agency.name},
+        )
+    return _back(bloc_year)
+
+
+def scoring_panel(request, bloc_year, role):
+    """The bloc-year page's scoring panel: sheets by state and the user's own sheet (one query;
+    the plan gives every member its own sheet, so no sheet means no plan yet)."""
+    counts = dict.fromkeys(ScoreSheet.Status.values, 0)
+    own = None
+    for agency_id, scorer_id, status in ScoreSheet.objects.filter(bloc_year=bloc_year).values_list(
+        "agency_id", "scorer_id", "status"
+    ):
+        counts[status] += 1
+        if role.agency_id and agency_id == scorer_id == role.agency_id:
+            own = ScoreSheet.Status(status)
+    return Panel(
+        "awards/scoring/panel.html",
+        {
+            "bloc_year": bloc_year,
+            "planned": any(counts.values()),
+            "counts": [(ScoreSheet.Status(k).label, v) for k, v in counts.items() if v],
+            "own": own,
+            "role": role,
+        },
+    )
+
+
+def scoring_column(bloc_years) -> OverviewColumn:
+    """The year overview's "Chấm điểm": own sheets sent of members, per bloc-year (one query)."""
+    ids = [bloc_year.pk for bloc_year in bloc_years]
+    rows = (
+        ScoreSheet.objects.filter(bloc_year_id__in=ids, agency_id=F("scorer_id"))
+        .values("bloc_year_id")
+        .annotate(sent=Count("pk", filter=Q(status__in=ScoreSheet.COUNTED)))
+        .order_by()
+    )
+    cells, planned, done = {}, 0, 0
+    members = {bloc_year.pk: bloc_year.member_count for bloc_year in bloc_years}
+    for row in rows:
+        planned += 1
+        done += row["sent"] >= members[row["bloc_year_id"]]
+        cells[row["bloc_year_id"]] = _("%(sent)s/%(members)s đã gửi tự chấm") % {
+            "sent": row["sent"],
+            "members": members[row["bloc_year_id"]],
+        }
+    for bloc_year_id in ids:
+        cells.setdefault(bloc_year_id, _("Chưa phân công"))
+    return OverviewColumn(
+        key="scoring",
+        title=_("Chấm điểm"),
+        cells=cells,
+        total=_("%(done)s/%(planned)s khối đủ phiếu tự chấm") % {"done": done, "planned": planned},
+    )

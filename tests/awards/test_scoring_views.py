@@ -1,0 +1,208 @@
+"""The scoring pages: a member scores and sends its sheet, the head returns, accepts, settles."""
+
+import unicodedata
+
+import pytest
+from django.urls import reverse
+
+from awards.models import Score, ScoreSheet
+from awards.services import scoring as services
+from tests.awards.test_scoring_services import ROWS, _evidence
+
+S = ScoreSheet.Status
+
+
+@pytest.fixture
+def planned(bloc_year, province_staff, bloc_head):
+    services.save_province_criteria(
+        year=2024,
+        bloc_kind="khoi",
+        title="Bảng tiêu chí Khối 2024",
+        rows=ROWS,
+        bonus_cap=3,
+        actor=province_staff,
+    )
+    services.adopt_criteria(bloc_year, actor=bloc_head)
+    services.set_scoring_plan(bloc_year, method="everyone", tolerance=1, actor=bloc_head)
+    return bloc_year
+
+
+def _own(bloc_year, agency):
+    return ScoreSheet.objects.get(bloc_year=bloc_year, agency=agency, scorer=agency)
+
+
+def _url(sheet):
+    return reverse("awards:score_sheet", args=[sheet.bloc_year_id, sheet.pk])
+
+
+def _post(sheet, submit=False, **points):
+    data = {}
+    for criterion in services.sheet_criteria(sheet):
+        if criterion.scored:
+            code = criterion.code.replace(".", "_")
+            data[f"p{criterion.pk}"] = points.get(code, "")
+            data[f"j{criterion.pk}"] = points.get(f"{code}_note", "")
+    if submit:
+        data["submit"] = "1"
+    return data
+
+
+FULL = {"I_1": "36", "I_2": "18", "II_1": "10", "III_1": "4", "IV_1": "1"}
+
+
+def test_the_member_scores_its_own_sheet_and_sends_it(planned, member, member_client):
+    sheet = _own(planned, member.agency)
+    page = member_client.get(reverse("awards:scoring", args=[planned.pk]))
+    assert page.status_code == 200
+    assert _url(sheet) in page.content.decode()
+    assert page.content.decode().count("Chấm chéo:") == 4  # everyone scores the four others
+    response = member_client.get(_url(sheet))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Hoàn thành chỉ tiêu kế hoạch" in text and 'inputmode="decimal"' in text
+    note = unicodedata.normalize("NFD", "Đạt 90% kế hoạch")
+    response = member_client.post(_url(sheet), _post(sheet, **FULL, I_1_note=note))
+    assert response.status_code == 302
+    saved = Score.objects.get(sheet=sheet, criterion__code="I.1")
+    assert saved.points == 36 and saved.justification == "Đạt 90% kế hoạch"
+    _evidence(sheet)
+    response = member_client.post(_url(sheet), _post(sheet, submit=True, **FULL))
+    assert response.status_code == 302
+    sheet.refresh_from_db()
+    assert sheet.status == S.SUBMITTED
+
+
+def test_wrong_points_come_back_in_vietnamese_and_nothing_is_lost(planned, member, member_client):
+    sheet = _own(planned, member.agency)
+    member_client.post(_url(sheet), _post(sheet, I_1="30"))
+    response = member_client.post(
+        _url(sheet), _post(sheet, I_1="45", I_2="<script>", II_1="7"), follow=True
+    )
+    text = response.content.decode()
+    assert "I.1: điểm 45.00 vượt điểm tối đa 40.00" in text
+    assert (
+        "“&lt;script&gt;” không phải là số" in text
+        and "<script>" not in text.split("<main")[-1].split("</main>")[0]
+    )
+    assert Score.objects.get(sheet=sheet).points == 30
+    too_long = member_client.post(_url(sheet), _post(sheet, I_1="1" * 11))
+    assert too_long.status_code == 400 and Score.objects.get(sheet=sheet).points == 30
+
+
+def test_another_member_and_an_observer_cannot_open_a_members_sheet(
+    planned, member, deputy_client, bloc_head
+):
+    sheet = _own(planned, member.agency)
+    assert deputy_client.get(_url(sheet)).status_code == 200  # the deputy runs the bloc
+    from tests.factories import UserFactory
+
+    other = UserFactory(
+        username="khac", agency=planned.memberships.get(agency__name="Bảo hiểm xã hội tỉnh").agency
+    )
+    from django.test import Client
+
+    client = Client()
+    client.force_login(other)
+    assert client.get(_url(sheet)).status_code == 403
+    assert client.post(_url(sheet), _post(sheet, I_1="1")).status_code == 403
+
+
+def test_the_head_returns_a_sheet_with_a_reason_and_the_member_reads_it(
+    planned, member, member_client, head_client
+):
+    sheet = _own(planned, member.agency)
+    member_client.post(_url(sheet), _post(sheet, **FULL))
+    _evidence(sheet)
+    member_client.post(_url(sheet), _post(sheet, submit=True, **FULL))
+    review = reverse("awards:score_sheet_review", args=[planned.pk, sheet.pk])
+    response = head_client.post(review, {"decision": "return", "reason": ""}, follow=True)
+    assert "Nhập lý do trả lại phiếu chấm." in response.content.decode()
+    head_client.post(review, {"decision": "return", "reason": "Thiếu minh chứng giải ngân"})
+    sheet.refresh_from_db()
+    assert sheet.status == S.RETURNED
+    assert "Thiếu minh chứng giải ngân" in member_client.get(_url(sheet)).content.decode()
+    member_client.post(_url(sheet), _post(sheet, submit=True, **FULL))
+    head_client.post(review, {"decision": "accept"})
+    sheet.refresh_from_db()
+    assert sheet.status == S.ACCEPTED
+    assert member_client.post(review, {"decision": "accept"}).status_code == 403
+
+
+def test_the_heads_page_shows_progress_differences_and_the_ranking(planned, bloc_head, head_client):
+    names = [m.agency.name for m in planned.memberships.select_related("agency")]
+    for sheet in ScoreSheet.objects.filter(bloc_year=planned).select_related("agency", "scorer"):
+        values = dict(FULL)
+        if sheet.is_own and sheet.agency.name == "Sở Y tế":
+            values["I_1"] = "40"
+        services.save_sheet(sheet, _entries(sheet, values), actor=bloc_head)
+        if sheet.is_own:
+            _evidence(sheet)
+        services.submit_sheet(sheet, actor=bloc_head)
+    page = head_client.get(reverse("awards:scoring", args=[planned.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200 and len(names) == 5
+    assert 'data-testid="differences"' in text and "tự chấm 40" in text
+    assert "Nhiều đơn vị cùng điểm cao nhất" in text
+    criterion = services.adopted_criteria(planned).criteria.get(code="I.1")
+    yte = planned.memberships.get(agency__name="Sở Y tế").agency
+    response = head_client.post(
+        reverse("awards:score_resolve", args=[planned.pk]),
+        {
+            "agency": yte.pk,
+            "criterion": criterion.pk,
+            "points": "38",
+            "reason": "Đối chiếu báo cáo",
+        },
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "Đã chốt điểm tiêu chí I.1 của Sở Y tế." in text
+    assert 'data-testid="differences"' not in text and "Nhiều đơn vị cùng điểm cao nhất" not in text
+
+
+def _entries(sheet, values):
+    by_code = {c.code: c.pk for c in services.sheet_criteria(sheet)}
+    return {by_code[code.replace("_", ".")]: (value, "") for code, value in values.items()}
+
+
+def test_the_pages_read_a_fixed_number_of_queries(
+    planned, member, member_client, head_client, django_assert_max_num_queries
+):
+    sheet = _own(planned, member.agency)
+    with django_assert_max_num_queries(25):
+        assert member_client.get(_url(sheet)).status_code == 200
+    with django_assert_max_num_queries(25):
+        assert head_client.get(reverse("awards:scoring", args=[planned.pk])).status_code == 200
+
+
+def test_the_bloc_year_page_shows_the_scoring_panel(planned, member, member_client):
+    text = member_client.get(reverse("blocs:bloc_year_detail", args=[planned.pk])).content.decode()
+    assert 'data-testid="scoring-panel"' in text and "Phiếu tự chấm của đơn vị" in text
+
+
+def test_evidence_is_checked_attached_and_served_only_to_who_may_read_the_sheet(
+    planned, member, member_client, head_client
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import minimal_pdf
+
+    sheet = _own(planned, member.agency)
+    criterion = next(c for c in services.sheet_criteria(sheet) if c.evidence_required)
+    add = reverse("awards:score_evidence_add", args=[planned.pk, sheet.pk])
+    fake = SimpleUploadedFile(
+        "ke-hoach.pdf", b"<html>not a pdf</html>", content_type="application/pdf"
+    )
+    response = member_client.post(add, {"criterion": criterion.pk, "file": fake}, follow=True)
+    assert not sheet.evidence.exists()
+    assert "PDF" in response.content.decode()
+    good = SimpleUploadedFile("Kế hoạch CCHC.pdf", minimal_pdf(), content_type="application/pdf")
+    member_client.post(add, {"criterion": criterion.pk, "file": good})
+    evidence = sheet.evidence.get()
+    assert evidence.original_name == "Kế hoạch CCHC.pdf" and evidence.criterion == criterion
+    url = reverse("awards:score_evidence", args=[planned.pk, sheet.pk, evidence.pk])
+    assert head_client.get(url).status_code == 200
+    assert member_client.get(url).content.startswith(b"%PDF")
+    member_client.post(_url(sheet), _post(sheet, submit=True, **FULL))
+    sheet.refresh_from_db()
+    assert sheet.status == S.SUBMITTED  # the required evidence is there
