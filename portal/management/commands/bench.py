@@ -40,7 +40,7 @@ class Command(BaseCommand):
             "127.0.0.1:5432 when it answers, else SQLite.",
         )
         parser.add_argument(
-            "--pdf-runs", type=int, default=5, help="Timed renders per PDF, ours and the floor (5)."
+            "--pdf-runs", type=int, default=9, help="Timed renders per PDF, ours and the floor (9)."
         )
 
     def handle(self, *args, scale, json, only, requests, pdf_runs, database, verbosity, **options):
