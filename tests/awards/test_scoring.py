@@ -224,3 +224,19 @@ def test_a_scoring_team_scores_everyone_but_its_own_unit():
     assert draw == {"a": ["b", "c", "d"], "b": ["a", "c", "d"]}
     with pytest.raises(ValueError):
         scoring.assign_team(["a"], ["z"])
+
+
+@given(
+    st.lists(POINTS, min_size=1, max_size=9), st.sampled_from(["mean", "median", "trimmed_mean"])
+)
+def test_the_decimal_path_gives_what_fractions_give(values, method):
+    """Decimals are summed as Decimals for speed; the result is the exact fraction's."""
+    assert scoring.aggregate(values, method) == scoring.aggregate(
+        [Fraction(value) for value in values], method
+    )
+
+
+@given(st.lists(POINTS, min_size=1, max_size=9), MAXIMA, st.sampled_from([scoring.POINTS, YES_NO]))
+def test_clamping_a_list_is_clamping_each_value(values, maximum, kind):
+    item = Item("I.1", maximum, kind=kind)
+    assert item.clamp_all(values) == [item.clamp(value) for value in values]
