@@ -30,30 +30,30 @@ def _back(bloc_year):
     return redirect("awards:scoring", pk=bloc_year.pk)
 
 
-def _sheets(bloc_year):
-    return list(
-        ScoreSheet.objects.filter(bloc_year=bloc_year)
-        .select_related("agency", "scorer")
-        .order_by("pk")
-    )
-
-
-def _progress(memberships, sheets):
-    """Per member: its own sheet and its peer sheets (sent / assigned), in the members' order."""
-    rows = {
-        m.agency_id: {"agency": m.agency, "own": None, "peers_sent": 0, "peers": 0}
-        for m in memberships
+def _progress(bloc_year, memberships):
+    """Per member, in the members' order: its own sheet and its peer sheets (sent / assigned),
+    from the 40 own sheets and one count per member (not 1,600 sheet objects)."""
+    own = {
+        sheet.agency_id: sheet
+        for sheet in ScoreSheet.objects.filter(bloc_year=bloc_year, agency_id=F("scorer_id"))
     }
-    for sheet in sheets:
-        row = rows.get(sheet.agency_id)
-        if row is None:
-            continue
-        if sheet.is_own:
-            row["own"] = sheet
-        else:
-            row["peers"] += 1
-            row["peers_sent"] += sheet.status in ScoreSheet.COUNTED
-    return list(rows.values())
+    peers = {
+        row["agency_id"]: row
+        for row in ScoreSheet.objects.filter(bloc_year=bloc_year)
+        .exclude(agency_id=F("scorer_id"))
+        .values("agency_id")
+        .annotate(total=Count("pk"), sent=Count("pk", filter=Q(status__in=ScoreSheet.COUNTED)))
+        .order_by()
+    }
+    return [
+        {
+            "agency": m.agency,
+            "own": own.get(m.agency_id),
+            "peers": peers.get(m.agency_id, {}).get("total", 0),
+            "peers_sent": peers.get(m.agency_id, {}).get("sent", 0),
+        }
+        for m in memberships
+    ]
 
 
 def scoring_page(request, pk):
@@ -61,9 +61,14 @@ def scoring_page(request, pk):
     bloc_year, role = get_bloc_year_for_user(request, pk)
     criteria_set = services.adopted_criteria(bloc_year)
     plan = ScoringPlan.objects.filter(bloc_year=bloc_year).first()
-    sheets = _sheets(bloc_year)
-    names = {m.agency_id: m.agency.name for m in members_of(bloc_year)}
-    mine = [s for s in sheets if role.agency_id and s.scorer_id == role.agency_id]
+    memberships = members_of(bloc_year)
+    mine = list(
+        ScoreSheet.objects.filter(bloc_year=bloc_year, scorer_id=role.agency_id)
+        .select_related("agency")
+        .order_by("pk")
+        if role.agency_id
+        else []
+    )
     context = {
         "bloc_year": bloc_year,
         "role": role,
@@ -72,13 +77,17 @@ def scoring_page(request, pk):
         "plan": plan,
         "own_sheet": next((s for s in mine if s.is_own), None),
         "assigned": [s for s in mine if not s.is_own],
-        "names": names,
         "province_table": services.province_criteria(bloc_year.year, bloc_year.bloc.kind),
+        "deadline": services.scoring_deadline(bloc_year),
     }
     if role.can_run_bloc_year:
-        started = any(s.status != ScoreSheet.Status.DRAFT for s in sheets)
+        started = (
+            ScoreSheet.objects.filter(bloc_year=bloc_year)
+            .exclude(status=ScoreSheet.Status.DRAFT)
+            .exists()
+        )
         context |= {
-            "progress": _progress(members_of(bloc_year), sheets),
+            "progress": _progress(bloc_year, memberships),
             "scores": services.bloc_scores(bloc_year) if plan else None,
             "plan_form": None if started else ScoringPlanForm(bloc_year=bloc_year, instance=plan),
             "started": started,

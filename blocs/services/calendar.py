@@ -110,6 +110,17 @@ def province_due_on(year: int, kind: str) -> datetime.date | None:
     return row.due_on if row else None
 
 
+def due_on_for(bloc_year: BlocYear, kind: str) -> datetime.date | None:
+    """The date of a kind that holds for the bloc-year: its own, else the province's."""
+    rows = {
+        row.bloc_year_id is not None: row.due_on
+        for row in Deadline.objects.filter(
+            Q(bloc_year__isnull=True, year=bloc_year.year) | Q(bloc_year=bloc_year), kind=kind
+        )
+    }
+    return rows.get(True) or rows.get(False)
+
+
 def check_within_province(year: int, kind: str, due_on, *, field: str) -> None:
     """A bloc's date of a kind is never later than the province's date of that kind."""
     province = province_due_on(year, kind) if due_on else None

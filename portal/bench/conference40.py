@@ -39,7 +39,7 @@ def build_conference40(province) -> dict:
     bloc_year = build_bloc_year(
         province.year, agencies, name="Khối thi đua 40 thành viên", code="KTĐ40TV"
     )
-    head = _head_account(agencies[0], "truongkhoi40")
+    head = head_account(agencies[0], "truongkhoi40")
     held_at = datetime.datetime(bloc_year.year, 12, 20, 8, 0, tzinfo=TIME_ZONE)
     session = build_session(bloc_year, agencies, held_at)
     now = timezone.now()
@@ -99,8 +99,8 @@ def build_bloc_year(year, agencies, *, name: str, code: str) -> BlocYear:
     return bloc_year
 
 
-def _head_account(agency, username: str) -> User:
-    """The head agency's account, with the shared bench password."""
+def head_account(agency, username: str) -> User:
+    """An account of `agency` (its head, say), with the shared bench password."""
     head = User.objects.create(username=username, full_name="Trưởng khối", agency=agency)
     head.password = password_hash()
     head.save(update_fields=["password"])

@@ -144,6 +144,13 @@ EXTRAS = [
         "portal.bench.edges.measure_covenant_40",
     ),
     Extra(
+        "scoring.head.40x39x40",
+        "ms",
+        report.SCORING_HEAD_P95_MS,
+        ("awards.services.scoring:bloc_scores",),
+        "portal.bench.scoring.measure_scoring",
+    ),
+    Extra(
         "edge.audit_log",
         "ms",
         report.EDGE_AUDIT_LOG_MS,

@@ -276,3 +276,32 @@ def test_a_plan_needs_an_adopted_table(bloc_year, bloc_head):
     with pytest.raises(ValidationError, match="Tỉnh chưa ban hành"):
         services.adopt_criteria(bloc_year, actor=bloc_head)
     assert not ScoringPlan.objects.exists()
+
+
+def test_a_first_sending_waits_for_no_one_after_the_deadline_but_a_returned_sheet_may_come_back(
+    bloc_year, bloc_head, adopted
+):
+    import datetime
+
+    from blocs.models import Deadline
+
+    services.set_scoring_plan(bloc_year, method="self_only", actor=bloc_head)
+    late = ScoreSheet.objects.get(bloc_year=bloc_year, agency=bloc_year.head, scorer=bloc_year.head)
+    sent = ScoreSheet.objects.get(
+        bloc_year=bloc_year, agency=bloc_year.deputy, scorer=bloc_year.deputy
+    )
+    for sheet in (late, sent):
+        services.save_sheet(sheet, _entries(sheet, **FULL), actor=bloc_head)
+        _evidence(sheet)
+    services.submit_sheet(sent, actor=bloc_head)
+    services.return_sheet(sent, reason="Bổ sung giải trình", actor=bloc_head)
+    Deadline.objects.create(year=2024, kind="scoring", due_on=datetime.date(2024, 11, 15))
+    with pytest.raises(ValidationError, match=r"Đã hết hạn chấm điểm \(15/11/2024\)"):
+        services.submit_sheet(late, actor=bloc_head)
+    services.submit_sheet(sent, actor=bloc_head)
+    sent.refresh_from_db()
+    assert sent.status == S.SUBMITTED
+    Deadline.objects.create(
+        year=2024, kind="scoring", bloc_year=bloc_year, due_on=datetime.date(2024, 11, 10)
+    )
+    assert services.scoring_deadline(bloc_year) == datetime.date(2024, 11, 10)  # the bloc's own

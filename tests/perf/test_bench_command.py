@@ -35,10 +35,12 @@ def run_bench(*args) -> dict:
 def test_the_bench_prints_every_figure_as_json_in_a_throwaway_database(
     django_db_blocker, db, monkeypatch
 ):
-    """The 200-member bloc at 20 here (its size is a constant; the figures are the same)."""
-    from portal.bench import edges
+    """The 200-member bloc at 20 here, the 40-member scored bloc at 6 (their sizes are
+    constants; the figures are the same)."""
+    from portal.bench import edges, scoring
 
     monkeypatch.setattr(edges, "BIG_BLOC", 20)
+    monkeypatch.setattr(scoring, "MEMBERS", 6)
     monkeypatch.setattr(edges, "BIG_POLL_CANDIDATES", 5)
     with django_db_blocker.unblock():
         names_before = connection.settings_dict["NAME"]
@@ -71,6 +73,13 @@ def test_the_bench_prints_every_figure_as_json_in_a_throwaway_database(
     big_bloc = figures["edge.bloc_year.staff.200_members"]
     assert big_bloc["budget"] == 100 and big_bloc["note"] == "p95, 20 members"
     assert figures["edge.bloc_year.staff.200_members.queries"]["value"] > 0
+    head = figures["scoring.head.40x39x40"]
+    assert head["budget"] == 150 and head["value"] > 0
+    assert figures["scoring.head.40x39x40.queries"]["value"] > 0
+    assert figures["scoring.sheet.member.40_criteria"]["budget"] == 100
+    assert figures["scoring.sheet.member.40_criteria.queries"]["budget"] == 25
+    core = figures["scoring.core.40x39x40_ms"]
+    assert core["budget"] == 50 and core["value"] > 0 and "1,200 cross-scores" in core["note"]
     for kind in ("covenant", "count_minutes", "conference_minutes", "achievement_report"):
         assert figures[f"docx.{kind}.median_s"]["value"] > 0, kind
         assert figures[f"docx.{kind}.median_s"]["budget"] == 0.5, kind

@@ -259,8 +259,10 @@ class Command(BaseCommand):
         self._blocs(BLOCS, agencies, hanam)
         self._mergers(agencies)
         self._users(USERS, agencies)
-        self._calendar(set(range(2024, timezone.localdate().year + 1)))
+        # The 2024 sheets were sent in 2024: scored before the calendar's dates are set, or the
+        # scoring deadline (long past today) would refuse them.
         self._scoring(hanam)
+        self._calendar(set(range(2024, timezone.localdate().year + 1)))
         if not before_merger:
             own = self._merged_province(agencies)
             self._users(MERGED_USERS, own)
