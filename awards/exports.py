@@ -2,6 +2,7 @@
 
 from itertools import groupby
 
+from awards import scoring
 from awards.pdf import council_list_notes, council_proposals
 from awards.services.ledger import award_statistics
 from awards.services.proposals import year_eligibility
@@ -120,3 +121,75 @@ class StatisticsExporter(Exporter):
                 row.individuals,
                 row.total,
             ]
+
+
+SCORE_HEADERS = [
+    "Xếp hạng",
+    "Đơn vị",
+    "Điểm chuẩn",
+    "Điểm thưởng",
+    "Điểm trừ",
+    "Tổng điểm",
+    "Bằng điểm",
+    "Phiếu tự chấm",
+    "Số phiếu chấm chéo",
+]
+SCORE_DETAIL_HEADERS = [
+    "Đơn vị",
+    "Mã",
+    "Tiêu chí",
+    "Điểm tối đa",
+    "Tự chấm",
+    "Chấm chéo (tổng hợp)",
+    "Điểm chốt",
+    "Khối trưởng chốt",
+]
+
+
+class ScoreTableExporter(Exporter):
+    """The bloc's score table (bảng tổng hợp kết quả chấm điểm): the ranking with each total's
+    parts, and every member's criteria (own, peers, final), points to two places as printed."""
+
+    def __init__(self, bloc_year, scores):
+        self.bloc_year = bloc_year
+        self.scores = scores
+        self.filename = f"bang tong hop ket qua cham diem {bloc_year.bloc.name} {bloc_year.year}"
+        self.title = "Kết quả chấm điểm"
+
+    def sheets(self) -> list[Sheet]:
+        table = self.scores.table
+        titles = {criterion.code: criterion.title for criterion in self.scores.criteria}
+        maxima = {item.code: item.max_points for item in table.items}
+        ranking, detail = [], []
+        for result in self.scores.results:
+            standard, bonus, penalty = scoring.settled_parts(table, result.lines)
+            ranking.append(
+                [
+                    result.place,
+                    result.agency.name,
+                    scoring.shown(standard),
+                    scoring.shown(bonus),
+                    scoring.shown(penalty),
+                    result.total_shown,
+                    "x" if result.tied else "",
+                    result.own_status_label,
+                    result.peer_sheets,
+                ]
+            )
+            for line in result.lines:
+                detail.append(
+                    [
+                        result.agency.name,
+                        line.code,
+                        titles[line.code],
+                        maxima[line.code],
+                        line.own,
+                        None if line.peers is None else scoring.shown(line.peers),
+                        scoring.shown(line.final),
+                        "x" if line.settled_by_head else "",
+                    ]
+                )
+        return [
+            Sheet(self.title, SCORE_HEADERS, ranking),
+            Sheet("Chi tiết theo tiêu chí", SCORE_DETAIL_HEADERS, detail),
+        ]

@@ -219,8 +219,8 @@ def settle(
     return lines
 
 
-def settled_total(table: Table, lines: Iterable[Line]) -> Fraction:
-    """The total of settled lines: bonus capped, penalties off (exact; `shown` to print)."""
+def settled_parts(table: Table, lines: Iterable[Line]) -> tuple[Fraction, Fraction, Fraction]:
+    """(standard, bonus capped, penalty) of settled lines, exactly."""
     by_code = {line.code: line.final for line in lines}
     sums = {section: Fraction(0) for section in SECTIONS}
     for item in table.items:
@@ -228,7 +228,13 @@ def settled_total(table: Table, lines: Iterable[Line]) -> Fraction:
     bonus = sums[BONUS]
     if table.bonus_cap is not None:
         bonus = min(bonus, Fraction(table.bonus_cap))
-    return sums[NORMAL] + bonus - sums[PENALTY]
+    return sums[NORMAL], bonus, sums[PENALTY]
+
+
+def settled_total(table: Table, lines: Iterable[Line]) -> Fraction:
+    """The total of settled lines: bonus capped, penalties off (exact; `shown` to print)."""
+    standard, bonus, penalty = settled_parts(table, lines)
+    return standard + bonus - penalty
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,11 @@ urlpatterns = [
     path("bloc-years/<int:pk>/scoring/plan/", scoring_views.scoring_plan, name="scoring_plan"),
     path("bloc-years/<int:pk>/scoring/resolve/", scoring_views.score_resolve, name="score_resolve"),
     path(
+        "bloc-years/<int:pk>/scoring/score-table.xlsx",
+        scoring_views.score_table_export,
+        name="score_table_export",
+    ),
+    path(
         "bloc-years/<int:pk>/scoring/sheets/<int:sheet_pk>/",
         scoring_views.score_sheet,
         name="score_sheet",

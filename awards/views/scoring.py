@@ -5,10 +5,12 @@ acts on sheets and criteria. Thin: every rule is in `awards.services.scoring`.""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from awards.exports import ScoreTableExporter
 from awards.forms.scoring import (
     EvidenceForm,
     ResolveForm,
@@ -22,6 +24,7 @@ from blocs.covenant_reads import members_of
 from blocs.overview import OverviewColumn
 from blocs.panels import Panel
 from blocs.permissions import get_bloc_year_for_user
+from emulation.excel import export_response
 from emulation.forms import show_errors
 from emulation.uploads import private_file_response
 
@@ -271,6 +274,15 @@ def score_resolve(request, pk):
             % {"code": criterion.code, "agency": membership.agency.name},
         )
     return _back(bloc_year)
+
+
+def score_table_export(request, pk):
+    """The score table as a workbook, for the head to adopt at the conference."""
+    bloc_year, _role = get_bloc_year_for_user(request, pk, capability="can_run_bloc_year")
+    scores = services.bloc_scores(bloc_year)
+    if scores is None:
+        raise Http404
+    return export_response(*ScoreTableExporter(bloc_year, scores).export("xlsx"))
 
 
 def scoring_panel(request, bloc_year, role):

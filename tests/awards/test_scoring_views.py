@@ -3,6 +3,7 @@
 import unicodedata
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
 from awards.models import Score, ScoreSheet
@@ -206,3 +207,36 @@ def test_evidence_is_checked_attached_and_served_only_to_who_may_read_the_sheet(
     member_client.post(_url(sheet), _post(sheet, submit=True, **FULL))
     sheet.refresh_from_db()
     assert sheet.status == S.SUBMITTED  # the required evidence is there
+
+
+def test_the_score_table_downloads_as_a_workbook_with_every_member_and_criterion(
+    planned, bloc_head, head_client, member_client
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    for sheet in ScoreSheet.objects.filter(bloc_year=planned, agency_id=F("scorer_id")):
+        services.save_sheet(sheet, _entries(sheet, FULL), actor=bloc_head)
+        _evidence(sheet)
+        services.submit_sheet(sheet, actor=bloc_head)
+    url = reverse("awards:score_table_export", args=[planned.pk])
+    assert member_client.get(url).status_code == 403
+    response = head_client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    book = load_workbook(io.BytesIO(response.content))
+    ranking, detail = book.worksheets
+    rows = list(ranking.iter_rows(values_only=True))
+    assert rows[0][:6] == (
+        "Xếp hạng",
+        "Đơn vị",
+        "Điểm chuẩn",
+        "Điểm thưởng",
+        "Điểm trừ",
+        "Tổng điểm",
+    )
+    assert len(rows) == 6  # five members
+    # 36 + 18 + 10 standard, bonus 4 capped at 3, 1 off: 66 (no peer sheet sent: own counts).
+    assert {row[5] for row in rows[1:]} == {66} and all(row[6] == "x" for row in rows[1:])
+    assert len(list(detail.iter_rows(values_only=True))) == 1 + 5 * 5

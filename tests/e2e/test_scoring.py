@@ -4,6 +4,7 @@ with a reason; the member corrects and resends, and cross-scores its assigned me
 settles the difference and reads the ranking. At 1280 px and on a 375 px phone."""
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from awards.models import ScoreSheet
@@ -145,3 +146,11 @@ def test_self_score_return_resend_cross_score_settle_and_rank(
     expect(ranking.get_by_role("row", name=member.agency.name)).to_contain_text("67,00")
     no_sideways_scroll(page)
     screenshot(f"scoring-04-head-ranking-{width}")
+    with page.expect_download() as download:
+        press_button(page, page.get_by_test_id("score-table-xlsx"), navigates=False)
+    assert download.value.suggested_filename.startswith("bang-tong-hop-ket-qua-cham-diem")
+    saved = tmp_path / "score-table.xlsx"
+    download.value.save_as(saved)
+    book = load_workbook(saved)
+    names = [row[1] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
+    assert names[0] == member.agency.name and len(names) == 5

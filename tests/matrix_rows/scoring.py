@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from tests.matrix_rows._helpers import RUNNERS, bloc_year_readers, post_for
+from tests.matrix_rows._helpers import RUNNERS, bloc_year_readers, bloc_year_runners, post_for
 
 
 def _members_own_sheet(by):
@@ -52,6 +52,11 @@ def _evidence_url(by):
     return reverse("awards:score_evidence", args=[by.pk, sheet.pk, evidence.pk])
 
 
+def _score_table_url(by):
+    _members_own_sheet(by)  # a plan, so there is a table to export
+    return reverse("awards:score_table_export", args=[by.pk])
+
+
 # A sheet is read by its scorer's users and the bloc's runners; an observer or another member
 # does not see how a member scored.
 SHEET_READERS = {**bloc_year_readers(), "observer": 403}
@@ -60,6 +65,7 @@ ROWS = [
     ("scoring", lambda by: reverse("awards:scoring", args=[by.pk]), bloc_year_readers()),
     ("score_sheet", _sheet_url("score_sheet"), SHEET_READERS),
     ("score_evidence", _evidence_url, SHEET_READERS),
+    ("score_table_export", _score_table_url, bloc_year_runners()),
 ]
 
 POST_ROWS = [
