@@ -1,6 +1,7 @@
 """Forms of the conference pages. Numbers are checked again by the services; forms only parse."""
 
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import AwardType, Poll, PollKind, RuleSet, VotingSession
@@ -155,9 +156,28 @@ class PollForm(NFCFormMixin, forms.Form):
         help_text=_("Được ghi vào biên bản; để trống khi đây là cuộc bỏ phiếu đầu tiên."),
     )
 
-    def __init__(self, *args, bloc_year, **kwargs):
+    def __init__(self, *args, bloc_year, scores=None, **kwargs):
+        """`scores`: the bloc's scoring results, when it scored; the candidates are then
+        offered highest score first, each with its total and place."""
         super().__init__(*args, **kwargs)
         self.fields["candidates"].queryset = bloc_year_members(bloc_year)
+        if scores is not None:
+            self.fields["candidates"].widget.choices = [
+                (
+                    result.agency.pk,
+                    _("%(name)s — %(total)s điểm, hạng %(place)s")
+                    % {
+                        "name": result.agency.name,
+                        "total": number_format(result.total_shown, 2),
+                        "place": result.place,
+                    },
+                )
+                for result in scores.results
+            ]
+            self.fields["candidates"].help_text = _(
+                "Theo thứ tự điểm chấm thi đua của khối. Để trống: các đơn vị đã đăng ký danh hiệu "
+                "(hoặc mọi thành viên nếu chưa có đăng ký)."
+            )
 
     def clean(self):
         data = super().clean()

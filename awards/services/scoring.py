@@ -651,6 +651,15 @@ def bloc_scores(bloc_year: BlocYear) -> BlocScores | None:
     return BlocScores(criteria_set, criteria, table, results, ranking)
 
 
+def candidate_order(bloc_year: BlocYear) -> BlocScores | None:
+    """The bloc's scores when its members have sent sheets, for a poll's candidate list in
+    score order; None when the bloc does not score (the list stays in name order)."""
+    counted = ScoreSheet.objects.filter(bloc_year=bloc_year, status__in=ScoreSheet.COUNTED)
+    if not counted.exists():
+        return None
+    return bloc_scores(bloc_year)
+
+
 # Evidence ----------------------------------------------------------------------------------------
 
 

@@ -34,6 +34,7 @@ from awards.forms.voting import (
 )
 from awards.models import Poll, PollKind, RuleSet, VotingSession
 from awards.rules import base_words, describe, tie_sentence, unit_of
+from awards.services import scoring
 from awards.services import voting as services
 from blocs.overview import OverviewColumn
 from blocs.panels import Panel
@@ -265,7 +266,9 @@ def conference_minutes(request, pk, which):
 def poll_add(request, pk):
     bloc_year, role = get_bloc_year_for_user(request, pk, capability=RUN)
     session = _session_or_404(bloc_year)
-    form = PollForm(request.POST or None, bloc_year=bloc_year)
+    form = PollForm(
+        request.POST or None, bloc_year=bloc_year, scores=scoring.candidate_order(bloc_year)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -240,3 +240,32 @@ def test_the_score_table_downloads_as_a_workbook_with_every_member_and_criterion
     # 36 + 18 + 10 standard, bonus 4 capped at 3, 1 off: 66 (no peer sheet sent: own counts).
     assert {row[5] for row in rows[1:]} == {66} and all(row[6] == "x" for row in rows[1:])
     assert len(list(detail.iter_rows(values_only=True))) == 1 + 5 * 5
+
+
+def test_the_poll_form_offers_the_candidates_in_score_order(planned, bloc_head, head_client):
+    from tests.factories import award_type
+
+    award_type("CO_TINH")
+    from awards.models import VotingSession
+
+    VotingSession.objects.create(
+        bloc_year=planned, held_at="2024-12-20T08:00+07:00", place="Hội trường"
+    )
+    ranks = {"Sở Văn hóa, Thể thao và Du lịch": "40", "Sở Y tế": "30"}
+    for sheet in ScoreSheet.objects.filter(
+        bloc_year=planned, agency_id=F("scorer_id")
+    ).select_related("agency"):
+        services.save_sheet(
+            sheet,
+            _entries(sheet, {**FULL, "I_1": ranks.get(sheet.agency.name, "20")}),
+            actor=bloc_head,
+        )
+        _evidence(sheet)
+        services.submit_sheet(sheet, actor=bloc_head)
+    text = head_client.get(reverse("awards:poll_add", args=[planned.pk])).content.decode()
+    first, second = (
+        text.index("Sở Văn hóa, Thể thao và Du lịch — 70,00 điểm, hạng 1"),
+        text.index("Sở Y tế — 60,00 điểm, hạng 2"),
+    )
+    assert first < second < text.index("hạng 3")
+    assert "Theo thứ tự điểm chấm thi đua của khối." in text
