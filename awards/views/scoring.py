@@ -20,6 +20,7 @@ from awards.forms.scoring import (
 )
 from awards.models import Criterion, ScoreEvidence, ScoreSheet, ScoringPlan
 from awards.services import scoring as services
+from awards.services.proposals import set_leading_units
 from blocs.covenant_reads import members_of
 from blocs.overview import OverviewColumn
 from blocs.panels import Panel
@@ -93,6 +94,7 @@ def scoring_page(request, pk):
             "progress": _progress(bloc_year, memberships),
             "scores": services.bloc_scores(bloc_year) if plan else None,
             "plan_form": None if started else ScoringPlanForm(bloc_year=bloc_year, instance=plan),
+            "leading": list(bloc_year.leading_units.select_related("agency")),
             "started": started,
         }
     return render(request, "awards/scoring/page.html", context)
@@ -272,6 +274,38 @@ def score_resolve(request, pk):
             request,
             _("Đã chốt điểm tiêu chí %(code)s của %(agency)s.")
             % {"code": criterion.code, "agency": membership.agency.name},
+        )
+    return _back(bloc_year)
+
+
+@require_POST
+def score_leading(request, pk):
+    """The head records the highest-scored member as the bloc's leading unit, the score as the
+    basis; a tie at the top goes to a vote instead."""
+    bloc_year, _role = get_bloc_year_for_user(request, pk, capability="can_run_bloc_year")
+    scores = services.candidate_order(bloc_year)
+    if scores is None or not scores.results:
+        messages.error(request, _("Chưa có phiếu chấm nào được gửi: chưa có kết quả chấm điểm."))
+        return _back(bloc_year)
+    if scores.ranking.tie_at_top:
+        messages.error(
+            request, _("Nhiều đơn vị cùng điểm cao nhất: hội nghị bỏ phiếu chọn đơn vị dẫn đầu.")
+        )
+        return _back(bloc_year)
+    leader = scores.results[0]
+    # Data the documents print, so Vietnamese whatever the page's language.
+    total = f"{leader.total_shown:.2f}".replace(".", ",")
+    reason = (
+        f"Kết quả chấm điểm thi đua năm {bloc_year.year}: {leader.agency.name} đạt {total} "
+        "điểm, xếp thứ nhất."
+    )
+    try:
+        set_leading_units(bloc_year, [leader.agency], reason=reason, actor=request.user)
+    except ValidationError as error:
+        show_errors(request, error)
+    else:
+        messages.success(
+            request, _("Đã ghi %(agency)s là đơn vị dẫn đầu khối.") % {"agency": leader.agency.name}
         )
     return _back(bloc_year)
 

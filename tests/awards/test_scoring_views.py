@@ -269,3 +269,28 @@ def test_the_poll_form_offers_the_candidates_in_score_order(planned, bloc_head, 
     )
     assert first < second < text.index("hạng 3")
     assert "Theo thứ tự điểm chấm thi đua của khối." in text
+
+
+def test_the_head_records_the_highest_scored_member_as_leading_unless_tied(
+    planned, bloc_head, head_client
+):
+    from awards.models import LeadingUnit
+
+    url = reverse("awards:score_leading", args=[planned.pk])
+    own = ScoreSheet.objects.filter(bloc_year=planned, agency_id=F("scorer_id")).select_related(
+        "agency"
+    )
+    for sheet in own:
+        services.save_sheet(sheet, _entries(sheet, FULL), actor=bloc_head)
+        _evidence(sheet)
+        services.submit_sheet(sheet, actor=bloc_head)
+    text = head_client.post(url, follow=True).content.decode()
+    assert "hội nghị bỏ phiếu chọn đơn vị dẫn đầu" in text and not LeadingUnit.objects.exists()
+    yte = own.get(agency__name="Sở Y tế")
+    services.return_sheet(yte, reason="Sửa điểm I.1", actor=bloc_head)
+    services.save_sheet(yte, _entries(yte, {"I_1": "40"}), actor=bloc_head)
+    services.submit_sheet(yte, actor=bloc_head)
+    text = head_client.post(url, follow=True).content.decode()
+    assert "Đã ghi Sở Y tế là đơn vị dẫn đầu khối." in text
+    unit = LeadingUnit.objects.get()
+    assert unit.agency.name == "Sở Y tế" and "đạt 70,00 điểm, xếp thứ nhất" in unit.reason

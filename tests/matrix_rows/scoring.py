@@ -71,7 +71,7 @@ ROWS = [
 POST_ROWS = [
     *(
         (name, lambda by, name=name: reverse(f"awards:{name}", args=[by.pk]), post_for(*RUNNERS))
-        for name in ("scoring_adopt", "scoring_plan", "score_resolve")
+        for name in ("scoring_adopt", "scoring_plan", "score_resolve", "score_leading")
     ),
     ("score_sheet_review", _sheet_url("score_sheet_review"), post_for(*RUNNERS)),
     # Only the sheet's own scorer attaches evidence: the cast member.
