@@ -157,7 +157,6 @@ class ScoringPlan(models.Model):
         _("chênh lệch cho phép"), max_digits=5, decimal_places=2, default=0
     )
     seed = models.BigIntegerField(null=True, blank=True)
-    locked_at = models.DateTimeField(_("chốt kết quả lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("kế hoạch chấm điểm")

@@ -22,6 +22,7 @@ from awards.models import (
     ScoreResolution,
     ScoreSheet,
     ScoringPlan,
+    VotingSession,
 )
 from blocs.covenant_reads import members_of
 from blocs.models import BlocYear, Deadline
@@ -294,6 +295,7 @@ def set_scoring_plan(
     and is scored as often). Allowed until the first sheet is sent."""
     bloc_year = BlocYear.objects.select_for_update().get(pk=bloc_year.pk)
     _check_not_started(bloc_year)
+    _check_open(bloc_year.pk)
     criteria_set = adopted_criteria(bloc_year)
     if criteria_set is None:
         raise ValidationError(_("Khối chưa áp dụng bảng tiêu chí chấm điểm."))
@@ -363,9 +365,18 @@ def _check_editable(sheet: ScoreSheet) -> None:
             _("Phiếu chấm đang ở trạng thái “%(status)s”: không sửa được.")
             % {"status": sheet.get_status_display()}
         )
-    plan = ScoringPlan.objects.filter(bloc_year_id=sheet.bloc_year_id).first()
-    if plan is not None and plan.locked_at is not None:
-        raise ValidationError(_("Khối đã chốt kết quả chấm điểm."))
+    _check_open(sheet.bloc_year_id)
+
+
+def _check_open(bloc_year_id: int) -> None:
+    """Once the conference is finalized its minutes have printed the scores: they stay."""
+    finalized = VotingSession.objects.filter(
+        bloc_year_id=bloc_year_id, state=VotingSession.State.FINALIZED
+    )
+    if finalized.exists():
+        raise ValidationError(
+            _("Hội nghị tổng kết của khối đã kết thúc: kết quả chấm điểm không thay đổi được.")
+        )
 
 
 def sheet_criteria(sheet: ScoreSheet) -> list[Criterion]:
@@ -518,9 +529,7 @@ def resolve_criterion(bloc_year: BlocYear, agency, criterion: Criterion, *, poin
             _("Tiêu chí %(code)s: điểm %(points)s vượt điểm tối đa %(max)s.")
             % {"code": criterion.code, "points": value, "max": criterion.max_points}
         )
-    plan = ScoringPlan.objects.select_for_update().filter(bloc_year=bloc_year).first()
-    if plan is not None and plan.locked_at is not None:
-        raise ValidationError(_("Khối đã chốt kết quả chấm điểm."))
+    _check_open(bloc_year.pk)
     previous = ScoreResolution.objects.filter(
         bloc_year=bloc_year, agency=agency, criterion=criterion
     ).first()
@@ -589,7 +598,7 @@ class BlocScores:
 
 def bloc_scores(bloc_year: BlocYear) -> BlocScores | None:
     """Every member's settled total and place from the counted sheets (sent or accepted) and the
-    head's resolutions, in five queries whatever the bloc's size."""
+    head's resolutions, in six queries whatever the bloc's size."""
     plan = ScoringPlan.objects.filter(bloc_year=bloc_year).select_related("criteria_set").first()
     criteria_set = plan.criteria_set if plan else adopted_criteria(bloc_year)
     if criteria_set is None:

@@ -305,3 +305,27 @@ def test_a_first_sending_waits_for_no_one_after_the_deadline_but_a_returned_shee
         year=2024, kind="scoring", bloc_year=bloc_year, due_on=datetime.date(2024, 11, 10)
     )
     assert services.scoring_deadline(bloc_year) == datetime.date(2024, 11, 10)  # the bloc's own
+
+
+def test_once_the_conference_is_finalized_the_scores_stay(bloc_year, bloc_head, adopted):
+    from awards.models import VotingSession
+
+    services.set_scoring_plan(bloc_year, method="self_only", actor=bloc_head)
+    sheet = ScoreSheet.objects.get(
+        bloc_year=bloc_year, agency=bloc_year.head, scorer=bloc_year.head
+    )
+    services.save_sheet(sheet, _entries(sheet, **FULL), actor=bloc_head)
+    VotingSession.objects.create(
+        bloc_year=bloc_year, held_at="2024-12-20T08:00+07:00", state=VotingSession.State.FINALIZED
+    )
+    criterion = adopted.criteria.get(code="I.1")
+    for act in (
+        lambda: services.save_sheet(sheet, _entries(sheet, I_1="1"), actor=bloc_head),
+        lambda: services.resolve_criterion(
+            bloc_year, bloc_year.head, criterion, points="1", reason="x", actor=bloc_head
+        ),
+        lambda: services.set_scoring_plan(bloc_year, method="everyone", actor=bloc_head),
+    ):
+        with pytest.raises(ValidationError, match="Hội nghị tổng kết của khối đã kết thúc"):
+            act()
+    assert sheet.scores.get(criterion__code="I.1").points == 36
