@@ -144,6 +144,15 @@ def show_errors(request, error: ValidationError, form=None, *, general_as_messag
             messages.error(request, message)
 
 
+def form_errors_as_messages(request, form, *, labelled: bool = False) -> None:
+    """A form posted from another page (a button on a list) that failed: its errors as page
+    messages on the page the view goes back to, each after its field's label if `labelled`."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if labelled and name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
 class ThrottledAuthenticationForm(NFCFormMixin, AuthenticationForm):
     """The login form; django-axes counts the failures and refuses during a cool-off
     (emulation.login_protection), one attempt per username at a time."""

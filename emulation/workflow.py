@@ -49,6 +49,13 @@ def moves(table: Mapping[str, set[str] | frozenset[str]]) -> dict[str, frozenset
     return {str(state): frozenset(str(n) for n in nexts) for state, nexts in table.items()}
 
 
+def send_and_review(draft, sent, returned, accepted) -> dict[str, frozenset[str]]:
+    """The table of a paper a member sends and a reviewer judges (a registration, a score
+    sheet): a draft is sent; the reviewer accepts it or returns it; a returned one is sent
+    again; an accepted one is final."""
+    return moves({draft: {sent}, sent: {accepted, returned}, returned: {sent}, accepted: set()})
+
+
 class WorkflowModel(models.Model):
     """A model with a `WORKFLOW`; pages ask `can_move_to` to offer only allowed actions."""
 

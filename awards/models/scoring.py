@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blocs.models import Bloc
 from emulation.fields import NFCCharField, NFCTextField
-from emulation.workflow import Workflow, WorkflowModel, moves
+from emulation.workflow import Workflow, WorkflowModel, send_and_review
 
 
 class CriteriaSet(models.Model):
@@ -178,14 +178,7 @@ class ScoreSheet(WorkflowModel):
 
     WORKFLOW = Workflow(
         field="status",
-        moves=moves(
-            {
-                Status.DRAFT: {Status.SUBMITTED},
-                Status.SUBMITTED: {Status.ACCEPTED, Status.RETURNED},
-                Status.RETURNED: {Status.SUBMITTED},
-                Status.ACCEPTED: set(),
-            }
-        ),
+        moves=send_and_review(Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED),
         refusal=_("Không thể chuyển phiếu chấm điểm từ “%(old)s” sang “%(new)s”."),
     )
     EDITABLE = {Status.DRAFT, Status.RETURNED}

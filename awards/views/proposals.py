@@ -40,7 +40,7 @@ from emulation.audit import log_action
 from emulation.confirmation import confirmed
 from emulation.documents import document_filename, read_document
 from emulation.excel import export_response
-from emulation.forms import show_errors
+from emulation.forms import form_errors_as_messages, show_errors
 from emulation.models import AuditEntry, IssuedDocument
 from emulation.params import clean_ids, int_param, year_param
 from emulation.pdf import pdf_response
@@ -62,13 +62,6 @@ STATE_BADGES = {
     State.DECIDED: "success",
     State.REVOKED: "dark",
 }
-
-
-def _form_errors(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
 
 
 def _dossier_rows(proposals):
@@ -231,7 +224,7 @@ def proposal_add(request, pk):
         else:
             messages.success(request, _("Đã thêm đề nghị."))
     else:
-        _form_errors(request, form)
+        form_errors_as_messages(request, form, labelled=True)
     return redirect("awards:bloc_year_proposals", pk=bloc_year.pk)
 
 
@@ -256,7 +249,7 @@ def proposal_upload(request, pk):
         else:
             messages.success(request, _("Đã tải tài liệu lên hồ sơ."))
     else:
-        _form_errors(request, form)
+        form_errors_as_messages(request, form, labelled=True)
     return redirect("awards:bloc_year_proposals", pk=bloc_year.pk)
 
 
@@ -476,7 +469,7 @@ def proposal_return(request):
         else:
             messages.success(request, _("Đã trả lại đề nghị cho trưởng khối."))
     else:
-        _form_errors(request, form)
+        form_errors_as_messages(request, form, labelled=True)
     return redirect(_workspace_url(request))
 
 
@@ -499,7 +492,7 @@ def proposal_council_outcome(request):
         else:
             messages.success(request, _("Đã ghi kết quả của Hội đồng."))
     else:
-        _form_errors(request, form)
+        form_errors_as_messages(request, form, labelled=True)
     return redirect(_workspace_url(request))
 
 
@@ -520,7 +513,7 @@ def proposals_forward(request):
         else:
             messages.success(request, _("Đã ghi nhận trình cấp trên."))
     else:
-        _form_errors(request, form)
+        form_errors_as_messages(request, form, labelled=True)
     return redirect(_workspace_url(request))
 
 
@@ -549,7 +542,7 @@ def decision_record(request):
                 % {"decision": decision, "n": len(data["proposals"])},
             )
     else:
-        _form_errors(request, form)
+        form_errors_as_messages(request, form, labelled=True)
     return redirect(_workspace_url(request))
 
 
@@ -571,7 +564,7 @@ def leading_units(request, pk):
         else:
             messages.success(request, _("Đã ghi đơn vị dẫn đầu khối."))
     else:
-        _form_errors(request, form)
+        form_errors_as_messages(request, form, labelled=True)
     return redirect("awards:bloc_year_proposals", pk=bloc_year.pk)
 
 

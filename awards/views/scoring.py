@@ -26,7 +26,7 @@ from blocs.overview import OverviewColumn
 from blocs.panels import Panel
 from blocs.permissions import get_bloc_year_for_user
 from emulation.excel import export_response
-from emulation.forms import show_errors
+from emulation.forms import form_errors_as_messages, show_errors
 from emulation.uploads import private_file_response
 
 
@@ -124,9 +124,7 @@ def scoring_plan(request, pk):
         else:
             messages.success(request, _("Đã phân công chấm điểm."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_as_messages(request, form)
     return _back(bloc_year)
 
 
@@ -209,9 +207,7 @@ def score_evidence_add(request, pk, sheet_pk):
         else:
             messages.success(request, _("Đã đính kèm minh chứng."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_as_messages(request, form)
     return redirect("awards:score_sheet", pk=bloc_year.pk, sheet_pk=sheet.pk)
 
 
@@ -248,9 +244,7 @@ def score_resolve(request, pk):
     bloc_year, _role = get_bloc_year_for_user(request, pk, capability="can_run_bloc_year")
     form = ResolveForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_as_messages(request, form)
         return _back(bloc_year)
     membership = get_object_or_404(
         bloc_year.memberships.select_related("agency"), agency_id=form.cleaned_data["agency"]

@@ -42,7 +42,7 @@ from blocs.permissions import get_bloc_year_for_user, require_province_staff
 from emulation.confirmation import confirmed
 from emulation.documents import document_filename, read_document
 from emulation.form_tokens import posted_token
-from emulation.forms import show_errors
+from emulation.forms import form_errors_as_messages, show_errors
 from emulation.models import AuditEntry
 from emulation.pdf import pdf_response
 
@@ -367,9 +367,7 @@ def poll_edit(request, pk, poll_pk):
     poll = _poll(bloc_year, poll_pk)
     form = PollEditForm(request.POST, bloc_year=bloc_year, poll=poll)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        form_errors_as_messages(request, form)
         return redirect(_poll_url(bloc_year, poll))
     data = form.cleaned_data
     try:
@@ -464,9 +462,7 @@ def poll_tie(request, pk, poll_pk):
     candidates = list(poll.candidates.select_related("agency"))
     form = _tie_form(poll, result, candidates, request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        form_errors_as_messages(request, form)
         return redirect(_poll_url(bloc_year, poll))
     try:
         resolution = services.resolve_tie(poll, actor=request.user, **form.cleaned_data)

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from emulation.fields import NFCCharField, NFCTextField
-from emulation.workflow import Workflow, WorkflowModel, moves
+from emulation.workflow import Workflow, WorkflowModel, moves, send_and_review
 
 
 class CovenantTemplate(models.Model):
@@ -217,14 +217,7 @@ class Registration(WorkflowModel):
 
     WORKFLOW = Workflow(
         field="status",
-        moves=moves(
-            {
-                Status.DRAFT: {Status.SUBMITTED},
-                Status.SUBMITTED: {Status.ACCEPTED, Status.RETURNED},
-                Status.RETURNED: {Status.SUBMITTED},
-                Status.ACCEPTED: set(),
-            }
-        ),
+        moves=send_and_review(Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED),
         refusal=_("Không thể chuyển bản đăng ký từ “%(old)s” sang “%(new)s”."),
     )
     MEMBER_EDITABLE = {Status.DRAFT, Status.RETURNED}

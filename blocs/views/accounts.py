@@ -37,7 +37,7 @@ from blocs.permissions import get_bloc_year_for_user, require_province_staff
 from blocs.services import accounts as services
 from emulation import pipeline
 from emulation.excel import export_response, read_sheet
-from emulation.forms import show_errors
+from emulation.forms import form_errors_as_messages, show_errors
 from emulation.models import AuditEntry, User
 from emulation.text import fold, nfc
 
@@ -365,9 +365,7 @@ def _reader_change(request, pk, form_class, change) -> HttpResponse:
     bloc_year, _role = get_bloc_year_for_user(request, pk, capability="can_manage_structure")
     form = form_class(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        form_errors_as_messages(request, form)
         return _back_to(bloc_year)
     try:
         message = change(bloc_year, form.cleaned_data["username"])
