@@ -6,6 +6,7 @@ field is first asserted visible, inside the viewport and not covered (`on_screen
 or focused and typed into with the keyboard (`type_into`, `tick`, `choose`, `type_datetime`).
 """
 
+import re
 import unicodedata
 
 from playwright.sync_api import expect
@@ -137,6 +138,12 @@ def choose(page, locator, value: str | None = None, *, label: str | None = None)
         locator.select_option(label=label)
     else:
         locator.select_option(value)
+
+
+def candidate_box(page, name: str):
+    """A poll form's checkbox for the member `name`; once the bloc has scored its label goes
+    on with the score ("Sở Y tế — 98,00 điểm, hạng 1")."""
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(name)}(\s+— .*)?\s*$"))
 
 
 def tick(page, locator, checked: bool = True) -> None:

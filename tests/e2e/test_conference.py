@@ -19,6 +19,7 @@ from awards.models import AwardType, RuleSet
 from blocs.models import BlocYear
 from tests.e2e.conference_helpers import (
     WIDTHS,
+    candidate_box,
     choose,
     enter_ballot,
     log_in,
@@ -81,7 +82,7 @@ def create_poll(page, base, *, kind, award=None, seats=1, mode="ballots", candid
     type_into(page, label("Số đơn vị được chọn"), str(seats))
     choose(page, label("Cách nhập phiếu"), mode)
     for name in candidates:
-        tick(page, label(name, exact=True))
+        tick(page, candidate_box(page, name))
     press_button(page, page.get_by_test_id("create-poll"))
     return page.url
 

@@ -23,6 +23,7 @@ from emulation.models import User
 from tests.e2e.conference_helpers import (
     WIDTHS,
     ballot_labels,
+    candidate_box,
     choose,
     count_pattern,
     enter_ballot,
@@ -188,7 +189,7 @@ def create_poll(page, *, kind, award=None, seats=1, mode="ballots", candidates=(
         type_into(page, label("Số đơn vị được chọn"), str(seats))
     choose(page, label("Cách nhập phiếu"), mode)
     for name in candidates:
-        tick(page, label(name, exact=True))
+        tick(page, candidate_box(page, name))
     press_button(page, page.get_by_test_id("create-poll"))
     expect(page.get_by_test_id("rule")).to_be_visible()
     return page.url, page.locator("h1").inner_text().split("\n")[0].strip()

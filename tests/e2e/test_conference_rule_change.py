@@ -21,6 +21,7 @@ from blocs.models import BlocYear
 from emulation.models import User
 from tests.e2e.conference_helpers import (
     WIDTHS,
+    candidate_box,
     choose,
     log_in,
     log_out,
@@ -84,7 +85,7 @@ def create_poll(page, award, candidates):
     type_into(page, label("Số đơn vị được chọn"), "1")
     choose(page, label("Cách nhập phiếu"), "aggregate")
     for name in candidates:
-        tick(page, label(name, exact=True))
+        tick(page, candidate_box(page, name))
     press_button(page, page.get_by_test_id("create-poll"))
     return page.url
 

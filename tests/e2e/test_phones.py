@@ -107,7 +107,7 @@ def test_the_year_overview_is_cards_with_every_column_on_a_phone(
     url = f"{live_server.url}{reverse('blocs:year_overview')}?year={bloc_year.year}"
     page.goto(url)
     headers = page.locator("[data-testid=overview-table] thead th").all_inner_texts()
-    assert len(headers) == 8  # bloc, head, deputy, members and the registered columns
+    assert len(headers) == 9  # bloc, head, deputy, members and the registered columns
 
     page.set_viewport_size(PHONE)
     page.goto(url)
