@@ -60,6 +60,7 @@ AWARDS_ACTIONS = ActionGroup(
         "awards.bundle.imported": _("Nhập dữ liệu của tỉnh cũ"),
         "awards.criteria.saved": _("Ban hành bảng tiêu chí chấm điểm"),
         "awards.criteria.adopted": _("Khối áp dụng bảng tiêu chí chấm điểm"),
+        "awards.criteria.confirmed": _("Xác nhận bảng tiêu chí chấm điểm"),
         "awards.scoring.planned": _("Phân công chấm chéo"),
         "awards.score_sheet.saved": _("Lưu phiếu chấm điểm"),
         "awards.score_sheet.submitted": _("Gửi phiếu chấm điểm"),

@@ -4,6 +4,7 @@ from awards.views import bundle as bundle_views
 from awards.views import charts as chart_views
 from awards.views import confirmations as confirmation_views
 from awards.views import council_results as council_result_views
+from awards.views import criteria as criteria_views
 from awards.views import eligibility_rules as eligibility_rule_views
 from awards.views import ledger as ledger_views
 from awards.views import proposals as proposal_views
@@ -67,6 +68,36 @@ urlpatterns = [
     path(_POLL + "papers.pdf", voting_views.poll_papers, name="poll_papers"),
     path(_POLL + "room/", voting_views.poll_room, name="poll_room"),
     path(_POLL + "result.svg", chart_views.poll_result_chart, name="poll_result_chart"),
+    # Year-end scoring: the province's criteria tables (staff)
+    path("scoring/criteria/", criteria_views.criteria_sets, name="criteria_sets"),
+    path("scoring/criteria/<int:set_pk>/", criteria_views.criteria_set, name="criteria_set"),
+    path(
+        "scoring/criteria/<int:set_pk>/tieu-chi.xlsx",
+        criteria_views.criteria_set_export,
+        name="criteria_set_export",
+    ),
+    path(
+        "scoring/criteria/<int:set_pk>/confirm/",
+        criteria_views.criteria_confirm,
+        name="criteria_confirm",
+    ),
+    path("scoring/criteria/copy/", criteria_views.criteria_copy, name="criteria_copy"),
+    path(
+        "scoring/criteria/mau-tieu-chi.xlsx",
+        criteria_views.criteria_template,
+        name="criteria_template",
+    ),
+    path("scoring/criteria/import/", criteria_views.criteria_import, name="criteria_import"),
+    path(
+        "scoring/criteria/import/commit/",
+        criteria_views.criteria_import_commit,
+        name="criteria_import_commit",
+    ),
+    path(
+        "scoring/criteria/import/cancel/",
+        criteria_views.criteria_import_cancel,
+        name="criteria_import_cancel",
+    ),
     # Year-end scoring: the bloc's table, sheets, cross-scoring and the ranking
     path("bloc-years/<int:pk>/scoring/", scoring_views.scoring_page, name="scoring"),
     path("bloc-years/<int:pk>/scoring/adopt/", scoring_views.scoring_adopt, name="scoring_adopt"),

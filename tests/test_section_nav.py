@@ -38,6 +38,7 @@ def tabs(html: str) -> list[tuple[str, bool]]:
                 "awards:award_type_list",
                 "awards:rule_sets",
                 "awards:eligibility_rules",
+                "awards:criteria_sets",
             ],
         ),
     ],

@@ -6,7 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from awards.models import Criterion, ScoringPlan
 from blocs.covenant_reads import members_of
+from blocs.models import Bloc
 from emulation.forms import PortalForm
+from emulation.params import FIRST_YEAR, LAST_YEAR
+from emulation.pipeline import UploadForm
 from emulation.uploads import PdfUploadField
 
 
@@ -136,3 +139,44 @@ class SheetForm(PortalForm):
 def sheet_form(criteria, sheet, data=None) -> SheetForm:
     scores = {score.criterion_id: score for score in sheet.scores.all()}
     return SheetForm(data, criteria=criteria, scores=scores)
+
+
+class CriteriaUploadForm(UploadForm):
+    """A criteria workbook and what it is for: the year, the bloc kind, the table's name and
+    the bonus cap (kept with the pending upload; the commit saves them as the new version)."""
+
+    year = forms.IntegerField(label=_("Năm áp dụng"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    bloc_kind = forms.ChoiceField(label=_("Loại khối"), choices=Bloc.Kind.choices)
+    title = forms.CharField(label=_("Tên bảng tiêu chí"), max_length=300)
+    bonus_cap = forms.DecimalField(
+        label=_("Điểm thưởng tối đa"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        help_text=_("Để trống: không giới hạn tổng điểm thưởng."),
+    )
+    field_order = ["year", "bloc_kind", "title", "bonus_cap", "file"]
+
+    @classmethod
+    def initial_from(cls, query) -> dict:
+        initial = {"title": _("Bảng tiêu chí chấm điểm thi đua các khối")}
+        if str(query.get("year", "")).isdigit():
+            initial["year"] = int(query["year"])
+        if query.get("bloc_kind") in Bloc.Kind.values:
+            initial["bloc_kind"] = query["bloc_kind"]
+        return initial
+
+    def options(self) -> dict:
+        bonus_cap = self.cleaned_data["bonus_cap"]
+        return {
+            "year": self.cleaned_data["year"],
+            "bloc_kind": self.cleaned_data["bloc_kind"],
+            "title": self.cleaned_data["title"].strip(),
+            "bonus_cap": "" if bonus_cap is None else str(bonus_cap),
+        }
+
+
+class CriteriaCopyForm(PortalForm):
+    year = forms.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    bloc_kind = forms.ChoiceField(choices=Bloc.Kind.choices)

@@ -92,7 +92,8 @@ def clean_rows(rows: list[dict]) -> list[dict]:
     and each under a heading that comes before it; points within range; a rate formula whose
     full rate is above its zero rate. Every problem is reported, nothing is half-saved."""
     problems, cleaned, seen = [], [], {}
-    for number, row in enumerate(rows, start=1):
+    for position, row in enumerate(rows, start=1):
+        number = row.get("row", position)
         code = nfc(str(row.get("code") or "")).strip().rstrip(".")
         title = nfc(str(row.get("title") or "")).strip()
         if not code or not title:
@@ -169,10 +170,18 @@ def criteria_rows(criteria_set: CriteriaSet) -> list[dict]:
 
 @transaction.atomic
 def save_province_criteria(
-    *, year: int, bloc_kind: str, title: str, rows: list[dict], bonus_cap, actor, confirmed=True
+    *,
+    year: int,
+    bloc_kind: str,
+    title: str,
+    rows: list[dict],
+    bonus_cap,
+    actor,
+    confirmed=True,
+    based_on: CriteriaSet | None = None,
 ) -> CriteriaSet:
     """A new version of the province's table for a bloc kind and year (earlier versions stay, as
-    blocs that adopted them keep their copies)."""
+    blocs that adopted them keep their copies); `based_on` is the earlier year's it copies."""
     rows = clean_rows(rows)
     title = nfc(title or "").strip()
     if not title:
@@ -187,6 +196,7 @@ def save_province_criteria(
         version=(latest or 0) + 1,
         bonus_cap=bonus_cap,
         confirmed=confirmed,
+        based_on=based_on,
         adopted_at=timezone.now(),
     )
     _write_criteria(criteria_set, rows)
@@ -197,6 +207,46 @@ def save_province_criteria(
         data={"year": year, "bloc_kind": bloc_kind, "version": criteria_set.version},
     )
     return criteria_set
+
+
+@transaction.atomic
+def confirm_criteria(criteria_set: CriteriaSet, *, actor) -> CriteriaSet:
+    """Province staff confirm a table (the seeded example is unconfirmed until they do); blocs
+    that adopted it keep the flag of their copy, so they adopt it again to show it confirmed."""
+    if criteria_set.bloc_year_id is not None:
+        raise ValidationError(_("Chỉ xác nhận bảng tiêu chí của tỉnh."))
+    if not criteria_set.confirmed:
+        criteria_set.confirmed = True
+        criteria_set.save(update_fields=["confirmed"])
+        log_action(
+            "awards.criteria.confirmed",
+            criteria_set,
+            actor=actor,
+            data={"year": criteria_set.year, "version": criteria_set.version},
+        )
+    return criteria_set
+
+
+def copy_province_criteria(*, year: int, bloc_kind: str, actor) -> CriteriaSet:
+    """The year's first table for a bloc kind, copied from the latest earlier year's: the
+    province usually keeps its table and changes a few points."""
+    source = (
+        CriteriaSet.objects.filter(year__lt=year, bloc_kind=bloc_kind, bloc_year__isnull=True)
+        .order_by("-year", "-version")
+        .first()
+    )
+    if source is None:
+        raise ValidationError(_("Chưa có bảng tiêu chí của năm trước để sao chép."))
+    return save_province_criteria(
+        year=year,
+        bloc_kind=bloc_kind,
+        title=source.title,
+        rows=criteria_rows(source),
+        bonus_cap=source.bonus_cap,
+        confirmed=source.confirmed,
+        based_on=source,
+        actor=actor,
+    )
 
 
 def province_criteria(year: int, bloc_kind: str) -> CriteriaSet | None:

@@ -2,7 +2,14 @@
 
 from django.urls import reverse
 
-from tests.matrix_rows._helpers import RUNNERS, bloc_year_readers, bloc_year_runners, post_for
+from tests.matrix_rows._helpers import (
+    RUNNERS,
+    bloc_year_readers,
+    bloc_year_runners,
+    post_for,
+    post_staff_only,
+    staff_only,
+)
 
 
 def _members_own_sheet(by):
@@ -57,6 +64,16 @@ def _score_table_url(by):
     return reverse("awards:score_table_export", args=[by.pk])
 
 
+def _province_table(name):
+    def url(by):
+        _members_own_sheet(by)  # the province's table of the cast's year
+        from awards.services import scoring
+
+        return reverse(f"awards:{name}", args=[scoring.province_criteria(by.year, by.bloc.kind).pk])
+
+    return url
+
+
 # A sheet is read by its scorer's users and the bloc's runners; an observer or another member
 # does not see how a member scored.
 SHEET_READERS = {**bloc_year_readers(), "observer": 403}
@@ -66,6 +83,11 @@ ROWS = [
     ("score_sheet", _sheet_url("score_sheet"), SHEET_READERS),
     ("score_evidence", _evidence_url, SHEET_READERS),
     ("score_table_export", _score_table_url, bloc_year_runners()),
+    ("criteria_sets", lambda by: reverse("awards:criteria_sets"), staff_only()),
+    ("criteria_set", _province_table("criteria_set"), staff_only()),
+    ("criteria_set_export", _province_table("criteria_set_export"), staff_only()),
+    ("criteria_template", lambda by: reverse("awards:criteria_template"), staff_only()),
+    ("criteria_import", lambda by: reverse("awards:criteria_import"), staff_only()),
 ]
 
 POST_ROWS = [
@@ -76,4 +98,10 @@ POST_ROWS = [
     ("score_sheet_review", _sheet_url("score_sheet_review"), post_for(*RUNNERS)),
     # Only the sheet's own scorer attaches evidence: the cast member.
     ("score_evidence_add", _sheet_url("score_evidence_add"), post_for("member")),
+    ("criteria_confirm", _province_table("criteria_confirm"), post_staff_only()),
+    ("criteria_copy", lambda by: reverse("awards:criteria_copy"), post_staff_only()),
+    *(
+        (name, lambda by, name=name: reverse(f"awards:{name}"), post_staff_only())
+        for name in ("criteria_import_commit", "criteria_import_cancel")
+    ),
 ]
