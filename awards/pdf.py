@@ -29,8 +29,9 @@ from awards.models import (
     VotingSession,
 )
 from awards.rules import KHOI, base_words, describe, for_unit, unit_of
+from awards.score_table import score_table
+from awards.signatures import head_signature
 from awards.tally import TallyResult, percent_of
-from blocs.models import Membership
 from blocs.models.structure import dated_agency
 from emulation.documents import unnumbered
 from emulation.pdf import SignatureBlock, render_pdf
@@ -394,8 +395,10 @@ def guest_line(guest: dict) -> str:
     return ", ".join(part for part in (name, post) if part)
 
 
-def conference_minutes_pdf(session: VotingSession, *, stamp=None, renderer=render_pdf):
-    """Biên bản hội nghị: attendance, agenda, narrative, every result in %, next year's leaders."""
+def conference_minutes_pdf(session: VotingSession, *, stamp=None, renderer=render_pdf, scores=None):
+    """Biên bản hội nghị: attendance, agenda, narrative, the score table it adopts (`scores`,
+    when the bloc scored: a section and the table as an annex), every result in %, next year's
+    leaders."""
     session = VotingSession.objects.select_related(
         "bloc_year__bloc", "bloc_year__next_head", "bloc_year__next_deputy", "chair_agency"
     ).get(pk=session.pk)
@@ -430,6 +433,8 @@ def conference_minutes_pdf(session: VotingSession, *, stamp=None, renderer=rende
         "next_head": elected.get(PollKind.NEXT_HEAD) or session.bloc_year.next_head,
         "next_deputy": elected.get(PollKind.NEXT_DEPUTY) or session.bloc_year.next_deputy,
         "closed_words": time_words(session.closed_at),
+        "scored": bool(scores and scores.results),
+        **(score_table(session.bloc_year, scores) if scores and scores.results else {}),
         "signature_blocks": [
             SignatureBlock(
                 position="Thư ký", name=session.secretary_name, note="(Ký, ghi rõ họ tên)"
@@ -664,10 +669,6 @@ def proposal_result_text(proposal: AwardProposal, unit: str = KHOI) -> str:
 def render_request_letter(bloc_year, proposals, *, stamp=None, renderer=render_pdf) -> bytes:
     """The bloc head's tờ trình for exactly the proposals it sends (`stamp` None: the DỰ THẢO
     preview). Voted proposals cite the conference; the others their own basis."""
-    head = bloc_year.head
-    signatory = (
-        Membership.objects.filter(bloc_year=bloc_year, agency=head).first() if head else None
-    )
     session = VotingSession.objects.filter(
         bloc_year=bloc_year, state=VotingSession.State.FINALIZED
     ).first()
@@ -704,18 +705,7 @@ def render_request_letter(bloc_year, proposals, *, stamp=None, renderer=render_p
             ],
             "attachments": attachments,
             "recipients": ["Như trên;", "Các đơn vị thành viên khối;", "Lưu: VT."],
-            "signature_blocks": [
-                SignatureBlock(
-                    authority=f"TM. {bloc_year.bloc.name}",
-                    position="TRƯỞNG KHỐI",
-                    note=(
-                        f"{signatory.signatory_title} {head.name}"
-                        if signatory and signatory.signatory_title
-                        else (head.name if head else "")
-                    ),
-                    name=signatory.signatory_name if signatory else "",
-                )
-            ],
+            "signature_blocks": [head_signature(bloc_year)],
         },
     )
 

@@ -231,6 +231,33 @@ def settled_parts(table: Table, lines: Iterable[Line]) -> tuple[Fraction, Fracti
     return sums[NORMAL], bonus, sums[PENALTY]
 
 
+def top_code(code: str) -> str:
+    """The heading a criterion sits under at the top of the tree: "II.1.a" → "II"."""
+    return code.split(".", 1)[0]
+
+
+def heading_maxima(table: Table) -> dict[str, Decimal]:
+    """Standard points available under each top heading (I: 60, II: 15…), in table order."""
+    maxima: dict[str, Decimal] = {}
+    for item in table.items:
+        if item.section == NORMAL:
+            code = top_code(item.code)
+            maxima[code] = maxima.get(code, ZERO) + item.max_points
+    return maxima
+
+
+def heading_sums(table: Table, lines: Iterable[Line]) -> dict[str, Fraction]:
+    """Settled standard points under each top heading, in table order; they add up to the
+    standard part of `settled_parts`."""
+    by_code = {line.code: line.final for line in lines}
+    sums: dict[str, Fraction] = {}
+    for item in table.items:
+        if item.section == NORMAL:
+            code = top_code(item.code)
+            sums[code] = sums.get(code, Fraction(0)) + by_code.get(item.code, Fraction(0))
+    return sums
+
+
 def settled_total(table: Table, lines: Iterable[Line]) -> Fraction:
     """The total of settled lines: bonus capped, penalties off (exact; `shown` to print)."""
     standard, bonus, penalty = settled_parts(table, lines)

@@ -110,6 +110,11 @@ urlpatterns = [
         name="score_table_export",
     ),
     path(
+        "bloc-years/<int:pk>/scoring/score-table.<str:fmt>",
+        scoring_views.score_table_document,
+        name="score_table_document",
+    ),
+    path(
         "bloc-years/<int:pk>/scoring/sheets/<int:sheet_pk>/",
         scoring_views.score_sheet,
         name="score_sheet",

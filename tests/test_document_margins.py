@@ -117,3 +117,39 @@ def test_the_request_letter_the_council_list_and_the_sample_minutes_keep_the_mar
     AwardProposal.objects.update(state=AwardProposal.State.ACCEPTED)
     assert ink_in_margins(council_list_pdf(2024)[2], **DECREE_30) == []
     assert ink_in_margins(sample_minutes_pdf(sixteen)[2], **DECREE_30) == []
+
+
+def test_the_score_table_and_the_minutes_annex_keep_the_margins(sixteen):
+    from awards.models import ScoreSheet
+    from awards.score_table import score_table_pdf
+    from awards.seed import example_criteria_rows
+    from awards.services import scoring
+
+    scoring.save_province_criteria(
+        year=sixteen.year,
+        bloc_kind=sixteen.bloc.kind,
+        title="Bảng tiêu chí chấm điểm thi đua các khối",
+        rows=example_criteria_rows(),
+        bonus_cap=5,
+        actor=None,
+    )
+    scoring.adopt_criteria(sixteen, actor=None)
+    scoring.set_scoring_plan(sixteen, method="self_only", actor=None)
+    for number, sheet in enumerate(ScoreSheet.objects.filter(bloc_year=sixteen)):
+        criteria = [c for c in scoring.sheet_criteria(sheet) if c.scored]
+        points = {
+            c.pk: (str(c.max_points if c.kind == "yes_no" else c.max_points - number % 3), "")
+            for c in criteria
+        }
+        scoring.save_sheet(sheet, points, actor=None)
+        for criterion in criteria:
+            if criterion.evidence_required:
+                sheet.evidence.create(
+                    criterion=criterion, file_name="x.pdf", original_name="x.pdf", sha256="0" * 64
+                )
+        scoring.submit_sheet(sheet, actor=None)
+    scores = scoring.bloc_scores(sixteen)
+    assert ink_in_margins(score_table_pdf(sixteen, scores)[2], **DECREE_30) == []
+    session, _poll = conference_of(sixteen)
+    minutes = conference_minutes_pdf(session, scores=scores)[2]
+    assert ink_in_margins(minutes, **DECREE_30) == []

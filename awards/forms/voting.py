@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from awards.models import AwardType, Poll, PollKind, RuleSet, VotingSession
 from awards.services.voting import RULE_FIELDS
 from emulation.forms import NFCFormMixin, VietnameseDateField
+from emulation.params import clean_ids
 
 COUNT_LIMIT = 999
 REASON_LENGTH = 300
@@ -178,6 +179,21 @@ class PollForm(NFCFormMixin, forms.Form):
                 "Theo thứ tự điểm chấm thi đua của khối. Để trống: các đơn vị đã đăng ký danh hiệu "
                 "(hoặc mọi thành viên nếu chưa có đăng ký)."
             )
+
+    @staticmethod
+    def initial_from(query) -> dict:
+        """A poll proposed by a link (the scoring page's vote between units tied at the top):
+        kind, award, seats and candidates, shown for the head to check before creating it."""
+        initial = {}
+        if query.get("kind") in PollKind.values:
+            initial["kind"] = query["kind"]
+        for name in ("award_type", "seats"):
+            if str(query.get(name, "")).isdigit():
+                initial[name] = int(query[name])
+        candidates = clean_ids(query.getlist("candidates"))
+        if candidates:
+            initial["candidates"] = candidates
+        return initial
 
     def clean(self):
         data = super().clean()

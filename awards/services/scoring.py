@@ -633,6 +633,7 @@ class BlocScores:
     table: scoring.Table
     results: list[UnitResult]
     ranking: scoring.Ranking
+    plan: ScoringPlan | None = None
 
     @property
     def differences(self) -> list[tuple[UnitResult, scoring.Line, int]]:
@@ -707,12 +708,12 @@ def bloc_scores(bloc_year: BlocYear) -> BlocScores | None:
         )
         for place in ranking.places
     ]
-    return BlocScores(criteria_set, criteria, table, results, ranking)
+    return BlocScores(criteria_set, criteria, table, results, ranking, plan)
 
 
-def candidate_order(bloc_year: BlocYear) -> BlocScores | None:
-    """The bloc's scores when its members have sent sheets, for a poll's candidate list in
-    score order; None when the bloc does not score (the list stays in name order)."""
+def counted_scores(bloc_year: BlocYear) -> BlocScores | None:
+    """The bloc's scores once sheets have been sent (a poll's candidates in score order, the
+    score table in the conference minutes); None when the bloc does not score."""
     counted = ScoreSheet.objects.filter(bloc_year=bloc_year, status__in=ScoreSheet.COUNTED)
     if not counted.exists():
         return None

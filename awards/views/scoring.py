@@ -2,11 +2,15 @@
 table, the plan, progress, differences and the ranking for the head), a sheet, and the head's
 acts on sheets and criteria. Thin: every rule is in `awards.services.scoring`."""
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,15 +22,25 @@ from awards.forms.scoring import (
     ScoringPlanForm,
     sheet_form,
 )
-from awards.models import Criterion, ScoreEvidence, ScoreSheet, ScoringPlan
+from awards.models import (
+    AwardType,
+    Criterion,
+    ScoreEvidence,
+    ScoreSheet,
+    ScoringPlan,
+    VotingSession,
+)
+from awards.score_table import score_table_pdf
 from awards.services import scoring as services
-from awards.services.proposals import set_leading_units
+from awards.services.proposals import LEADING_AWARD_CODE, set_leading_units
 from blocs.covenant_reads import members_of
 from blocs.overview import OverviewColumn
 from blocs.panels import Panel
 from blocs.permissions import get_bloc_year_for_user
+from emulation.docx import DOCX, render_docx
 from emulation.excel import export_response
 from emulation.forms import form_errors_as_messages, show_errors
+from emulation.pdf import pdf_response, render_pdf
 from emulation.uploads import private_file_response
 
 
@@ -60,6 +74,22 @@ def _progress(bloc_year, memberships):
     ]
 
 
+def _tie_poll_url(bloc_year, scores) -> str | None:
+    """Units tied at the top go to a vote: the conference's poll on the leading title among
+    them, proposed on the poll form for the head to check (None: no tie, or no open
+    conference to vote in)."""
+    if scores is None or not scores.ranking.tie_at_top:
+        return None
+    session = VotingSession.objects.filter(bloc_year=bloc_year).first()
+    award = AwardType.objects.filter(code=LEADING_AWARD_CODE).first()
+    if session is None or session.is_finalized or award is None:
+        return None
+    query = [("kind", "award"), ("award_type", award.pk)]
+    query += [("seats", settings.LEADING_UNITS_PER_BLOC)]
+    query += [("candidates", agency_id) for agency_id in scores.ranking.leading]
+    return f"{reverse('awards:poll_add', args=[bloc_year.pk])}?{urlencode(query)}"
+
+
 def scoring_page(request, pk):
     """The bloc-year's scoring: what the user scores, and for the head the whole picture."""
     bloc_year, role = get_bloc_year_for_user(request, pk)
@@ -90,9 +120,11 @@ def scoring_page(request, pk):
             .exclude(status=ScoreSheet.Status.DRAFT)
             .exists()
         )
+        scores = services.bloc_scores(bloc_year) if plan else None
         context |= {
             "progress": _progress(bloc_year, memberships),
-            "scores": services.bloc_scores(bloc_year) if plan else None,
+            "scores": scores,
+            "tie_poll_url": _tie_poll_url(bloc_year, scores),
             "plan_form": None if started else ScoringPlanForm(bloc_year=bloc_year, instance=plan),
             "leading": list(bloc_year.leading_units.select_related("agency")),
             "started": started,
@@ -277,7 +309,7 @@ def score_leading(request, pk):
     """The head records the highest-scored member as the bloc's leading unit, the score as the
     basis; a tie at the top goes to a vote instead."""
     bloc_year, _role = get_bloc_year_for_user(request, pk, capability="can_run_bloc_year")
-    scores = services.candidate_order(bloc_year)
+    scores = services.counted_scores(bloc_year)
     if scores is None or not scores.results:
         messages.error(request, _("Chưa có phiếu chấm nào được gửi: chưa có kết quả chấm điểm."))
         return _back(bloc_year)
@@ -311,6 +343,25 @@ def score_table_export(request, pk):
     if scores is None:
         raise Http404
     return export_response(*ScoreTableExporter(bloc_year, scores).export("xlsx"))
+
+
+def score_table_document(request, pk, fmt):
+    """The score table as the head signs it: PDF (Decree 30) or its Word copy; a DỰ THẢO until
+    the conference is finalized."""
+    if fmt not in ("pdf", "docx"):
+        raise Http404
+    bloc_year, _role = get_bloc_year_for_user(request, pk, capability="can_run_bloc_year")
+    scores = services.bloc_scores(bloc_year)
+    if scores is None:
+        raise Http404
+    session = VotingSession.objects.filter(bloc_year=bloc_year).first()
+    renderer = render_docx if fmt == "docx" else render_pdf
+    filename, content_type, data = score_table_pdf(
+        bloc_year, scores, session=session, renderer=renderer
+    )
+    if fmt == "docx":
+        return pdf_response(filename.removesuffix(".pdf") + ".docx", DOCX, data, inline=False)
+    return pdf_response(filename, content_type, data)
 
 
 def scoring_panel(request, bloc_year, role):

@@ -240,7 +240,12 @@ def conference_reopen(request, pk):
 
 MINUTES = {
     "count": ("count_minutes", voting_pdf.count_minutes_pdf),
-    "conference": ("conference_minutes", voting_pdf.conference_minutes_pdf),
+    "conference": (
+        "conference_minutes",
+        lambda session: voting_pdf.conference_minutes_pdf(
+            session, scores=scoring.counted_scores(session.bloc_year)
+        ),
+    ),
 }
 
 
@@ -267,7 +272,10 @@ def poll_add(request, pk):
     bloc_year, role = get_bloc_year_for_user(request, pk, capability=RUN)
     session = _session_or_404(bloc_year)
     form = PollForm(
-        request.POST or None, bloc_year=bloc_year, scores=scoring.candidate_order(bloc_year)
+        request.POST or None,
+        bloc_year=bloc_year,
+        scores=scoring.counted_scores(bloc_year),
+        initial=PollForm.initial_from(request.GET),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -17,3 +17,22 @@ def finalized(bloc_year, bloc_head):
     counted(session, "CO_TINH", {head: 5, education: 0}, actor=bloc_head)
     counted(session, "TTLDXS", {education: 5, culture: 4, head: 1}, seats=2, actor=bloc_head)
     return voting.finalize_session(session, actor=bloc_head)
+
+
+@pytest.fixture
+def planned(bloc_year, province_staff, bloc_head):
+    """The cast's 2024 scoring: the province's table adopted, everyone cross-scores everyone."""
+    from awards.services import scoring as services
+    from tests.awards.test_scoring_services import ROWS
+
+    services.save_province_criteria(
+        year=2024,
+        bloc_kind="khoi",
+        title="Bảng tiêu chí Khối 2024",
+        rows=ROWS,
+        bonus_cap=3,
+        actor=province_staff,
+    )
+    services.adopt_criteria(bloc_year, actor=bloc_head)
+    services.set_scoring_plan(bloc_year, method="everyone", tolerance=1, actor=bloc_head)
+    return bloc_year

@@ -240,3 +240,25 @@ def test_the_decimal_path_gives_what_fractions_give(values, method):
 def test_clamping_a_list_is_clamping_each_value(values, maximum, kind):
     item = Item("I.1", maximum, kind=kind)
     assert item.clamp_all(values) == [item.clamp(value) for value in values]
+
+
+@given(table_and_sheet(), st.lists(POINTS, max_size=3))
+def test_the_headings_add_up_to_the_standard_part(case, extra):
+    table, sheet = case
+    lines = scoring.settle(table, sheet, [dict.fromkeys(sheet, value) for value in extra], "mean")
+    standard, _bonus, _penalty = scoring.settled_parts(table, lines)
+    assert sum(scoring.heading_sums(table, lines).values(), Fraction(0)) == standard
+    assert sum(scoring.heading_maxima(table).values(), D(0)) == table.max_points
+
+
+def test_headings_hand_case():
+    table = usual_table()
+    sheet = {"I.1": D(38), "I.2": D(20), "II.1": D("14.5"), "IV.1": D(10), "V.1": D(3)}
+    lines = scoring.settle(table, sheet, [], "mean")
+    assert scoring.heading_maxima(table) == {"I": 60, "II": 15, "III": 15, "IV": 10}
+    assert scoring.heading_sums(table, lines) == {
+        "I": 58,
+        "II": Fraction(29, 2),
+        "III": 0,
+        "IV": 10,
+    }

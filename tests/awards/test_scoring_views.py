@@ -2,30 +2,14 @@
 
 import unicodedata
 
-import pytest
 from django.db.models import F
 from django.urls import reverse
 
 from awards.models import Score, ScoreSheet
 from awards.services import scoring as services
-from tests.awards.test_scoring_services import ROWS, _evidence
+from tests.awards.test_scoring_services import _evidence
 
 S = ScoreSheet.Status
-
-
-@pytest.fixture
-def planned(bloc_year, province_staff, bloc_head):
-    services.save_province_criteria(
-        year=2024,
-        bloc_kind="khoi",
-        title="Bảng tiêu chí Khối 2024",
-        rows=ROWS,
-        bonus_cap=3,
-        actor=province_staff,
-    )
-    services.adopt_criteria(bloc_year, actor=bloc_head)
-    services.set_scoring_plan(bloc_year, method="everyone", tolerance=1, actor=bloc_head)
-    return bloc_year
 
 
 def _own(bloc_year, agency):

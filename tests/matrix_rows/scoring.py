@@ -83,6 +83,12 @@ ROWS = [
     ("score_sheet", _sheet_url("score_sheet"), SHEET_READERS),
     ("score_evidence", _evidence_url, SHEET_READERS),
     ("score_table_export", _score_table_url, bloc_year_runners()),
+    # The PDF row; the Word copy is the same view and gate (test_score_table.py opens both).
+    (
+        "score_table_document",
+        lambda by: _score_table_url(by).replace("score-table.xlsx", "score-table.pdf"),
+        bloc_year_runners(),
+    ),
     ("criteria_sets", lambda by: reverse("awards:criteria_sets"), staff_only()),
     ("criteria_set", _province_table("criteria_set"), staff_only()),
     ("criteria_set_export", _province_table("criteria_set_export"), staff_only()),

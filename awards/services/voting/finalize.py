@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from awards.models import Poll, PollKind, VotingSession
 from awards.pdf import conference_minutes_pdf, count_minutes_pdf
 from awards.services.proposals import create_proposals_for_session
+from awards.services.scoring import counted_scores
 from awards.services.voting.common import _facts, _refuse
 from blocs.models import Agency
 from blocs.services.structure import set_elected_leaders
@@ -77,6 +78,9 @@ def _issue_minutes(session: VotingSession, *, actor) -> None:
         source=session,
         actor=actor,
     )
+    # The score table the conference adopts is the minutes' annex (none when the bloc did not
+    # score); the scores lock with the finalized conference.
+    scores = counted_scores(bloc_year)
     session.conference_minutes = issue_document(
         kind="BB",
         kind_label="Biên bản hội nghị",
@@ -84,9 +88,9 @@ def _issue_minutes(session: VotingSession, *, actor) -> None:
         issuer_name=bloc.name,
         dated=timezone.localtime(session.held_at).date(),
         title=f"Biên bản hội nghị tổng kết {bloc.name} năm {bloc_year.year}",
-        render=lambda stamp: conference_minutes_pdf(session, stamp=stamp)[2],
+        render=lambda stamp: conference_minutes_pdf(session, stamp=stamp, scores=scores)[2],
         render_docx=lambda stamp: conference_minutes_pdf(
-            session, stamp=stamp, renderer=render_docx
+            session, stamp=stamp, renderer=render_docx, scores=scores
         )[2],
         bloc_year=bloc_year,
         source=session,
