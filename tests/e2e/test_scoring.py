@@ -1,17 +1,21 @@
-"""Browser: the head adopts the province's points table and assigns cross-scoring; a member
-scores its own sheet with the keyboard, attaches evidence and sends it; the head returns it
-with a reason; the member corrects and resends, and cross-scores its assigned member; the head
-settles the difference and reads the ranking. At 1280 px and on a 375 px phone."""
+"""Browser: province staff import the year's points table from Excel, check its preview and
+confirm it; the head adopts it and assigns cross-scoring; a member scores its own sheet with the
+keyboard, attaches evidence and sends it; the head returns it with a reason; the member corrects
+and resends, and cross-scores its assigned member; the head settles the difference, reads the
+ranking, downloads the score table (PDF and workbook) and finds the conference's candidates in
+score order. At 1280 px and on a 375 px phone."""
 
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from awards.models import ScoreSheet
+from awards import criteria_workbook
+from awards.models import ScoreSheet, VotingSession
 from awards.services import scoring as services
 from tests.awards.test_scoring_services import ROWS
 from tests.conftest import PASSWORD
 from tests.e2e.conference_helpers import (
+    candidate_box,
     choose,
     log_in,
     log_out,
@@ -55,16 +59,35 @@ def _score_the_rest(bloc_year, user, member_agency):
 def test_self_score_return_resend_cross_score_settle_and_rank(
     page, live_server, screenshot, bloc_year, bloc_head, member, province_staff, tmp_path, width
 ):
-    services.save_province_criteria(
-        year=2024,
-        bloc_kind=bloc_year.bloc.kind,
-        title="Bảng tiêu chí chấm điểm Khối 2024",
-        rows=ROWS,
-        bonus_cap=3,
-        actor=province_staff,
-    )
     set_width(page, width)
     scoring_url = f"{live_server.url}/awards/bloc-years/{bloc_year.pk}/scoring/"
+
+    # Province staff import the year's table from the workbook they edited, then save it.
+    table = tmp_path / "Bảng tiêu chí 2024.xlsx"
+    rows = services.clean_rows(ROWS)
+    table.write_bytes(
+        criteria_workbook.CriteriaWorkbook("Bảng tiêu chí", rows, filename="t").export()[2]
+    )
+    log_in(page, live_server.url, "canbo", PASSWORD)
+    page.goto(f"{live_server.url}/awards/scoring/criteria/?year=2024")
+    kind = page.get_by_test_id(f"criteria-kind-{bloc_year.bloc.kind}")
+    expect(kind).to_contain_text("Chưa có bảng tiêu chí năm này.")
+    press_button(page, kind.get_by_role("link", name="Nhập từ Excel"))
+    expect(page.get_by_label("Năm áp dụng")).to_have_value("2024")
+    type_into(page, page.get_by_label("Tên bảng tiêu chí"), "Bảng tiêu chí chấm điểm Khối 2024")
+    type_into(page, page.get_by_label("Điểm thưởng tối đa"), "3")
+    file_input = page.get_by_label("Tệp Excel (.xlsx)")
+    on_screen(page, file_input)
+    file_input.set_input_files(str(table))
+    press_button(page, page.get_by_role("button", name="Tải lên và xem trước"))
+    expect(page.get_by_test_id("criteria-preview-totals")).to_contain_text("điểm chuẩn 70")
+    expect(page.get_by_test_id("criteria-table")).to_contain_text(TITLES["I.2"])
+    no_sideways_scroll(page)
+    screenshot(f"scoring-00-staff-preview-{width}")
+    press_button(page, page.get_by_role("button", name="Lưu thành phiên bản mới"))
+    expect(page.get_by_text("bảng tiêu chí năm 2024, phiên bản 1")).to_be_visible()
+    expect(page.get_by_test_id("criteria-totals")).to_contain_text("Tổng điểm chuẩn: 70 điểm")
+    log_out(page)
 
     # The head adopts the table and has each member cross-score one other.
     log_in(page, live_server.url, "truongkhoi", PASSWORD)
@@ -154,3 +177,20 @@ def test_self_score_return_resend_cross_score_settle_and_rank(
     book = load_workbook(saved)
     names = [row[1] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
     assert names[0] == member.agency.name and len(names) == 5
+    pdf_link = page.get_by_test_id("score-table-pdf")
+    expect(pdf_link).to_be_visible()
+    pdf = page.request.get(live_server.url + pdf_link.get_attribute("href"))
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
+    assert "bang-tong-hop-cham-diem" in pdf.headers["content-disposition"]
+
+    # The conference's poll form offers the candidates in score order.
+    VotingSession.objects.create(
+        bloc_year=bloc_year, held_at="2024-12-20T08:00+07:00", place="Hội trường"
+    )
+    page.goto(f"{live_server.url}/awards/bloc-years/{bloc_year.pk}/conference/polls/add/")
+    first = candidate_box(page, member.agency.name)
+    on_screen(page, first)
+    expect(first).to_be_visible()
+    labels = page.locator("#div_id_candidates .form-check-label").all_inner_texts()
+    assert labels[0].startswith(f"{member.agency.name} — 67,00 điểm, hạng 1"), labels
+    screenshot(f"scoring-05-poll-order-{width}")
