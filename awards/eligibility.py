@@ -54,6 +54,16 @@ class LeadingOnlyRule:
 
 
 @dataclass(frozen=True)
+class MinScoreRule:
+    """`award_code` may only go to a unit whose bloc scored it at least `points` (the settled
+    total of the bloc's year-end score table); a bloc that did not score is not held to it."""
+
+    award_code: str
+    points: Decimal
+    award_label: str = ""
+
+
+@dataclass(frozen=True)
 class ConsecutiveRule:
     """`award_code` needs `required_code` in each of the `years` years before the achievement year
     (or ending with it when `includes_achievement_year`)."""
@@ -224,6 +234,18 @@ def leading_rule_text(rule: LeadingOnlyRule) -> str:
     }
 
 
+def min_score_rule_text(rule: MinScoreRule) -> str:
+    return _(
+        "%(label)s chỉ dành cho đơn vị đạt từ %(points)s điểm trở lên trong bảng tổng hợp kết "
+        "quả chấm điểm thi đua của khối."
+    ) % {"label": rule.award_label or rule.award_code, "points": _format_percent(rule.points)}
+
+
+def below_min_score(rule: MinScoreRule, score: Decimal | None) -> bool:
+    """A unit scored under the rule's minimum (None: its bloc did not score, so no)."""
+    return score is not None and Decimal(score) < rule.points
+
+
 def _years_text(includes: bool) -> str:
     return _("tính cả năm đề nghị") if includes else _("liền trước năm đề nghị")
 
@@ -257,6 +279,8 @@ def rule_text(rule) -> str:
         return leading_rule_text(rule)
     if isinstance(rule, ConsecutiveRule):
         return consecutive_rule_text(rule)
+    if isinstance(rule, MinScoreRule):
+        return min_score_rule_text(rule)
     return window_rule_text(rule)
 
 

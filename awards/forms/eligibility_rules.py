@@ -51,6 +51,14 @@ class EligibilityRuleForm(NFCFormMixin, forms.ModelForm):
             "max_decimal_places": _("Tỷ lệ chỉ ghi tối đa 2 chữ số thập phân."),
         },
     )
+    min_points = PercentField(
+        label=_("Điểm tối thiểu"),
+        required=False,
+        max_digits=6,
+        decimal_places=2,
+        help_text=_("Chỉ cho quy tắc điểm chấm thi đua tối thiểu, ví dụ 90 hoặc 92,5."),
+        error_messages={"invalid": _("Nhập một số, ví dụ 90 hoặc 92,5.")},
+    )
     years = forms.IntegerField(
         label=_("Số năm (N hoặc W)"),
         required=False,
@@ -127,6 +135,7 @@ class EligibilityRuleForm(NFCFormMixin, forms.ModelForm):
             years=data.get("years"),
             times=data.get("times"),
             required_award_type=data.get("required_award_type"),
+            min_points=data.get("min_points"),
         )
         for name, message in errors.items():
             if name not in self.errors:
@@ -146,6 +155,7 @@ def version_of(base: EligibilityRule, effective_from: datetime.date) -> Eligibil
         required_award_type=base.required_award_type,
         percent=base.percent,
         rounding=base.rounding,
+        min_points=base.min_points,
         years=base.years,
         times=base.times,
         includes_achievement_year=base.includes_achievement_year,

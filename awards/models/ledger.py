@@ -52,6 +52,7 @@ class EligibilityRule(models.Model):
         LEADING_ONLY = "leading_only", _("Chỉ cho đơn vị dẫn đầu khối")
         CONSECUTIVE = "consecutive", _("N năm liên tục đạt danh hiệu")
         WINDOW = "window", _("Ít nhất k lần trong W năm")
+        MIN_SCORE = "min_score", _("Điểm chấm thi đua tối thiểu")
 
     class Rounding(models.TextChoices):
         FLOOR = eligibility.ROUNDING_FLOOR, _("Làm tròn xuống")
@@ -84,6 +85,14 @@ class EligibilityRule(models.Model):
     rounding = models.CharField(
         _("cách làm tròn"), max_length=10, choices=Rounding, default=Rounding.FLOOR
     )
+    min_points = models.DecimalField(
+        _("điểm tối thiểu"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
     years = models.PositiveSmallIntegerField(_("số năm (N hoặc W)"), null=True, blank=True)
     times = models.PositiveSmallIntegerField(_("số lần (k)"), null=True, blank=True)
     includes_achievement_year = models.BooleanField(_("tính cả năm đề nghị"), default=False)
@@ -115,6 +124,8 @@ class EligibilityRule(models.Model):
             return eligibility.QuotaRule(code, self.percent or Decimal(0), self.rounding, label)
         if self.kind == self.Kind.LEADING_ONLY:
             return eligibility.LeadingOnlyRule(code, label)
+        if self.kind == self.Kind.MIN_SCORE:
+            return eligibility.MinScoreRule(code, self.min_points or Decimal(0), label)
         if self.kind == self.Kind.CONSECUTIVE:
             return eligibility.ConsecutiveRule(
                 code,

@@ -24,6 +24,7 @@ RULE_FIELDS = [
     "required_award_type",
     "percent",
     "rounding",
+    "min_points",
     "years",
     "times",
     "includes_achievement_year",
@@ -92,7 +93,7 @@ def _refuse_history_change(before: dict[int, frozenset]) -> None:
 
 
 def rule_errors(
-    kind, *, percent=None, years=None, times=None, required_award_type=None
+    kind, *, percent=None, years=None, times=None, required_award_type=None, min_points=None
 ) -> dict[str, str]:
     """What is missing or wrong for a rule of `kind`, by field, in Vietnamese."""
     Kind = EligibilityRule.Kind
@@ -102,6 +103,11 @@ def rule_errors(
             errors["percent"] = _("Nhập tỷ lệ phần trăm.")
         elif not 0 < percent <= 100:
             errors["percent"] = _("Tỷ lệ phải lớn hơn 0 và không quá 100%.")
+    if kind == Kind.MIN_SCORE:
+        if min_points is None:
+            errors["min_points"] = _("Nhập số điểm tối thiểu.")
+        elif not 0 < min_points <= 1000:
+            errors["min_points"] = _("Điểm tối thiểu phải lớn hơn 0 và không quá 1000.")
     if kind in (Kind.CONSECUTIVE, Kind.WINDOW):
         if required_award_type is None:
             errors["required_award_type"] = _("Chọn danh hiệu cần đạt trước.")
@@ -122,6 +128,7 @@ def rule_errors(
 UNUSED_VALUES = {
     "percent": None,
     "rounding": EligibilityRule.Rounding.FLOOR,
+    "min_points": None,
     "required_award_type": None,
     "years": None,
     "includes_achievement_year": False,
@@ -135,6 +142,8 @@ def unused_fields(kind) -> list[str]:
     unused = []
     if kind != Kind.QUOTA:
         unused += ["percent", "rounding"]
+    if kind != Kind.MIN_SCORE:
+        unused.append("min_points")
     if kind not in (Kind.CONSECUTIVE, Kind.WINDOW):
         unused += ["required_award_type", "years", "includes_achievement_year"]
     if kind != Kind.WINDOW:
@@ -150,6 +159,7 @@ def _normalise(rule: EligibilityRule) -> None:
         years=rule.years,
         times=rule.times,
         required_award_type=rule.required_award_type,
+        min_points=rule.min_points,
     )
     if errors:
         raise ValidationError(errors)

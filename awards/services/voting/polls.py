@@ -6,8 +6,18 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from awards.models import AggregateEntry, Candidate, Poll, PollKind, TieResolution, VotingSession
+from awards import eligibility
+from awards.models import (
+    AggregateEntry,
+    Candidate,
+    EligibilityRule,
+    Poll,
+    PollKind,
+    TieResolution,
+    VotingSession,
+)
 from awards.rules import fraction_words
+from awards.services.scoring import counted_scores
 from awards.services.voting.ballots import compute_result
 from awards.services.voting.common import (
     _check_session_editable,
@@ -41,6 +51,35 @@ def default_candidate_ids(session: VotingSession, kind: str, award_type=None) ->
     )
     chosen = [agency_id for agency_id in members if agency_id in registered]
     return chosen or members
+
+
+def below_minimum(bloc_year, award_type, agency_ids) -> tuple[list[int], str]:
+    """The candidates a province's minimum score for `award_type` keeps off its list (their
+    settled total in the bloc's score table is lower), and the rule in words; nothing when the
+    award has no such rule in force or the bloc did not score."""
+    if award_type is None:
+        return [], ""
+    rules = [
+        rule.to_rule()
+        for rule in EligibilityRule.objects.in_effect(bloc_year.year)
+        if rule.kind == EligibilityRule.Kind.MIN_SCORE and rule.award_type_id == award_type.pk
+    ]
+    scores = counted_scores(bloc_year) if rules else None
+    if scores is None:
+        return [], ""
+    rule = max(rules, key=lambda rule: rule.points)
+    totals = {result.agency.pk: result.total_shown for result in scores.results}
+    below = [a for a in agency_ids if eligibility.below_min_score(rule, totals.get(a, 0))]
+    return below, eligibility.min_score_rule_text(rule)
+
+
+def _refuse_below_minimum(bloc_year, award_type, agency_ids) -> None:
+    below, rule = below_minimum(bloc_year, award_type, agency_ids)
+    if below:
+        _refuse(
+            _("%(names)s chưa đạt điểm tối thiểu: %(rule)s")
+            % {"names": _names(below), "rule": rule}
+        )
 
 
 def _set_candidates(poll: Poll, agency_ids: list[int]) -> None:
@@ -127,11 +166,16 @@ def create_poll(
         order=order,
         repeat_reason=repeat_reason,
     )
-    ids = (
-        candidate_ids
-        if candidate_ids is not None
-        else default_candidate_ids(session, kind, award_type)
-    )
+    if candidate_ids is not None:
+        ids = candidate_ids
+        _refuse_below_minimum(session.bloc_year, award_type, ids)
+    else:
+        # The suggested list leaves out units under the award's minimum score.
+        ids = default_candidate_ids(session, kind, award_type)
+        below = set(below_minimum(session.bloc_year, award_type, ids)[0])
+        ids = [agency_id for agency_id in ids if agency_id not in below]
+        if not ids:
+            _refuse_below_minimum(session.bloc_year, award_type, list(below))
     _set_candidates(poll, ids)
     log_action(
         "awards.poll.created",
@@ -169,6 +213,8 @@ def update_poll(
         candidate_ids = tied
     if poll.kind != PollKind.AWARD:
         seats = poll.seats
+    else:
+        _refuse_below_minimum(poll.bloc_year, poll.award_type, candidate_ids)
     if seats < 1:
         _refuse(_("Số đơn vị được chọn phải từ 1 trở lên."))
     before = {
