@@ -103,6 +103,11 @@ class SheetForm(PortalForm):
                     ],
                     attrs={"class": "form-select"},
                 )
+            # What the page's running total (static/js/sheet_total.js) needs of the criterion.
+            points.widget.attrs |= {
+                "data-points": criterion.section,
+                "data-max": f"{criterion.max_points.normalize():f}",
+            }
             self.fields[f"p{criterion.pk}"] = points
             self.fields[f"j{criterion.pk}"] = forms.CharField(
                 label=_("Giải trình"),

@@ -215,6 +215,7 @@ def score_sheet(request, pk, sheet_pk):
             "total": services.scoring.sheet_total(table, saved),
             "max_points": table.max_points,
             "bonus_limit": table.bonus_limit,
+            "bonus_cap": table.bonus_cap,
             "return_form": ReturnSheetForm() if role.can_run_bloc_year else None,
             "evidence": list(sheet.evidence.select_related("criterion").order_by("pk")),
             "evidence_form": EvidenceForm(criteria=criteria) if editable and sheet.is_own else None,

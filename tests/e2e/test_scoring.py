@@ -108,6 +108,10 @@ def test_self_score_return_resend_cross_score_settle_and_rank(
     page.goto(scoring_url)
     press_button(page, page.get_by_test_id("my-sheets").get_by_role("link", name="Phiếu tự chấm"))
     _fill_sheet(page, {**OWN, "I.1": "40"})
+    # The running total as typed: 40 + 18 + 10 standard, bonus 4 capped at 3, 1 off.
+    expect(page.get_by_test_id("live-total")).to_have_text(
+        "Đang nhập: 68 điểm chuẩn, thưởng 3, trừ 1; tổng 70 (chưa lưu)."
+    )
     type_into(page, page.get_by_label("Giải trình I.1"), "Hoàn thành 100% kế hoạch năm")
     press_button(page, page.get_by_role("button", name="Lưu", exact=True))
     expect(page.get_by_text("Đã lưu phiếu chấm.")).to_be_visible()
