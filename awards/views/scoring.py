@@ -121,9 +121,13 @@ def scoring_page(request, pk):
             .exists()
         )
         scores = services.bloc_scores(bloc_year) if plan else None
+        differences = scores.differences if scores else []
+        shown = differences if request.GET.get("differences") == "all" else differences[:20]
         context |= {
             "progress": _progress(bloc_year, memberships),
             "scores": scores,
+            "differences": shown,
+            "differences_total": len(differences),
             "tie_poll_url": _tie_poll_url(bloc_year, scores),
             "plan_form": None if started else ScoringPlanForm(bloc_year=bloc_year, instance=plan),
             "leading": list(bloc_year.leading_units.select_related("agency")),

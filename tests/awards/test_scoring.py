@@ -262,3 +262,44 @@ def test_headings_hand_case():
         "III": 0,
         "IV": 10,
     }
+
+
+@given(table_and_sheet(), st.lists(POINTS, min_size=1, max_size=6), POINTS)
+def test_the_mean_fast_path_settles_as_fractions_would(case, peer_values, tolerance):
+    table, own = case
+    tolerance = abs(tolerance)
+    peers = [dict.fromkeys(own, value) for value in peer_values]
+    lines = {line.code: line for line in scoring.settle(table, own, peers, "mean", None, tolerance)}
+    for item in table.items:
+        line = lines[item.code]
+        if item.code not in own:
+            assert line.peers is None and line.final == 0
+            continue
+        expected = sum(Fraction(item.clamp(v)) for v in peer_values) / len(peer_values)
+        mine = Fraction(item.clamp(own[item.code]))
+        assert line.peers == line.final == expected
+        assert line.differs == (abs(mine - expected) > Fraction(tolerance))
+
+
+@given(
+    table_and_sheet(),
+    st.lists(POINTS, min_size=1, max_size=6),
+    st.sampled_from(["mean", "trimmed_mean", "team"]),
+)
+def test_sums_from_a_database_settle_as_the_sheets_do(case, peer_values, method):
+    table, own = case
+    if method == "team":
+        peer_values = peer_values[:1]
+    peers = [dict.fromkeys(own, value) for value in peer_values]
+    sums = {
+        item.code: scoring.PeerSums.of(item.clamp_all(list(peer_values)))
+        for item in table.items
+        if item.code in own
+    }
+    from_sheets = scoring.settle(table, own, peers, method, None, D(1))
+    assert scoring.settle(table, own, [], method, None, D(1), peer_sums=sums) == from_sheets
+
+
+def test_a_median_needs_the_scores_themselves():
+    with pytest.raises(ValueError, match="median"):
+        scoring.settle(usual_table(), {}, [], "median", peer_sums={})

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from awards.models import Criterion, ScoreResolution, ScoreSheet, ScoringPlan
+from awards.models import Criterion, Score, ScoreResolution, ScoreSheet, ScoringPlan
 from awards.services import scoring as services
 from emulation.models import AuditEntry
 
@@ -329,3 +329,40 @@ def test_once_the_conference_is_finalized_the_scores_stay(bloc_year, bloc_head, 
         with pytest.raises(ValidationError, match="Hội nghị tổng kết của khối đã kết thúc"):
             act()
     assert sheet.scores.get(criterion__code="I.1").points == 36
+
+
+@pytest.mark.parametrize("aggregation", ["mean", "trimmed_mean", "median"])
+def test_sums_read_from_the_database_settle_as_the_scores_themselves(
+    bloc_year, bloc_head, adopted, aggregation
+):
+    """The database sums cross-scores (clamped as the core clamps) for every aggregation but the
+    median; a score stored out of range (written around the service) counts as the core says."""
+    from awards import scoring
+
+    services.set_scoring_plan(
+        bloc_year, method="everyone", aggregation=aggregation, tolerance=1, actor=bloc_head
+    )
+    sheets = list(ScoreSheet.objects.filter(bloc_year=bloc_year).order_by("pk"))
+    for number, sheet in enumerate(sheets):
+        values = {"I_1": str(20 + number % 7), "I_2": str(number % 3 * 5), "II_1": "10"}
+        values |= {"III_1": str(number % 6), "IV_1": str(number % 2 * 3)}
+        services.save_sheet(sheet, _entries(sheet, **values), actor=bloc_head)
+        _evidence(sheet)
+        services.submit_sheet(sheet, actor=bloc_head)
+    Score.objects.filter(sheet=sheets[1], criterion__code="I.1").update(points=Decimal("99"))
+    result = services.bloc_scores(bloc_year)
+    table = result.table
+    code = {c.pk: c.code for c in result.criteria}
+    raw = {}
+    for sheet_id, criterion_id, value in Score.objects.filter(
+        sheet__bloc_year=bloc_year
+    ).values_list("sheet_id", "criterion_id", "points"):
+        raw.setdefault(sheet_id, {})[code[criterion_id]] = value
+    expected = {}
+    for unit in result.results:
+        own = next(raw[s.pk] for s in sheets if s.agency_id == s.scorer_id == unit.agency.pk)
+        peers = [raw[s.pk] for s in sheets if s.agency_id == unit.agency.pk != s.scorer_id]
+        lines = scoring.settle(table, own, peers, aggregation, None, Decimal(1))
+        expected[unit.agency.pk] = scoring.settled_total(table, lines)
+        assert unit.lines == lines
+    assert {unit.agency.pk: unit.total for unit in result.results} == expected

@@ -278,3 +278,23 @@ def test_the_head_records_the_highest_scored_member_as_leading_unless_tied(
     assert "Đã ghi Sở Y tế là đơn vị dẫn đầu khối." in text
     unit = LeadingUnit.objects.get()
     assert unit.agency.name == "Sở Y tế" and "đạt 70,00 điểm, xếp thứ nhất" in unit.reason
+
+
+def test_the_head_sees_twenty_differences_at_a_time_or_all(planned, bloc_head, head_client):
+    """Every member scores itself high on all five criteria and its peers score it low: 25
+    differences, twenty shown and a link to the rest."""
+    high = {"I_1": "40", "I_2": "20", "II_1": "10", "III_1": "5", "IV_1": "5"}
+    low = {"I_1": "30", "I_2": "10", "II_1": "0", "III_1": "0", "IV_1": "0"}
+    for sheet in ScoreSheet.objects.filter(bloc_year=planned):
+        own = sheet.agency_id == sheet.scorer_id
+        services.save_sheet(sheet, _entries(sheet, high if own else low), actor=bloc_head)
+        if own:
+            _evidence(sheet)
+        services.submit_sheet(sheet, actor=bloc_head)
+    url = reverse("awards:scoring", args=[planned.pk])
+    page = head_client.get(url)
+    assert page.context["differences_total"] == 25 and len(page.context["differences"]) == 20
+    assert "20 chênh lệch đầu tiên trong 25" in page.content.decode()
+    everything = head_client.get(url + "?differences=all")
+    assert len(everything.context["differences"]) == 25
+    assert "differences-more" not in everything.content.decode()
