@@ -236,6 +236,10 @@ def test_the_request_letter_preview_is_a_numberless_draft_of_the_chosen_proposal
     head_client, bloc_year, proposal
 ):
     other = AwardProposalFactory(bloc_year=bloc_year, award_type=award_type("TTLDXS"))
+    # A short name, so the table cell does not wrap it (a factory's "số 11817" would).
+    other.agency.name = "Sở Tư pháp"
+    other.agency.save()
+    other.refresh_from_db()
     response = head_client.post(url("request_letter_preview", bloc_year), {"proposals": [other.pk]})
     assert response["Content-Type"] == "application/pdf"
     text = " ".join(pdf_text(response.content).split())
