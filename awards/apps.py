@@ -40,3 +40,5 @@ class AwardsConfig(AppConfig):
 
         TODO_PROVIDERS.register(todos.staff_reviews, order=40)
         TODO_PROVIDERS.register(todos.head_returned_proposals, order=50)
+        TODO_PROVIDERS.register(todos.member_score_sheets, order=60)
+        TODO_PROVIDERS.register(todos.head_score_reviews, order=70)
