@@ -48,32 +48,6 @@ def _back(bloc_year):
     return redirect("awards:scoring", pk=bloc_year.pk)
 
 
-def _progress(bloc_year, memberships):
-    """Per member, in the members' order: its own sheet and its peer sheets (sent / assigned),
-    from the 40 own sheets and one count per member (not 1,600 sheet objects)."""
-    own = {
-        sheet.agency_id: sheet
-        for sheet in ScoreSheet.objects.filter(bloc_year=bloc_year, agency_id=F("scorer_id"))
-    }
-    peers = {
-        row["agency_id"]: row
-        for row in ScoreSheet.objects.filter(bloc_year=bloc_year)
-        .exclude(agency_id=F("scorer_id"))
-        .values("agency_id")
-        .annotate(total=Count("pk"), sent=Count("pk", filter=Q(status__in=ScoreSheet.COUNTED)))
-        .order_by()
-    }
-    return [
-        {
-            "agency": m.agency,
-            "own": own.get(m.agency_id),
-            "peers": peers.get(m.agency_id, {}).get("total", 0),
-            "peers_sent": peers.get(m.agency_id, {}).get("sent", 0),
-        }
-        for m in memberships
-    ]
-
-
 def _tie_poll_url(bloc_year, scores) -> str | None:
     """Units tied at the top go to a vote: the conference's poll on the leading title among
     them, proposed on the poll form for the head to check (None: no tie, or no open
@@ -115,16 +89,12 @@ def scoring_page(request, pk):
         "deadline": services.scoring_deadline(bloc_year),
     }
     if role.can_run_bloc_year:
-        started = (
-            ScoreSheet.objects.filter(bloc_year=bloc_year)
-            .exclude(status=ScoreSheet.Status.DRAFT)
-            .exists()
-        )
+        started = services.scoring_started(bloc_year)
         scores = services.bloc_scores(bloc_year) if plan else None
         differences = scores.differences if scores else []
         shown = differences if request.GET.get("differences") == "all" else differences[:20]
         context |= {
-            "progress": _progress(bloc_year, memberships),
+            "progress": services.progress(bloc_year, memberships),
             "scores": scores,
             "differences": shown,
             "differences_total": len(differences),

@@ -1,0 +1,76 @@
+"""Year-end scoring: the province's criteria and a bloc's adopted copy (`criteria`), the plan,
+sheets, settling and evidence (`sheets`), and the ranking (`ranking`). Every write is audited;
+the arithmetic is `awards.scoring`'s. Callers use this package's names.
+"""
+
+from awards import scoring
+from awards.services.scoring.criteria import (
+    CRITERION_FIELDS,
+    adopt_criteria,
+    adopted_criteria,
+    check_not_started,
+    clean_rows,
+    confirm_criteria,
+    copy_province_criteria,
+    criteria_rows,
+    decimal_of,
+    parent_code,
+    province_criteria,
+    save_province_criteria,
+    scoring_started,
+    table_of,
+)
+from awards.services.scoring.ranking import (
+    BlocScores,
+    UnitResult,
+    bloc_scores,
+    counted_scores,
+)
+from awards.services.scoring.sheets import (
+    accept_sheet,
+    add_evidence,
+    member_agencies,
+    progress,
+    remove_evidence,
+    resolve_criterion,
+    return_sheet,
+    save_sheet,
+    scoring_deadline,
+    set_scoring_plan,
+    sheet_criteria,
+    submit_sheet,
+)
+
+__all__ = [
+    "BlocScores",
+    "CRITERION_FIELDS",
+    "UnitResult",
+    "accept_sheet",
+    "add_evidence",
+    "adopt_criteria",
+    "adopted_criteria",
+    "bloc_scores",
+    "check_not_started",
+    "clean_rows",
+    "confirm_criteria",
+    "copy_province_criteria",
+    "counted_scores",
+    "criteria_rows",
+    "decimal_of",
+    "member_agencies",
+    "parent_code",
+    "progress",
+    "province_criteria",
+    "remove_evidence",
+    "resolve_criterion",
+    "return_sheet",
+    "save_province_criteria",
+    "save_sheet",
+    "scoring",
+    "scoring_deadline",
+    "scoring_started",
+    "set_scoring_plan",
+    "sheet_criteria",
+    "submit_sheet",
+    "table_of",
+]
