@@ -102,6 +102,9 @@ urlpatterns = [
     path("bloc-years/<int:pk>/scoring/", scoring_views.scoring_page, name="scoring"),
     path("bloc-years/<int:pk>/scoring/adopt/", scoring_views.scoring_adopt, name="scoring_adopt"),
     path("bloc-years/<int:pk>/scoring/plan/", scoring_views.scoring_plan, name="scoring_plan"),
+    path(
+        "bloc-years/<int:pk>/scoring/criteria/", scoring_views.scoring_adjust, name="scoring_adjust"
+    ),
     path("bloc-years/<int:pk>/scoring/resolve/", scoring_views.score_resolve, name="score_resolve"),
     path("bloc-years/<int:pk>/scoring/leading/", scoring_views.score_leading, name="score_leading"),
     path(

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import Criterion, ScoringPlan
+from awards.services.scoring import CRITERION_FIELDS
 from blocs.covenant_reads import members_of
 from blocs.models import Bloc
 from emulation.forms import PortalForm
@@ -185,3 +186,73 @@ class CriteriaUploadForm(UploadForm):
 class CriteriaCopyForm(PortalForm):
     year = forms.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR)
     bloc_kind = forms.ChoiceField(choices=Bloc.Kind.choices)
+
+
+class CopyAdjustForm(PortalForm):
+    """The bloc's copy of the table, adjusted before the first sheet is sent: each criterion's
+    wording, maximum and evidence, or its removal, and the bonus cap. Headings, codes, how each
+    criterion is scored and its section stay the province's; the service checks the whole."""
+
+    form_tag = False
+    bonus_cap = forms.DecimalField(
+        label=_("Điểm thưởng tối đa"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        help_text=_("Để trống: không giới hạn tổng điểm thưởng."),
+    )
+
+    def __init__(self, data=None, *, criteria_set):
+        super().__init__(data, initial={"bonus_cap": criteria_set.bonus_cap})
+        self.criteria = list(criteria_set.criteria.all())
+        for criterion in self.criteria:
+            if not criterion.scored:
+                continue
+            key = criterion.pk
+            self.fields[f"t{key}"] = forms.CharField(
+                label=_("Nội dung tiêu chí %(code)s") % {"code": criterion.code},
+                max_length=1000,
+                initial=criterion.title,
+                widget=forms.Textarea({"rows": 2, "class": "form-control"}),
+            )
+            self.fields[f"m{key}"] = forms.CharField(
+                label=_("Điểm tối đa %(code)s") % {"code": criterion.code},
+                max_length=10,
+                initial=f"{criterion.max_points.normalize():f}",
+                widget=forms.TextInput({"inputmode": "decimal", "class": "form-control"}),
+            )
+            self.fields[f"e{key}"] = forms.BooleanField(
+                label=_("Cần minh chứng"),
+                required=False,
+                initial=criterion.evidence_required,
+                widget=forms.CheckboxInput({"class": "form-check-input"}),
+            )
+            self.fields[f"r{key}"] = forms.BooleanField(
+                label=_("Bỏ tiêu chí này"),
+                required=False,
+                widget=forms.CheckboxInput({"class": "form-check-input"}),
+            )
+
+    def rows(self):
+        """(criterion, title, maximum, evidence, remove) fields in the table's order."""
+        return [
+            (c, *(self[f"{p}{c.pk}"] for p in "tmer")) if c.scored else (c, None, None, None, None)
+            for c in self.criteria
+        ]
+
+    def criteria_rows(self) -> list[dict]:
+        """The adjusted table as rows for `adopt_criteria` (call once the form is valid)."""
+        data, rows = self.cleaned_data, []
+        for criterion in self.criteria:
+            row = {field: getattr(criterion, field) for field in CRITERION_FIELDS}
+            if criterion.scored:
+                if data[f"r{criterion.pk}"]:
+                    continue
+                row |= {
+                    "title": data[f"t{criterion.pk}"],
+                    "max_points": data[f"m{criterion.pk}"],
+                    "evidence_required": data[f"e{criterion.pk}"],
+                }
+            rows.append(row)
+        return rows

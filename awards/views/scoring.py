@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from awards.exports import ScoreTableExporter
 from awards.forms.scoring import (
+    CopyAdjustForm,
     EvidenceForm,
     ResolveForm,
     ReturnSheetForm,
@@ -116,6 +117,43 @@ def scoring_adopt(request, pk):
     else:
         messages.success(request, _("Khối đã áp dụng bảng tiêu chí của tỉnh."))
     return _back(bloc_year)
+
+
+def scoring_adjust(request, pk):
+    """The head adjusts the bloc's copy of the table (wording, maxima, evidence, removals,
+    the bonus cap) until the first sheet is sent; each save is a new version of the copy."""
+    bloc_year, role = get_bloc_year_for_user(request, pk, capability="can_run_bloc_year")
+    criteria_set = services.adopted_criteria(bloc_year)
+    if criteria_set is None:
+        raise Http404
+    form = CopyAdjustForm(request.POST or None, criteria_set=criteria_set)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.adopt_criteria(
+                bloc_year,
+                rows=form.criteria_rows(),
+                bonus_cap=form.cleaned_data["bonus_cap"],
+                keep_bonus_cap=False,
+                actor=request.user,
+            )
+        except ValidationError as error:
+            show_errors(request, error, form, general_as_message=True)
+        else:
+            messages.success(request, _("Đã lưu bảng tiêu chí của khối (phiên bản mới)."))
+            return _back(bloc_year)
+    return render(
+        request,
+        "awards/scoring/adjust.html",
+        {
+            "bloc_year": bloc_year,
+            "role": role,
+            "criteria_set": criteria_set,
+            "form": form,
+            "rows": form.rows(),
+            "started": services.scoring_started(bloc_year),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_POST

@@ -83,6 +83,11 @@ ROWS = [
     ("score_sheet", _sheet_url("score_sheet"), SHEET_READERS),
     ("score_evidence", _evidence_url, SHEET_READERS),
     ("score_table_export", _score_table_url, bloc_year_runners()),
+    (
+        "scoring_adjust",
+        lambda by: _score_table_url(by).replace("score-table.xlsx", "criteria/"),
+        bloc_year_runners(),
+    ),
     # The PDF row; the Word copy is the same view and gate (test_score_table.py opens both).
     (
         "score_table_document",

@@ -269,10 +269,16 @@ def check_not_started(bloc_year: BlocYear) -> None:
 
 @transaction.atomic
 def adopt_criteria(
-    bloc_year: BlocYear, *, rows: list[dict] | None = None, bonus_cap=None, actor
+    bloc_year: BlocYear,
+    *,
+    rows: list[dict] | None = None,
+    bonus_cap=None,
+    keep_bonus_cap: bool = True,
+    actor,
 ) -> CriteriaSet:
     """The bloc adopts the province's table for its kind and year, or adjusts its own copy
-    (`rows`), until the first sheet is sent; each adoption is a new version of the bloc's copy."""
+    (`rows`, and `bonus_cap`; None keeps the province's unless `keep_bonus_cap` is False), until
+    the first sheet is sent; each adoption is a new version of the bloc's copy."""
     bloc_year = BlocYear.objects.select_for_update().select_related("bloc").get(pk=bloc_year.pk)
     check_not_started(bloc_year)
     source = province_criteria(bloc_year.year, bloc_year.bloc.kind)
@@ -290,7 +296,7 @@ def adopt_criteria(
         based_on=source,
         version=(latest or 0) + 1,
         title=source.title,
-        bonus_cap=source.bonus_cap if bonus_cap is None else bonus_cap,
+        bonus_cap=source.bonus_cap if bonus_cap is None and keep_bonus_cap else bonus_cap,
         confirmed=source.confirmed,
         adopted_at=timezone.now(),
     )
@@ -308,7 +314,7 @@ def adopt_criteria(
         data={
             "version": own.version,
             "source_version": source.version,
-            "adjusted": rows != criteria_rows(source),
+            "adjusted": rows != criteria_rows(source) or own.bonus_cap != source.bonus_cap,
         },
     )
     return own
