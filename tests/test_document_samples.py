@@ -12,7 +12,7 @@ from emulation.models import IssuedDocument
 def test_the_gallery_is_written_and_the_made_up_bloc_is_rolled_back(db, tmp_path):
     call_command("document_samples", out=str(tmp_path), dpi=20, stdout=io.StringIO())
     images = sorted(p.name for p in (tmp_path / "images" / "documents").glob("*.png"))
-    assert len(images) == 9 and {"count_minutes.png", "achievement_report.png"} <= set(images)
+    assert len(images) == 10 and {"count_minutes.png", "score_table.png"} <= set(images)
     page = (tmp_path / "documents.md").read_text(encoding="utf-8")
     assert "## Biên bản kiểm phiếu" in page and "images/documents/covenant.png" in page
     assert not Bloc.objects.filter(code="KTĐMAU").exists()

@@ -7,6 +7,7 @@ The gallery shows what the templates print today, so it is regenerated, never dr
 import datetime
 import subprocess
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
@@ -15,11 +16,13 @@ from django.test import override_settings
 from django.utils import timezone
 
 from awards.achievement_report import achievement_report
-from awards.models import AwardProposal, AwardType, ProposalDocument
+from awards.models import AwardProposal, AwardType, ProposalDocument, ScoreSheet
 from awards.pdf import ballot_papers_pdf, council_list_pdf
+from awards.score_table import score_table_pdf
+from awards.seed import EXAMPLE_BONUS_CAP, example_criteria_rows
 from awards.services import proposals as proposal_services
-from awards.services import voting
-from blocs.models import Agency, Bloc, BlocYear, Membership
+from awards.services import scoring, voting
+from blocs.models import Agency, Bloc, BlocYear, Deadline, Membership
 from blocs.pdf import covenant_pdf
 from blocs.services import covenants
 from emulation.documents import read_document, sample_minutes_pdf
@@ -83,6 +86,14 @@ RULES = {
         "awards from the ledger with their decisions; no number, the date left to the signer, "
         "lines to fill in; always a DỰ THẢO, with a Word copy to edit.",
     ),
+    "score_table": (
+        "Bảng tổng hợp kết quả chấm điểm thi đua",
+        "Ranking order; points under each top heading with their maxima, bonus, penalty and "
+        "total; the base of the figures, the cross-scoring method and aggregation, the sheets "
+        "counted and the leading unit (or the tie) in words; signed for the bloc by its head; "
+        "a DỰ THẢO until the conference that adopts it is finalized (its minutes carry it as "
+        "their annex).",
+    ),
     "sample_minutes": (
         "Biên bản (mẫu để trống)",
         "Room to write the number and the date by hand; never today's date for a past year.",
@@ -131,7 +142,11 @@ class Command(BaseCommand):
         """Every document kind's bytes, from a bloc taken through a year by the services."""
         bloc_year, agencies = _sample_bloc_year()
         documents = _covenant_documents(bloc_year, agencies)
+        _scored(bloc_year)
         session = _finalized_conference(bloc_year, agencies, documents)
+        documents["score_table"] = score_table_pdf(
+            bloc_year, scoring.bloc_scores(bloc_year), session=session
+        )[2]
         documents["count_minutes"] = read_document(session.count_minutes)
         documents["conference_minutes"] = read_document(session.conference_minutes)
         proposals = _submitted_proposals(bloc_year)
@@ -179,6 +194,42 @@ def _covenant_documents(bloc_year, agencies) -> dict[str, bytes]:
         covenants.issue_covenant(covenant, actor=None).document
     )
     return documents
+
+
+def _scored(bloc_year) -> None:
+    """The example table adopted; every member scores itself and two others (a point below the
+    maximum, one more off on every third criterion by the peers); sheets sent and accepted."""
+    # The gallery is drawn years after 2024's scoring deadline; the sample (rolled back) has none.
+    Deadline.objects.filter(year=bloc_year.year, kind=Deadline.Kind.SCORING).delete()
+    scoring.save_province_criteria(
+        year=bloc_year.year,
+        bloc_kind=bloc_year.bloc.kind,
+        title="Bảng tiêu chí chấm điểm thi đua các khối",
+        rows=example_criteria_rows(),
+        bonus_cap=Decimal(EXAMPLE_BONUS_CAP),
+        actor=None,
+    )
+    scoring.adopt_criteria(bloc_year, actor=None)
+    scoring.set_scoring_plan(bloc_year, method="assigned", per_unit=2, seed=2024, actor=None)
+    for number, sheet in enumerate(ScoreSheet.objects.filter(bloc_year=bloc_year).order_by("pk")):
+        points = {}
+        for index, criterion in enumerate(scoring.sheet_criteria(sheet)):
+            if not criterion.scored:
+                continue
+            value = criterion.max_points
+            if criterion.kind != "yes_no" and criterion.section == "normal":
+                value -= (number + index) % 3 if sheet.is_own else (number + index) % 4
+            if criterion.section == "penalty":
+                value = Decimal(number % 2)
+            points[criterion.pk] = (str(max(value, Decimal(0))), "")
+        scoring.save_sheet(sheet, points, actor=None)
+        for criterion in scoring.sheet_criteria(sheet):
+            if sheet.is_own and criterion.evidence_required:
+                sheet.evidence.create(
+                    criterion=criterion, file_name="", original_name="x.pdf", sha256="0" * 64
+                )
+        scoring.submit_sheet(sheet, actor=None)
+        scoring.accept_sheet(sheet, actor=None)
 
 
 def _finalized_conference(bloc_year, agencies, documents: dict[str, bytes]):
