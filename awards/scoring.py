@@ -3,9 +3,10 @@
 A bloc scores its members against a table of criteria (bảng tiêu chí): each member scores
 itself (tự chấm), others score it (chấm chéo) and the head settles each criterion's final points.
 The sheet pages, the score table's PDF and workbook, the candidate list and the tests all compute
-here, so they agree. Points are `Decimal`s, never floats; a mean or a median that does not come
-out in two places is rounded half up only where it is shown (`shown`). A tie is reported, never
-broken: a tie at the top goes to a vote.
+here, so they agree. Points are `Decimal`s, never floats; a criterion's mean or median is kept
+exact and counts in totals as printed, rounded half up to two places (`shown`), so every total
+adds up from the figures a table shows and equal printed totals share a place. A tie is
+reported, never broken: a tie at the top goes to a vote.
 """
 
 from __future__ import annotations
@@ -284,15 +285,17 @@ def settle(
     return lines
 
 
-def settled_parts(table: Table, lines: Iterable[Line]) -> tuple[Fraction, Fraction, Fraction]:
-    """(standard, bonus capped, penalty) of settled lines, exactly."""
-    by_code = {line.code: line.final for line in lines}
-    sums = {section: Fraction(0) for section in SECTIONS}
+def settled_parts(table: Table, lines: Iterable[Line]) -> tuple[Decimal, Decimal, Decimal]:
+    """(standard, bonus capped, penalty) of settled lines. Each criterion counts with its points
+    as printed (two places, half up), so every total adds up from the figures a table shows and
+    equal printed totals share a place."""
+    by_code = {line.code: shown(line.final) for line in lines}
+    sums = dict.fromkeys(SECTIONS, ZERO)
     for item in table.items:
-        sums[item.section] += by_code.get(item.code, Fraction(0))
+        sums[item.section] += by_code.get(item.code, ZERO)
     bonus = sums[BONUS]
     if table.bonus_cap is not None:
-        bonus = min(bonus, Fraction(table.bonus_cap))
+        bonus = min(bonus, table.bonus_cap)
     return sums[NORMAL], bonus, sums[PENALTY]
 
 
@@ -311,20 +314,20 @@ def heading_maxima(table: Table) -> dict[str, Decimal]:
     return maxima
 
 
-def heading_sums(table: Table, lines: Iterable[Line]) -> dict[str, Fraction]:
-    """Settled standard points under each top heading, in table order; they add up to the
-    standard part of `settled_parts`."""
-    by_code = {line.code: line.final for line in lines}
-    sums: dict[str, Fraction] = {}
+def heading_sums(table: Table, lines: Iterable[Line]) -> dict[str, Decimal]:
+    """Settled standard points under each top heading (criteria as printed), in table order;
+    they add up to the standard part of `settled_parts`."""
+    by_code = {line.code: shown(line.final) for line in lines}
+    sums: dict[str, Decimal] = {}
     for item in table.items:
         if item.section == NORMAL:
             code = top_code(item.code)
-            sums[code] = sums.get(code, Fraction(0)) + by_code.get(item.code, Fraction(0))
+            sums[code] = sums.get(code, ZERO) + by_code.get(item.code, ZERO)
     return sums
 
 
-def settled_total(table: Table, lines: Iterable[Line]) -> Fraction:
-    """The total of settled lines: bonus capped, penalties off (exact; `shown` to print)."""
+def settled_total(table: Table, lines: Iterable[Line]) -> Decimal:
+    """The total of settled lines as printed: bonus capped, penalties off."""
     standard, bonus, penalty = settled_parts(table, lines)
     return standard + bonus - penalty
 
@@ -363,11 +366,6 @@ def rank(totals: Mapping[Hashable, Fraction], sort_key=None) -> Ranking:
         places.append(Place(unit, Fraction(total), place, counts[total] > 1))
     leading = tuple(p.unit for p in places if p.place == 1)
     return Ranking(tuple(places), leading)
-
-
-def eligible(ranking: Ranking, minimum: Fraction | None) -> list[Hashable]:
-    """Units that may stand for an award that requires at least `minimum` points, in order."""
-    return [p.unit for p in ranking.places if minimum is None or p.total >= Fraction(minimum)]
 
 
 def assign_peers(units: Sequence[Hashable], per_unit: int, seed: int) -> dict:

@@ -123,11 +123,6 @@ urlpatterns = [
         name="score_sheet",
     ),
     path(
-        "bloc-years/<int:pk>/scoring/sheets/<int:sheet_pk>/evidence/",
-        scoring_views.score_evidence_add,
-        name="score_evidence_add",
-    ),
-    path(
         "bloc-years/<int:pk>/scoring/sheets/<int:sheet_pk>/evidence/<int:evidence_pk>.pdf",
         scoring_views.score_evidence,
         name="score_evidence",

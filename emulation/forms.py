@@ -102,6 +102,7 @@ def vietnamese_date_field(field: forms.DateField) -> VietnameseDateField:
 
 
 REQUIRED = _("Vui lòng nhập %(field)s.")
+REQUIRED_FILE = _("Vui lòng chọn %(field)s.")
 TOO_LONG = _("%(field)s quá dài: tối đa %(limit_value)d ký tự (hiện có %(show_value)d).")
 
 
@@ -120,7 +121,8 @@ class PortalForm(NFCFormMixin, forms.Form):
             if isinstance(field, forms.DateField) and not isinstance(field, VietnameseDateField):
                 self.fields[name] = field = vietnamese_date_field(field)
             label = str(field.label or "")
-            field.error_messages["required"] = REQUIRED % {"field": label.lower()}
+            required = REQUIRED_FILE if isinstance(field, forms.FileField) else REQUIRED
+            field.error_messages["required"] = required % {"field": label.lower()}
             if getattr(field, "max_length", None):
                 field.error_messages["max_length"] = str(TOO_LONG).replace("%(field)s", label)
         self.helper = FormHelper()

@@ -53,6 +53,11 @@ class ScoringPlanForm(PortalForm):
 
 
 class EvidenceForm(PortalForm):
+    """A file for one criterion, posted with the sheet's own form (its "attach" button); the
+    browser must not demand a file when the sheet is only saved or sent."""
+
+    use_required_attribute = False
+    form_tag = False
     criterion = forms.TypedChoiceField(label=_("Minh chứng cho tiêu chí"), coerce=int)
     file = PdfUploadField(label=_("Tệp minh chứng"))
 

@@ -37,7 +37,7 @@ def criteria_sets(request):
     sets = list(
         CriteriaSet.objects.filter(year=year, bloc_year__isnull=True)
         .annotate(
-            scored=Count("criteria", filter=~Q(criteria__kind="heading")),
+            scored=Count("criteria", filter=~Q(criteria__kind="heading"), distinct=True),
             adopted_by=Count("copies__bloc_year", distinct=True),
         )
         .order_by("bloc_kind", "-version")

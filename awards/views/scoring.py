@@ -91,7 +91,8 @@ def scoring_page(request, pk):
     }
     if role.can_run_bloc_year:
         started = services.scoring_started(bloc_year)
-        scores = services.bloc_scores(bloc_year) if plan else None
+        # No ranking, tie or leader before a sheet is sent: every member would stand at 0.
+        scores = services.counted_scores(bloc_year) if plan else None
         differences = scores.differences if scores else []
         shown = differences if request.GET.get("differences") == "all" else differences[:20]
         context |= {
@@ -188,18 +189,36 @@ def _sheet_for(request, pk, sheet_pk):
 
 
 def score_sheet(request, pk, sheet_pk):
-    """One sheet: points and a justification per criterion, totals, and Lưu / Gửi."""
+    """One sheet: points and a justification per criterion, totals, and Lưu / Gửi; on the
+    member's own sheet an evidence file is attached from the same form ("attach"), so what was
+    typed is saved with it rather than lost."""
     bloc_year, role, sheet, scorer = _sheet_for(request, pk, sheet_pk)
     criteria = services.sheet_criteria(sheet)
     editable = scorer and sheet.status in ScoreSheet.EDITABLE
-    form = sheet_form(criteria, sheet, request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if not editable:
+    posted = request.method == "POST"
+    form = sheet_form(criteria, sheet, request.POST if posted else None)
+    attaching = posted and "attach" in request.POST
+    evidence_form = None
+    if editable and sheet.is_own:
+        evidence_form = EvidenceForm(
+            request.POST if attaching else None,
+            request.FILES if attaching else None,
+            criteria=criteria,
+        )
+    if posted:
+        if not editable or (attaching and evidence_form is None):
             raise PermissionDenied
         try:
             if not form.is_valid():
                 raise ValidationError(_("Kiểm tra lại các ô được đánh dấu."))
+            if attaching and not evidence_form.is_valid():
+                raise ValidationError(_("Kiểm tra lại tệp minh chứng."))
             services.save_sheet(sheet, form.entries(), actor=request.user)
+            if attaching:
+                criterion = get_object_or_404(Criterion, pk=evidence_form.cleaned_data["criterion"])
+                services.add_evidence(
+                    sheet, criterion, evidence_form.cleaned_data["file"], actor=request.user
+                )
             if "submit" in request.POST:
                 services.submit_sheet(sheet, actor=request.user)
         except ValidationError as error:
@@ -208,7 +227,12 @@ def score_sheet(request, pk, sheet_pk):
             if "submit" in request.POST:
                 messages.success(request, _("Đã gửi phiếu chấm cho khối trưởng."))
                 return _back(bloc_year)
-            messages.success(request, _("Đã lưu phiếu chấm."))
+            messages.success(
+                request,
+                _("Đã lưu phiếu chấm và đính kèm minh chứng.")
+                if attaching
+                else _("Đã lưu phiếu chấm."),
+            )
             return redirect("awards:score_sheet", pk=bloc_year.pk, sheet_pk=sheet.pk)
     table = services.table_of(criteria, services.adopted_criteria(bloc_year).bonus_cap)
     saved = {
@@ -230,30 +254,10 @@ def score_sheet(request, pk, sheet_pk):
             "bonus_cap": table.bonus_cap,
             "return_form": ReturnSheetForm() if role.can_run_bloc_year else None,
             "evidence": list(sheet.evidence.select_related("criterion").order_by("pk")),
-            "evidence_form": EvidenceForm(criteria=criteria) if editable and sheet.is_own else None,
+            "evidence_form": evidence_form,
         },
-        status=400 if request.method == "POST" else 200,
+        status=400 if posted else 200,
     )
-
-
-@require_POST
-def score_evidence_add(request, pk, sheet_pk):
-    """The member attaches a PDF to a criterion of its own sheet."""
-    bloc_year, _role, sheet, scorer = _sheet_for(request, pk, sheet_pk)
-    if not scorer:
-        raise PermissionDenied
-    form = EvidenceForm(request.POST, request.FILES, criteria=services.sheet_criteria(sheet))
-    if form.is_valid():
-        criterion = get_object_or_404(Criterion, pk=form.cleaned_data["criterion"])
-        try:
-            services.add_evidence(sheet, criterion, form.cleaned_data["file"], actor=request.user)
-        except ValidationError as error:
-            show_errors(request, error)
-        else:
-            messages.success(request, _("Đã đính kèm minh chứng."))
-    else:
-        form_errors_as_messages(request, form)
-    return redirect("awards:score_sheet", pk=bloc_year.pk, sheet_pk=sheet.pk)
 
 
 def score_evidence(request, pk, sheet_pk, evidence_pk):
@@ -352,7 +356,7 @@ def score_leading(request, pk):
 def score_table_export(request, pk):
     """The score table as a workbook, for the head to adopt at the conference."""
     bloc_year, _role = get_bloc_year_for_user(request, pk, capability="can_run_bloc_year")
-    scores = services.bloc_scores(bloc_year)
+    scores = services.counted_scores(bloc_year)
     if scores is None:
         raise Http404
     return export_response(*ScoreTableExporter(bloc_year, scores).export("xlsx"))
@@ -364,7 +368,7 @@ def score_table_document(request, pk, fmt):
     if fmt not in ("pdf", "docx"):
         raise Http404
     bloc_year, _role = get_bloc_year_for_user(request, pk, capability="can_run_bloc_year")
-    scores = services.bloc_scores(bloc_year)
+    scores = services.counted_scores(bloc_year)
     if scores is None:
         raise Http404
     session = VotingSession.objects.filter(bloc_year=bloc_year).first()

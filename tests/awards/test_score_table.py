@@ -142,3 +142,14 @@ def test_a_tie_at_the_top_proposes_a_vote_among_the_tied_units(planned, bloc_hea
     form = head_client.get(url).context["form"]
     assert form.initial["kind"] == "award" and form.initial["award_type"] == award.pk
     assert set(form.initial["candidates"]) == tied and len(tied) == 2
+
+
+def test_before_a_sheet_is_sent_there_is_no_ranking_tie_or_table(planned, head_client):
+    page = head_client.get(reverse("awards:scoring", args=[planned.pk])).content.decode()
+    assert 'data-testid="ranking"' not in page and 'data-testid="tie-at-top"' not in page
+    for fmt in ("pdf", "docx"):
+        url = reverse("awards:score_table_document", args=[planned.pk, fmt])
+        assert head_client.get(url).status_code == 404
+    assert (
+        head_client.get(reverse("awards:score_table_export", args=[planned.pk])).status_code == 404
+    )

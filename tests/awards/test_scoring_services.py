@@ -315,19 +315,23 @@ def test_once_the_conference_is_finalized_the_scores_stay(bloc_year, bloc_head, 
         bloc_year=bloc_year, agency=bloc_year.head, scorer=bloc_year.head
     )
     services.save_sheet(sheet, _entries(sheet, **FULL), actor=bloc_head)
+    _evidence(sheet)
+    services.submit_sheet(sheet, actor=bloc_head)
     VotingSession.objects.create(
         bloc_year=bloc_year, held_at="2024-12-20T08:00+07:00", state=VotingSession.State.FINALIZED
     )
     criterion = adopted.criteria.get(code="I.1")
     for act in (
-        lambda: services.save_sheet(sheet, _entries(sheet, I_1="1"), actor=bloc_head),
+        lambda: services.return_sheet(sheet, reason="Sửa lại", actor=bloc_head),
+        lambda: services.accept_sheet(sheet, actor=bloc_head),
         lambda: services.resolve_criterion(
             bloc_year, bloc_year.head, criterion, points="1", reason="x", actor=bloc_head
         ),
-        lambda: services.set_scoring_plan(bloc_year, method="everyone", actor=bloc_head),
     ):
         with pytest.raises(ValidationError, match="Hội nghị tổng kết của khối đã kết thúc"):
             act()
+    sheet.refresh_from_db()
+    assert sheet.status == ScoreSheet.Status.SUBMITTED
     assert sheet.scores.get(criterion__code="I.1").points == 36
 
 

@@ -168,26 +168,37 @@ def test_the_bloc_year_page_shows_the_scoring_panel(planned, member, member_clie
 def test_evidence_is_checked_attached_and_served_only_to_who_may_read_the_sheet(
     planned, member, member_client, head_client
 ):
+    """The file goes with the sheet's own form: what was typed is saved with it, and a refused
+    file loses none of it."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tests.factories import minimal_pdf
 
     sheet = _own(planned, member.agency)
     criterion = next(c for c in services.sheet_criteria(sheet) if c.evidence_required)
-    add = reverse("awards:score_evidence_add", args=[planned.pk, sheet.pk])
+    typed = {**_post(sheet, **{**FULL, "I_1": "38"}), "attach": "1", "criterion": criterion.pk}
     fake = SimpleUploadedFile(
         "ke-hoach.pdf", b"<html>not a pdf</html>", content_type="application/pdf"
     )
-    response = member_client.post(add, {"criterion": criterion.pk, "file": fake}, follow=True)
-    assert not sheet.evidence.exists()
-    assert "PDF" in response.content.decode()
+    refused = member_client.post(_url(sheet), {**typed, "file": fake})
+    assert refused.status_code == 400 and not sheet.evidence.exists()
+    text = refused.content.decode()
+    assert "PDF" in text and 'value="38"' in text  # the typed points are still on the page
+    missing = member_client.post(_url(sheet), typed)
+    assert (
+        missing.status_code == 400 and "Vui lòng chọn tệp minh chứng." in missing.content.decode()
+    )
     good = SimpleUploadedFile("Kế hoạch CCHC.pdf", minimal_pdf(), content_type="application/pdf")
-    member_client.post(add, {"criterion": criterion.pk, "file": good})
+    response = member_client.post(_url(sheet), {**typed, "file": good}, follow=True)
+    assert "Đã lưu phiếu chấm và đính kèm minh chứng." in response.content.decode()
     evidence = sheet.evidence.get()
     assert evidence.original_name == "Kế hoạch CCHC.pdf" and evidence.criterion == criterion
+    assert sheet.scores.get(criterion__code="I.1").points == 38  # saved with the file
     url = reverse("awards:score_evidence", args=[planned.pk, sheet.pk, evidence.pk])
     assert head_client.get(url).status_code == 200
     assert member_client.get(url).content.startswith(b"%PDF")
+    other = ScoreSheet.objects.filter(bloc_year=planned, scorer=member.agency).exclude(pk=sheet.pk)
+    assert member_client.post(_url(other[0]), {**typed, "file": good}).status_code == 403
     member_client.post(_url(sheet), _post(sheet, submit=True, **FULL))
     sheet.refresh_from_db()
     assert sheet.status == S.SUBMITTED  # the required evidence is there

@@ -1,9 +1,10 @@
-"""Browser: province staff import the year's points table from Excel, check its preview and
-confirm it; the head adopts it and assigns cross-scoring; a member scores its own sheet with the
-keyboard, attaches evidence and sends it; the head returns it with a reason; the member corrects
-and resends, and cross-scores its assigned member; the head settles the difference, reads the
-ranking, downloads the score table (PDF and workbook) and finds the conference's candidates in
-score order. At 1280 px and on a 375 px phone."""
+"""Browser: province staff import the 2025 points table from Excel, check its preview and save
+it; the head adopts it and assigns cross-scoring; a member scores its own sheet with the
+keyboard, attaches evidence and sends it; the head's agency does the same; the head returns the
+member's sheet with a reason; the member corrects and resends, and cross-scores its assigned
+member; the head settles the difference, reads the ranking, downloads the score table (PDF and
+workbook) and finds the conference's candidates in score order. At 1280 px and on a 375 px
+phone."""
 
 import pytest
 from openpyxl import load_workbook
@@ -43,8 +44,10 @@ def _fill_sheet(page, points: dict) -> None:
 
 
 def _score_the_rest(bloc_year, user, member_agency):
-    """Every sheet the member does not score by hand, sent (the others' work)."""
-    for sheet in ScoreSheet.objects.filter(bloc_year=bloc_year).exclude(scorer=member_agency):
+    """Every sheet still open that the member does not score by hand, sent (the others' work)."""
+    for sheet in ScoreSheet.objects.filter(
+        bloc_year=bloc_year, status__in=ScoreSheet.EDITABLE
+    ).exclude(scorer=member_agency):
         by_code = {c.code: c.pk for c in services.sheet_criteria(sheet)}
         services.save_sheet(sheet, {by_code[k]: (v, "") for k, v in OWN.items()}, actor=user)
         if sheet.is_own:
@@ -60,21 +63,23 @@ def test_self_score_return_resend_cross_score_settle_and_rank(
     page, live_server, screenshot, bloc_year, bloc_head, member, province_staff, tmp_path, width
 ):
     set_width(page, width)
+    bloc_year.year = 2025
+    bloc_year.save(update_fields=["year"])
     scoring_url = f"{live_server.url}/awards/bloc-years/{bloc_year.pk}/scoring/"
 
     # Province staff import the year's table from the workbook they edited, then save it.
-    table = tmp_path / "Bảng tiêu chí 2024.xlsx"
+    table = tmp_path / "Bảng tiêu chí 2025.xlsx"
     rows = services.clean_rows(ROWS)
     table.write_bytes(
         criteria_workbook.CriteriaWorkbook("Bảng tiêu chí", rows, filename="t").export()[2]
     )
     log_in(page, live_server.url, "canbo", PASSWORD)
-    page.goto(f"{live_server.url}/awards/scoring/criteria/?year=2024")
+    page.goto(f"{live_server.url}/awards/scoring/criteria/?year=2025")
     kind = page.get_by_test_id(f"criteria-kind-{bloc_year.bloc.kind}")
     expect(kind).to_contain_text("Chưa có bảng tiêu chí năm này.")
     press_button(page, kind.get_by_role("link", name="Nhập từ Excel"))
-    expect(page.get_by_label("Năm áp dụng")).to_have_value("2024")
-    type_into(page, page.get_by_label("Tên bảng tiêu chí"), "Bảng tiêu chí chấm điểm Khối 2024")
+    expect(page.get_by_label("Năm áp dụng")).to_have_value("2025")
+    type_into(page, page.get_by_label("Tên bảng tiêu chí"), "Bảng tiêu chí chấm điểm Khối 2025")
     type_into(page, page.get_by_label("Điểm thưởng tối đa"), "3")
     file_input = page.get_by_label("Tệp Excel (.xlsx)")
     on_screen(page, file_input)
@@ -85,7 +90,7 @@ def test_self_score_return_resend_cross_score_settle_and_rank(
     no_sideways_scroll(page)
     screenshot(f"scoring-00-staff-preview-{width}")
     press_button(page, page.get_by_role("button", name="Lưu thành phiên bản mới"))
-    expect(page.get_by_text("bảng tiêu chí năm 2024, phiên bản 1")).to_be_visible()
+    expect(page.get_by_text("bảng tiêu chí năm 2025, phiên bản 1")).to_be_visible()
     expect(page.get_by_test_id("criteria-totals")).to_contain_text("Tổng điểm chuẩn: 70 điểm")
     log_out(page)
 
@@ -130,9 +135,18 @@ def test_self_score_return_resend_cross_score_settle_and_rank(
     expect(page.get_by_text("Đã gửi phiếu chấm cho khối trưởng.")).to_be_visible()
     log_out(page)
 
-    # The head returns it with a reason.
+    # The head's agency, a member too, scores itself and sends; then returns the member's sheet.
     log_in(page, live_server.url, "truongkhoi", PASSWORD)
     page.goto(scoring_url)
+    press_button(page, page.get_by_test_id("my-sheets").get_by_role("link", name="Phiếu tự chấm"))
+    _fill_sheet(page, OWN)
+    choose(page, page.get_by_label("Minh chứng cho tiêu chí"), label=f"II.1. {TITLES['II.1']}")
+    file_input = page.get_by_label("Tệp minh chứng")
+    on_screen(page, file_input)
+    file_input.set_input_files(str(evidence))
+    press_button(page, page.get_by_role("button", name="Đính kèm minh chứng"))
+    press_button(page, page.get_by_role("button", name="Lưu và gửi khối trưởng"))
+    expect(page.get_by_text("Đã gửi phiếu chấm cho khối trưởng.")).to_be_visible()
     progress = page.get_by_test_id("progress")
     own_row = progress.get_by_role("row", name=member.agency.name)
     press_button(page, own_row.get_by_role("link"))
@@ -189,7 +203,7 @@ def test_self_score_return_resend_cross_score_settle_and_rank(
 
     # The conference's poll form offers the candidates in score order.
     VotingSession.objects.create(
-        bloc_year=bloc_year, held_at="2024-12-20T08:00+07:00", place="Hội trường"
+        bloc_year=bloc_year, held_at="2025-12-20T08:00+07:00", place="Hội trường"
     )
     page.goto(f"{live_server.url}/awards/bloc-years/{bloc_year.pk}/conference/polls/add/")
     first = candidate_box(page, member.agency.name)

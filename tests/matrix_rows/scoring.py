@@ -60,7 +60,16 @@ def _evidence_url(by):
 
 
 def _score_table_url(by):
-    _members_own_sheet(by)  # a plan, so there is a table to export
+    """A plan and the member's own sheet sent, so there is a table to export."""
+    from awards.services import scoring
+    from emulation.models import User
+
+    sheet = _members_own_sheet(by)
+    if sheet.status == sheet.Status.DRAFT:
+        member = User.objects.get(username="thanhvien")
+        criterion = scoring.sheet_criteria(sheet)[0]
+        scoring.save_sheet(sheet, {criterion.pk: ("90", "")}, actor=member)
+        scoring.submit_sheet(sheet, actor=member)
     return reverse("awards:score_table_export", args=[by.pk])
 
 
@@ -85,7 +94,7 @@ ROWS = [
     ("score_table_export", _score_table_url, bloc_year_runners()),
     (
         "scoring_adjust",
-        lambda by: _score_table_url(by).replace("score-table.xlsx", "criteria/"),
+        lambda by: _members_own_sheet(by) and reverse("awards:scoring_adjust", args=[by.pk]),
         bloc_year_runners(),
     ),
     # The PDF row; the Word copy is the same view and gate (test_score_table.py opens both).
@@ -107,8 +116,6 @@ POST_ROWS = [
         for name in ("scoring_adopt", "scoring_plan", "score_resolve", "score_leading")
     ),
     ("score_sheet_review", _sheet_url("score_sheet_review"), post_for(*RUNNERS)),
-    # Only the sheet's own scorer attaches evidence: the cast member.
-    ("score_evidence_add", _sheet_url("score_evidence_add"), post_for("member")),
     ("criteria_confirm", _province_table("criteria_confirm"), post_staff_only()),
     ("criteria_copy", lambda by: reverse("awards:criteria_copy"), post_staff_only()),
     *(

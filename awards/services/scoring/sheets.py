@@ -208,6 +208,7 @@ def save_sheet(sheet: ScoreSheet, entries: dict, *, actor) -> ScoreSheet:
 
 def _move_sheet(sheet: ScoreSheet, status, *, actor, reason: str = "") -> ScoreSheet:
     sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
+    _check_open(sheet.bloc_year_id)  # a return or an acceptance would change the printed scores
     check_move(sheet, status)
     changes = {}
     if status == ScoreSheet.Status.SUBMITTED:
