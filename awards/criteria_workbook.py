@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from awards.models import CriteriaSet, Criterion
-from awards.seed import EXAMPLE_BONUS_CAP, EXAMPLE_CRITERIA_TITLE, example_criteria_rows
+from awards.seed import example_criteria_rows
 from awards.services import scoring as services
 from emulation.excel import Column, Exporter, Sheet, header_key, read_sheet
 from emulation.pipeline import serialise_imports
@@ -82,19 +82,24 @@ def _lookup(words: dict, choices, aliases: dict) -> dict[str, str]:
 
 
 def _percent(text: str, default: str, label: str, code: str, problems: list) -> str:
-    """ "50", "50%" or "50,5" → "0.505" (the model keeps a rate, 1 = 100 %)."""
+    """ "50", "50%" → "0.5" (the model keeps a rate, 1 = 100 %, in whole percent)."""
     text = text.strip().rstrip("%").strip().replace(",", ".")
     if not text:
         return default
     try:
-        rate = Decimal(text) / HUNDRED
+        percent = Decimal(text)
     except InvalidOperation:
+        percent = None
+    if percent is None or not percent.is_finite() or percent != percent.to_integral_value():
         problems.append(
-            _("Tiêu chí %(code)s: %(label)s “%(value)s” không phải là số.")
+            _(
+                "Tiêu chí %(code)s: %(label)s “%(value)s” cần là một số phần trăm nguyên, "
+                "ví dụ 50%%."
+            )
             % {"code": code, "label": label, "value": text[:20]}
         )
         return default
-    return str(rate)
+    return str(percent / HUNDRED)
 
 
 def _points(value) -> Decimal:
@@ -214,8 +219,12 @@ def rows_from_sheet(data: bytes) -> CriteriaPreview:
                 "section": section,
                 "max_points": values["max_points"] or "0",
                 "evidence_required": evidence in YES,
-                "zero_at": _percent(values["zero_at"], "0", _("tỷ lệ"), code, problems),
-                "full_at": _percent(values["full_at"], "1", _("tỷ lệ"), code, problems),
+                "zero_at": _percent(
+                    values["zero_at"], "0", _("tỷ lệ không được điểm"), code, problems
+                ),
+                "full_at": _percent(
+                    values["full_at"], "1", _("tỷ lệ đạt điểm tối đa"), code, problems
+                ),
                 "guidance": values["guidance"],
             }
         )
@@ -263,8 +272,7 @@ def _cells(row: dict) -> list:
 class CriteriaWorkbook(Exporter):
     """A criteria table as the import reads it, with a guide sheet: edit and upload again."""
 
-    def __init__(self, title: str, rows: list[dict], *, filename: str):
-        self.table_title = title
+    def __init__(self, rows: list[dict], *, filename: str):
         self.table_rows = rows
         self.filename = filename
         self.title = "Tiêu chí"
@@ -272,7 +280,7 @@ class CriteriaWorkbook(Exporter):
     def sheets(self) -> list[Sheet]:
         guide = [
             ["Mã", "Mã theo cây: I, I.1, I.1.a; mục cha đứng trước mục con."],
-            ["Nội dung tiêu chí", self.table_title],
+            ["Nội dung tiêu chí", "Tên mục hoặc nội dung tiêu chí, như in trong bảng."],
             ["Cách chấm", "Một trong: " + ", ".join(KIND_WORDS.values()) + "."],
             ["", "Để trống: dòng không có điểm là mục, có điểm là tiêu chí chấm điểm."],
             ["Loại điểm", "Một trong: " + ", ".join(SECTION_WORDS.values()) + "."],
@@ -294,12 +302,10 @@ class CriteriaWorkbook(Exporter):
 
 
 def criteria_workbook(criteria_set: CriteriaSet) -> tuple[str, str, bytes]:
-    name = f"tieu chi cham diem {criteria_set.get_bloc_kind_display()} {criteria_set.year}"
     with translation.override("vi"):
+        name = f"tieu chi cham diem {criteria_set.get_bloc_kind_display()} {criteria_set.year}"
         exporter = CriteriaWorkbook(
-            criteria_set.title,
-            services.criteria_rows(criteria_set),
-            filename=f"{name} v{criteria_set.version}",
+            services.criteria_rows(criteria_set), filename=f"{name} v{criteria_set.version}"
         )
         return exporter.export("xlsx")
 
@@ -307,6 +313,5 @@ def criteria_workbook(criteria_set: CriteriaSet) -> tuple[str, str, bytes]:
 def example_workbook() -> tuple[str, str, bytes]:
     """The seeded example table as the upload template."""
     rows = services.clean_rows(example_criteria_rows())
-    title = f"{EXAMPLE_CRITERIA_TITLE} (điểm thưởng tối đa {EXAMPLE_BONUS_CAP})"
     with translation.override("vi"):
-        return CriteriaWorkbook(title, rows, filename="mau bang tieu chi cham diem").export()
+        return CriteriaWorkbook(rows, filename="mau bang tieu chi cham diem").export()

@@ -362,9 +362,13 @@ def _looks_like_text(data: bytes) -> bool:
     return True
 
 
-def _cell_text(value) -> str:
+def _cell_text(value, number_format: str = "") -> str:
+    """A cell as the person sees it in Excel: a percent-formatted 0.8 is "80%"."""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float) and "%" in (number_format or ""):
+        percent = (Decimal(str(value)) * 100).normalize()
+        return f"{percent:f}%"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime.datetime):
@@ -437,7 +441,7 @@ def clean_row(number: int, cells: Sequence, mapping: dict[int, Column]) -> Sheet
                 _("Ô %(cell)s chứa công thức; vui lòng nhập giá trị.") % {"cell": coordinate}
             )
             continue
-        raw = undefuse(_cell_text(value).lstrip(" "))
+        raw = undefuse(_cell_text(value, getattr(cell, "number_format", "")).lstrip(" "))
         text, was_nfd = clean_text(raw, multiline=column.kind == "multiline")
         if was_nfd:
             row.notes.append(

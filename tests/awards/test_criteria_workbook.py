@@ -185,3 +185,41 @@ def test_the_year_page_and_a_table_read_a_fixed_number_of_queries(example, staff
         table = staff_client.get(reverse("awards:criteria_set", args=[example.pk]))
     assert "Tổng điểm chuẩn: 100 điểm" in table.content.decode()
     assert "điểm thưởng tối đa 5 điểm" in table.content.decode()
+
+
+def test_a_percent_formatted_cell_reads_as_the_percent_shown():
+    """Excel keeps "80%" as 0.8 with a percent format; the import reads what the person sees."""
+    import io as _io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADERS)
+    sheet.append(["I", "Tỷ lệ giải ngân", "Theo tỷ lệ chỉ tiêu", "", 20, "", 0.5, 0.95, ""])
+    for cell in ("G2", "H2"):
+        sheet[cell].number_format = "0%"
+    buffer = _io.BytesIO()
+    book.save(buffer)
+    (row,) = workbook.rows_from_sheet(buffer.getvalue()).rows
+    assert (row["zero_at"], row["full_at"]) == (Decimal("0.5"), Decimal("0.95"))
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        (["I", "Chuyên môn", "", "", "10,125"], "ghi tối đa hai chữ số thập phân"),
+        (["I", "Tỷ lệ", "theo tỷ lệ", "", "10", "", "50,5"], "số phần trăm nguyên"),
+    ],
+)
+def test_more_precision_than_the_table_keeps_is_refused_not_rounded(cells, message):
+    preview = workbook.rows_from_sheet(_sheet(cells))
+    assert any(message in problem for problem in preview.problems), preview.problems
+
+
+def test_rates_of_a_criterion_not_scored_by_rate_are_ignored(province_staff):
+    """Zero and full rates typed on a points criterion cannot break the table."""
+    preview = workbook.rows_from_sheet(_sheet(["I", "Chuyên môn", "", "", "10", "", "90", "80"]))
+    assert preview.ok, preview.problems
+    (row,) = preview.rows
+    assert (row["zero_at"], row["full_at"]) == (0, 1)

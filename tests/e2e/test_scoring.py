@@ -70,9 +70,7 @@ def test_self_score_return_resend_cross_score_settle_and_rank(
     # Province staff import the year's table from the workbook they edited, then save it.
     table = tmp_path / "Bảng tiêu chí 2025.xlsx"
     rows = services.clean_rows(ROWS)
-    table.write_bytes(
-        criteria_workbook.CriteriaWorkbook("Bảng tiêu chí", rows, filename="t").export()[2]
-    )
+    table.write_bytes(criteria_workbook.CriteriaWorkbook(rows, filename="t").export()[2])
     log_in(page, live_server.url, "canbo", PASSWORD)
     page.goto(f"{live_server.url}/awards/scoring/criteria/?year=2025")
     kind = page.get_by_test_id(f"criteria-kind-{bloc_year.bloc.kind}")

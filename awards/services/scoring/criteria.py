@@ -71,6 +71,11 @@ def decimal_of(value, label: str, code: str) -> Decimal:
         raise ValidationError(
             _("Tiêu chí %(code)s: %(label)s phải từ 0 đến 1000.") % {"code": code, "label": label}
         )
+    if number != number.quantize(Decimal("0.01")):
+        raise ValidationError(
+            _("Tiêu chí %(code)s: %(label)s “%(value)s” ghi tối đa hai chữ số thập phân.")
+            % {"code": code, "label": label, "value": value}
+        )
     return number.quantize(Decimal("0.01"))
 
 
@@ -113,7 +118,9 @@ def clean_rows(rows: list[dict]) -> list[dict]:
         except ValidationError as error:
             problems.extend(error.messages)
             continue
-        if kind == Criterion.Kind.RATE and not zero_at < full_at:
+        if kind != Criterion.Kind.RATE:
+            zero_at, full_at = Decimal(0), Decimal(1)  # only a rate criterion uses them
+        elif not zero_at < full_at:
             problems.append(
                 _("Tiêu chí %(code)s: tỷ lệ đạt điểm tối đa phải lớn hơn tỷ lệ không đạt điểm.")
                 % {"code": code}
