@@ -218,12 +218,13 @@ def quota_rule_text(rule: QuotaRule) -> str:
         "khối thi đua trong tỉnh cùng năm (%(rounding)s)."
     ) % {
         "label": rule.award_label or rule.award_code,
-        "percent": _format_percent(rule.percent),
+        "percent": _format_number(rule.percent),
         "rounding": rounding,
     }
 
 
-def _format_percent(value: Decimal) -> str:
+def _format_number(value: Decimal) -> str:
+    """12,5 or 90: a rule's number as the page prints it."""
     text = f"{Decimal(value).normalize():f}"
     return text.replace(".", ",")
 
@@ -238,7 +239,7 @@ def min_score_rule_text(rule: MinScoreRule) -> str:
     return _(
         "%(label)s chỉ dành cho đơn vị đạt từ %(points)s điểm trở lên trong bảng tổng hợp kết "
         "quả chấm điểm thi đua của khối."
-    ) % {"label": rule.award_label or rule.award_code, "points": _format_percent(rule.points)}
+    ) % {"label": rule.award_label or rule.award_code, "points": _format_number(rule.points)}
 
 
 def below_min_score(rule: MinScoreRule, score: Decimal | None) -> bool:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from awards import scoring
-from awards.models import VotingSession
+from awards.models import ScoreSheet, VotingSession
 from awards.rules import for_unit, unit_of
 from awards.signatures import head_signature
 from emulation.documents import unnumbered
@@ -106,7 +106,7 @@ def score_table(bloc_year, scores) -> dict:
             )
         )
     plan = scores.plan
-    own = sum(1 for result in scores.results if result.own_status in ("submitted", "accepted"))
+    own = sum(1 for result in scores.results if result.own_status in ScoreSheet.COUNTED)
     peers = sum(result.peer_sheets for result in scores.results)
     settled = sum(1 for r in scores.results for line in r.lines if line.settled_by_head)
     basis = f"Điểm chuẩn tối đa {points_text(table.max_points)} điểm"
@@ -124,7 +124,7 @@ def score_table(bloc_year, scores) -> dict:
         if plan.method != "self_only":
             method += f"; điểm mỗi tiêu chí lấy {AGGREGATION_WORDS[plan.aggregation]}"
         method += (
-            f"; {for_unit('Trưởng khối', unit)} chốt điểm {settled} tiêu chí có chênh lệch."
+            f"; {for_unit('Trưởng khối', unit)} chốt điểm {settled} tiêu chí, có ghi lý do."
             if settled
             else "."
         )

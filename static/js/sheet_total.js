@@ -1,6 +1,6 @@
-// A score sheet's running total while the scorer types: each value clamped to its criterion's
-// maximum, bonus capped as a whole, penalties taken off — the same rule as awards/scoring.py;
-// the saved total, computed on the server, stays the one that counts.
+// A score sheet's running total while the scorer types: bonus capped as a whole, penalties
+// taken off, as awards/scoring.py counts; a value the server would refuse is marked and left
+// out. The saved total, computed on the server, stays the one that counts.
 document.querySelectorAll("form[data-live-total]").forEach((form) => {
   const output = form.querySelector("[data-testid=live-total]");
   const cap = form.dataset.bonusCap === "" ? Infinity : Number(form.dataset.bonusCap);
@@ -8,11 +8,20 @@ document.querySelectorAll("form[data-live-total]").forEach((form) => {
     const value = Number(String(text).trim().replace(",", "."));
     return Number.isFinite(value) && value > 0 ? value : 0;
   };
+  // A value the server will refuse (not a number, over the maximum) is marked, not counted.
+  const refused = (field) => {
+    const text = String(field.value).trim().replace(",", ".");
+    const value = Number(text);
+    return text !== "" && (!Number.isFinite(value) || value < 0 || value > Number(field.dataset.max));
+  };
   const shown = (value) => (Math.round(value * 100) / 100).toLocaleString("vi-VN");
   const update = () => {
     const sums = { normal: 0, bonus: 0, penalty: 0 };
     form.querySelectorAll("[data-points]").forEach((field) => {
-      sums[field.dataset.points] += Math.min(number(field.value), Number(field.dataset.max));
+      const wrong = refused(field);
+      field.classList.toggle("is-invalid", wrong);
+      field.setAttribute("aria-invalid", wrong ? "true" : "false");
+      if (!wrong) sums[field.dataset.points] += number(field.value);
     });
     const bonus = Math.min(sums.bonus, cap);
     const total = sums.normal + bonus - sums.penalty;

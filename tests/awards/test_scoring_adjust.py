@@ -75,3 +75,22 @@ def test_once_a_sheet_is_sent_the_copy_stays(planned, bloc_head, head_client):
     response = head_client.post(url, _form(planned, **{"I.1": {"m": "35"}}), follow=True)
     assert "không thể đổi bảng tiêu chí" in response.content.decode()
     assert services.adopted_criteria(planned).criteria.get(code="I.1").max_points == Decimal(40)
+
+
+def test_an_adjustment_keeps_the_drafts_that_still_fit(planned, member, head_client):
+    """Typed points stay where the criterion keeps its code and way of scoring and the points
+    fit the new maximum; evidence follows its criterion; a removed criterion's go."""
+    sheet = ScoreSheet.objects.get(bloc_year=planned, agency=member.agency, scorer=member.agency)
+    services.save_sheet(sheet, _entries(sheet, {**FULL, "I_1": "38"}), actor=member)
+    _evidence(sheet)  # on II.1
+    url = reverse("awards:scoring_adjust", args=[planned.pk])
+    head_client.post(url, _form(planned, **{"I.1": {"m": "35"}, "IV.1": {"r": "on"}}))
+    copy = services.adopted_criteria(planned)
+    assert copy.version == 2 and copy.based_on.version == 1
+    kept = {
+        score.criterion.code: score.points for score in sheet.scores.select_related("criterion")
+    }
+    assert all(score.criterion.criteria_set_id == copy.pk for score in sheet.scores.all())
+    # I.1's 38 no longer fits 35; IV.1 is gone; the rest stay as typed.
+    assert kept == {"I.2": 18, "II.1": 10, "III.1": 4}
+    assert sheet.evidence.get().criterion.criteria_set_id == copy.pk

@@ -111,10 +111,17 @@ def test_self_score_return_resend_cross_score_settle_and_rank(
     page.goto(scoring_url)
     press_button(page, page.get_by_test_id("my-sheets").get_by_role("link", name="Phiếu tự chấm"))
     _fill_sheet(page, {**OWN, "I.1": "40"})
-    # The running total as typed: 40 + 18 + 10 standard, bonus 4 capped at 3, 1 off.
+    # The running total as typed: 40 + 18 + 10 standard, bonus 4 capped at 3, 1 off; a value
+    # over its maximum is marked and left out until corrected.
     expect(page.get_by_test_id("live-total")).to_have_text(
         "Đang nhập: 68 điểm chuẩn, thưởng 3, trừ 1; tổng 70 (chưa lưu)."
     )
+    first = page.get_by_label(f"I.1. {TITLES['I.1']}")
+    type_into(page, first, "45")
+    expect(first).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_test_id("live-total")).to_contain_text("tổng 30 (chưa lưu)")
+    type_into(page, first, "40")
+    expect(first).to_have_attribute("aria-invalid", "false")
     type_into(page, page.get_by_label("Giải trình I.1"), "Hoàn thành 100% kế hoạch năm")
     press_button(page, page.get_by_role("button", name="Lưu", exact=True))
     expect(page.get_by_text("Đã lưu phiếu chấm.")).to_be_visible()

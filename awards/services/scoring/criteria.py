@@ -17,12 +17,14 @@ from awards.models import (
     CriteriaSet,
     Criterion,
     Score,
+    ScoreEvidence,
     ScoreSheet,
     ScoringPlan,
 )
 from blocs.models import BlocYear
 from emulation.audit import log_action
 from emulation.text import nfc
+from emulation.uploads import discard_private_file
 
 CRITERION_FIELDS = (
     "code",
@@ -288,7 +290,13 @@ def adopt_criteria(
     the first sheet is sent; each adoption is a new version of the bloc's copy."""
     bloc_year = BlocYear.objects.select_for_update().select_related("bloc").get(pk=bloc_year.pk)
     check_not_started(bloc_year)
-    source = province_criteria(bloc_year.year, bloc_year.bloc.kind)
+    current = adopted_criteria(bloc_year)
+    # An adjustment stays based on the province's version the bloc adopted; a new adoption
+    # takes the province's latest.
+    if rows is not None and current is not None and current.based_on_id:
+        source = current.based_on
+    else:
+        source = province_criteria(bloc_year.year, bloc_year.bloc.kind)
     if source is None:
         raise ValidationError(
             _("Tỉnh chưa ban hành bảng tiêu chí chấm điểm năm %(year)s cho loại khối này.")
@@ -310,10 +318,10 @@ def adopt_criteria(
     _write_criteria(own, rows)
     plan = ScoringPlan.objects.filter(bloc_year=bloc_year).first()
     if plan is not None:
+        previous = plan.criteria_set
         plan.criteria_set = own
         plan.save(update_fields=["criteria_set"])
-        # Draft sheets carry scores against the old criteria: they start again on the new table.
-        Score.objects.filter(sheet__bloc_year=bloc_year).delete()
+        _carry_drafts(bloc_year, previous, own)
     log_action(
         "awards.criteria.adopted",
         bloc_year,
@@ -325,6 +333,35 @@ def adopt_criteria(
         },
     )
     return own
+
+
+def _carry_drafts(bloc_year: BlocYear, previous: CriteriaSet, new: CriteriaSet) -> None:
+    """Draft sheets keep what still fits the new table: a score moves to the criterion of the
+    same code when it is scored the same way and within the new maximum (a yes/no item with the
+    same maximum), evidence to the criterion of the same code; the rest is dropped (sheets are
+    drafts: nothing has been sent)."""
+    by_code = {criterion.code: criterion for criterion in new.criteria.all() if criterion.scored}
+    scores = Score.objects.filter(sheet__bloc_year=bloc_year)
+    evidence = ScoreEvidence.objects.filter(sheet__bloc_year=bloc_year)
+    dropped_files = []
+    for old in previous.criteria.all():
+        target = by_code.get(old.code)
+        if target is None:
+            scores.filter(criterion=old).delete()
+            dropped = evidence.filter(criterion=old)
+            dropped_files += list(dropped.values_list("file_name", flat=True))
+            dropped.delete()
+            continue
+        kept = scores.filter(criterion=old)
+        if target.kind != old.kind or (
+            target.kind == Criterion.Kind.YES_NO and target.max_points != old.max_points
+        ):
+            kept.delete()
+        else:
+            kept.filter(points__gt=target.max_points).delete()
+            kept.update(criterion=target)
+        evidence.filter(criterion=old).update(criterion=target)
+    transaction.on_commit(lambda: [discard_private_file(name) for name in dropped_files if name])
 
 
 def adopted_criteria(bloc_year: BlocYear) -> CriteriaSet | None:

@@ -155,6 +155,7 @@ def bloc_scores(bloc_year: BlocYear) -> BlocScores | None:
             peer_sheets.setdefault(agency_id, []).append(sheet_id)
     aggregation = plan.aggregation if plan else ScoringPlan.Aggregation.MEAN
     points: dict[int, dict[str, Decimal]] = {}
+    own_points: dict[int, dict[str, Decimal]] = {}
     if aggregation == ScoringPlan.Aggregation.MEDIAN:
         # A median needs every score: 62,400 rows for a 40-member bloc.
         peer_sums = None
@@ -164,11 +165,13 @@ def bloc_scores(bloc_year: BlocYear) -> BlocScores | None:
             criterion_id__in=code_of,
         ).values_list("sheet_id", "criterion_id", "points"):
             points.setdefault(sheet_id, {})[code_of[criterion_id]] = value
+        own_points = {
+            agency_id: points.get(sheet_id, {}) for agency_id, sheet_id in own_sheet.items()
+        }
     else:
         own_points, peer_sums = _summed_scores(
             bloc_year, code_of, extremes=aggregation == ScoringPlan.Aggregation.TRIMMED_MEAN
         )
-        points = {own_sheet[agency_id]: own for agency_id, own in own_points.items()}
     resolutions: dict[int, dict[str, Decimal]] = {}
     for agency_id, criterion_id, value in ScoreResolution.objects.filter(
         bloc_year=bloc_year
@@ -179,7 +182,7 @@ def bloc_scores(bloc_year: BlocYear) -> BlocScores | None:
     settled = {}
     for agency in agencies:
         sent = peer_sheets.get(agency.pk, [])
-        own = points.get(own_sheet.get(agency.pk), {})
+        own = own_points.get(agency.pk, {})
         lines = scoring.settle(
             table,
             own,
