@@ -115,6 +115,32 @@ class SheetForm(PortalForm):
                 "data-max": f"{criterion.max_points.normalize():f}",
             }
             self.fields[f"p{criterion.pk}"] = points
+            if criterion.kind == Criterion.Kind.RATE:
+                self.fields[f"r{criterion.pk}"] = forms.CharField(
+                    label=_("Tỷ lệ hoàn thành (%%) %(code)s") % {"code": criterion.code},
+                    required=False,
+                    max_length=10,
+                    initial="" if saved is None or saved.rate is None else saved.rate_text,
+                    widget=forms.TextInput(
+                        {
+                            "inputmode": "decimal",
+                            "autocomplete": "off",
+                            "class": "form-control",
+                            "data-rate-for": f"id_p{criterion.pk}",
+                            "data-zero": f"{criterion.zero_at.normalize():f}",
+                            "data-full": f"{criterion.full_at.normalize():f}",
+                        }
+                    ),
+                    help_text=_(
+                        "Nhập tỷ lệ để tính điểm: %(zero)s%% được 0 điểm, từ %(full)s%% được "
+                        "%(max)s điểm."
+                    )
+                    % {
+                        "zero": f"{(criterion.zero_at * 100).normalize():f}",
+                        "full": f"{(criterion.full_at * 100).normalize():f}",
+                        "max": f"{criterion.max_points.normalize():f}",
+                    },
+                )
             self.fields[f"j{criterion.pk}"] = forms.CharField(
                 label=_("Giải trình"),
                 required=False,
@@ -126,22 +152,28 @@ class SheetForm(PortalForm):
             )
 
     def rows(self):
-        """(criterion, points field, justification field) in the table's order; headings alone."""
+        """(criterion, points field, justification field, rate field or None) in the table's
+        order; headings alone."""
         return [
             (
                 criterion,
                 self[f"p{criterion.pk}"] if criterion.scored else None,
                 self[f"j{criterion.pk}"] if criterion.scored else None,
+                self[f"r{criterion.pk}"] if f"r{criterion.pk}" in self.fields else None,
             )
             for criterion in self.criteria
         ]
 
     def entries(self) -> dict:
-        """{criterion id: (points text, justification)} as typed (NFC), for the service; call
-        once the form is valid."""
+        """{criterion id: (points text, justification, rate text)} as typed (NFC), for the
+        service; call once the form is valid."""
         data = self.cleaned_data
         return {
-            criterion.pk: (data.get(f"p{criterion.pk}", ""), data.get(f"j{criterion.pk}", ""))
+            criterion.pk: (
+                data.get(f"p{criterion.pk}", ""),
+                data.get(f"j{criterion.pk}", ""),
+                data.get(f"r{criterion.pk}", ""),
+            )
             for criterion in self.criteria
             if criterion.scored and f"p{criterion.pk}" in data
         }

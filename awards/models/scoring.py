@@ -219,6 +219,10 @@ class Score(models.Model):
     sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     points = models.DecimalField(_("điểm"), max_digits=6, decimal_places=2)
+    # A criterion scored by rate: the achievement rate typed (%), from which `points` came.
+    rate = models.DecimalField(
+        _("tỷ lệ hoàn thành (%)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
     justification = NFCTextField(_("giải trình"), blank=True)
 
     class Meta:
@@ -230,6 +234,11 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.criterion.code}: {self.points}"
+
+    @property
+    def rate_text(self) -> str:
+        """The rate as typed back into the sheet: "95" or "92.5"."""
+        return f"{self.rate.normalize():f}" if self.rate is not None else ""
 
 
 class ScoreEvidence(models.Model):

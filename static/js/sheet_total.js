@@ -15,7 +15,22 @@ document.querySelectorAll("form[data-live-total]").forEach((form) => {
     return text !== "" && (!Number.isFinite(value) || value < 0 || value > Number(field.dataset.max));
   };
   const shown = (value) => (Math.round(value * 100) / 100).toLocaleString("vi-VN");
+  // A criterion scored by rate: a typed achievement rate gives its points by the table's
+  // formula (0 up to the zero rate, the maximum from the full rate, linear between).
+  const fromRate = (rateField, pointsField) => {
+    const rate = number(rateField.value) / 100;
+    const zero = Number(rateField.dataset.zero);
+    const full = Number(rateField.dataset.full);
+    const share = Math.min(Math.max((rate - zero) / (full - zero), 0), 1);
+    return Math.round(Number(pointsField.dataset.max) * share * 100) / 100;
+  };
   const update = () => {
+    form.querySelectorAll("[data-rate-for]").forEach((rateField) => {
+      const pointsField = document.getElementById(rateField.dataset.rateFor);
+      if (pointsField && String(rateField.value).trim() !== "") {
+        pointsField.value = String(fromRate(rateField, pointsField)).replace(".", ",");
+      }
+    });
     const sums = { normal: 0, bonus: 0, penalty: 0 };
     form.querySelectorAll("[data-points]").forEach((field) => {
       const wrong = refused(field);

@@ -370,3 +370,37 @@ def test_sums_read_from_the_database_settle_as_the_scores_themselves(
         expected[unit.agency.pk] = scoring.settled_total(table, lines)
         assert unit.lines == lines
     assert {unit.agency.pk: unit.total for unit in result.results} == expected
+
+
+@pytest.mark.parametrize(
+    ("rate", "points"),
+    [("95", Decimal("18")), ("95%", Decimal("18")), ("40", 0), ("120", 20), ("72,5", Decimal("9"))],
+)
+def test_a_rate_criterion_takes_the_achievement_rate_and_computes_its_points(
+    bloc_year, bloc_head, adopted, rate, points
+):
+    """I.2: 20 points, nothing at 50 %, all from 100 % (linear between)."""
+    services.set_scoring_plan(bloc_year, method="self_only", actor=bloc_head)
+    sheet = ScoreSheet.objects.get(
+        bloc_year=bloc_year, agency=bloc_year.head, scorer=bloc_year.head
+    )
+    criterion = adopted.criteria.get(code="I.2")
+    services.save_sheet(sheet, {criterion.pk: ("", "Theo báo cáo quý IV", rate)}, actor=bloc_head)
+    score = sheet.scores.get(criterion=criterion)
+    assert score.points == points and score.rate == Decimal(rate.rstrip("%").replace(",", "."))
+
+
+def test_a_wrong_rate_is_named_and_a_rate_on_another_criterion_is_ignored(
+    bloc_year, bloc_head, adopted
+):
+    services.set_scoring_plan(bloc_year, method="self_only", actor=bloc_head)
+    sheet = ScoreSheet.objects.get(
+        bloc_year=bloc_year, agency=bloc_year.head, scorer=bloc_year.head
+    )
+    rate_item = adopted.criteria.get(code="I.2")
+    points_item = adopted.criteria.get(code="I.1")
+    with pytest.raises(ValidationError, match="tỷ lệ hoàn thành “chín mươi” không phải là số"):
+        services.save_sheet(sheet, {rate_item.pk: ("", "", "chín mươi")}, actor=bloc_head)
+    services.save_sheet(sheet, {points_item.pk: ("30", "", "95")}, actor=bloc_head)
+    score = sheet.scores.get(criterion=points_item)
+    assert score.points == 30 and score.rate is None

@@ -309,3 +309,16 @@ def test_the_head_sees_twenty_differences_at_a_time_or_all(planned, bloc_head, h
     everything = head_client.get(url + "?differences=all")
     assert len(everything.context["differences"]) == 25
     assert "differences-more" not in everything.content.decode()
+
+
+def test_a_rate_criterion_is_scored_from_the_typed_rate_on_the_sheet(
+    planned, member, member_client
+):
+    sheet = _own(planned, member.agency)
+    rate_item = next(c for c in services.sheet_criteria(sheet) if c.code == "I.2")
+    data = {**_post(sheet, **{**FULL, "I_2": ""}), f"r{rate_item.pk}": "95"}
+    member_client.post(_url(sheet), data)
+    assert sheet.scores.get(criterion=rate_item).points == 18
+    page = member_client.get(_url(sheet)).content.decode()
+    assert 'data-testid="rate-I.2"' in page and 'value="95"' in page
+    assert "50% được 0 điểm, từ 100% được 20 điểm" in page

@@ -110,7 +110,10 @@ def test_self_score_return_resend_cross_score_settle_and_rank(
     log_in(page, live_server.url, "thanhvien", PASSWORD)
     page.goto(scoring_url)
     press_button(page, page.get_by_test_id("my-sheets").get_by_role("link", name="Phiếu tự chấm"))
-    _fill_sheet(page, {**OWN, "I.1": "40"})
+    # I.2 is scored by rate: the member types the achievement rate, the page works out 18.
+    _fill_sheet(page, {code: value for code, value in OWN.items() if code != "I.2"} | {"I.1": "40"})
+    type_into(page, page.get_by_label("Tỷ lệ hoàn thành (%) I.2", exact=True), "95")
+    expect(page.get_by_label(f"I.2. {TITLES['I.2']}")).to_have_value("18")
     # The running total as typed: 40 + 18 + 10 standard, bonus 4 capped at 3, 1 off; a value
     # over its maximum is marked and left out until corrected.
     expect(page.get_by_test_id("live-total")).to_have_text(

@@ -3,6 +3,7 @@ the evidence. Every write is audited."""
 
 import secrets
 from decimal import Decimal
+from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,7 +25,12 @@ from awards.models import (
     ScoringPlan,
     VotingSession,
 )
-from awards.services.scoring.criteria import adopted_criteria, check_not_started, decimal_of
+from awards.services.scoring.criteria import (
+    adopted_criteria,
+    check_not_started,
+    decimal_of,
+    table_of,
+)
 from blocs.covenant_reads import members_of
 from blocs.models import BlocYear, Deadline
 from blocs.services.calendar import due_on_for
@@ -146,27 +152,41 @@ def sheet_criteria(sheet: ScoreSheet) -> list[Criterion]:
     return list(criteria_set.criteria.all()) if criteria_set else []
 
 
+def _rate_points(criterion: Criterion, text: str) -> tuple[Decimal, Decimal]:
+    """(rate %, points) for a criterion scored by rate: the points the achievement rate earns
+    by the table's formula, as printed (two places)."""
+    rate = decimal_of(text.rstrip("%").strip(), _("tỷ lệ hoàn thành"), criterion.code)
+    (item,) = table_of([criterion], None).items
+    return rate, scoring.shown(item.from_rate(Fraction(rate) / 100))
+
+
 @transaction.atomic
 def save_sheet(sheet: ScoreSheet, entries: dict, *, actor) -> ScoreSheet:
-    """Write a sheet's points: `entries` is {criterion id: (points text, justification)}. Each
-    value is checked against its criterion (a number from 0 to the maximum, a yes/no item all or
-    nothing); every problem is reported and nothing is written unless all are right. An empty
-    value clears the criterion."""
+    """Write a sheet's points: `entries` is {criterion id: (points text, justification[, rate
+    text])}. Each value is checked against its criterion (a number from 0 to the maximum, a
+    yes/no item all or nothing); a criterion scored by rate may take the achievement rate
+    instead, its points then computed by the table's formula. Every problem is reported and
+    nothing is written unless all are right. An empty value clears the criterion."""
     sheet = ScoreSheet.objects.select_for_update().select_related("bloc_year").get(pk=sheet.pk)
     _check_editable(sheet)
     criteria = {criterion.pk: criterion for criterion in sheet_criteria(sheet) if criterion.scored}
     problems, keep, clear = [], [], []
-    for criterion_id, (raw, justification) in entries.items():
+    for criterion_id, (raw, justification, *rest) in entries.items():
         criterion = criteria.get(int(criterion_id))
         if criterion is None:
             problems.append(_("Tiêu chí không thuộc bảng tiêu chí của khối."))
             continue
         text = nfc(str(raw or "")).strip()
-        if not text:
-            clear.append(criterion.pk)
-            continue
+        rate_text = nfc(str(rest[0] or "")).strip() if rest else ""
+        rate = None
         try:
-            points = decimal_of(text, _("điểm"), criterion.code)
+            if rate_text and criterion.kind == Criterion.Kind.RATE:
+                rate, points = _rate_points(criterion, rate_text)
+            elif not text:
+                clear.append(criterion.pk)
+                continue
+            else:
+                points = decimal_of(text, _("điểm"), criterion.code)
         except ValidationError as error:
             problems.extend(error.messages)
             continue
@@ -187,6 +207,7 @@ def save_sheet(sheet: ScoreSheet, entries: dict, *, actor) -> ScoreSheet:
                 sheet=sheet,
                 criterion=criterion,
                 points=points,
+                rate=rate,
                 justification=nfc(justification or "").strip()[:2000],
             )
         )
