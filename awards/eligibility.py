@@ -102,6 +102,7 @@ class Candidate:
     person_name: str = ""
     agency_ended_on: datetime.date | None = None
     leads_bloc: bool = False
+    score: Decimal | None = None  # the unit's total in its bloc's score table (None: no table)
 
 
 @dataclass(frozen=True)
@@ -348,6 +349,18 @@ def check_candidate(candidate: Candidate, context: Context, rules: Iterable) -> 
             continue
         if isinstance(rule, LeadingOnlyRule) and not candidate.leads_bloc:
             findings.append(Finding("not_leading", leading_rule_text(rule)))
+        elif isinstance(rule, MinScoreRule) and below_min_score(rule, candidate.score):
+            findings.append(
+                Finding(
+                    "below_min_score",
+                    _("%(rule)s %(agency)s đạt %(score)s điểm.")
+                    % {
+                        "rule": min_score_rule_text(rule),
+                        "agency": candidate.agency_name,
+                        "score": _format_number(candidate.score),
+                    },
+                )
+            )
         elif isinstance(rule, ConsecutiveRule) and not check_consecutive(
             rule, candidate.year, history
         ):

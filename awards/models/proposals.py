@@ -104,6 +104,14 @@ class AwardProposal(WorkflowModel):
     percent = models.DecimalField(
         _("tỷ lệ phiếu (%)"), max_digits=6, decimal_places=2, null=True, blank=True
     )
+    score = models.DecimalField(
+        _("điểm chấm thi đua"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Tổng điểm của đơn vị trong bảng chấm điểm của khối khi lập đề nghị."),
+    )
     evidence = models.JSONField(_("kết quả bỏ phiếu (bản chụp)"), default=dict, blank=True)
     basis = NFCCharField(
         _("căn cứ đề nghị"),

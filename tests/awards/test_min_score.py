@@ -152,3 +152,35 @@ def test_the_head_reads_the_refusal_on_the_poll_form(scored, head_client):
     )
     assert "Bảo hiểm xã hội tỉnh chưa đạt điểm tối thiểu" in response.content.decode()
     assert not scored.polls.exists()
+
+
+def test_a_proposal_under_the_minimum_gets_a_finding():
+    rule = eligibility.MinScoreRule("CO_TINH", Decimal(90), "Cờ thi đua của UBND tỉnh")
+    below = eligibility.Candidate(1, "CO_TINH", 2024, agency_name="Sở Y tế", score=Decimal("88.5"))
+    (finding,) = eligibility.check_candidate(below, eligibility.Context(), [rule])
+    assert finding.code == "below_min_score" and "Sở Y tế đạt 88,5 điểm." in finding.message
+    assert not finding.blocking  # rules warn staff; they do not drop a proposal
+    at = eligibility.Candidate(1, "CO_TINH", 2024, agency_name="Sở Y tế", score=Decimal(90))
+    unscored = eligibility.Candidate(1, "CO_TINH", 2024, agency_name="Sở Y tế")
+    for candidate in (at, unscored):
+        assert eligibility.check_candidate(candidate, eligibility.Context(), [rule]) == []
+
+
+def test_proposals_keep_the_units_score_and_staff_see_the_minimum(scored, bloc_head):
+    from awards.models import AwardProposal
+    from awards.services import proposals
+
+    _rule("68")
+    agencies = {m.agency.name: m.agency for m in scored.bloc_year.memberships.all()}
+    manual = proposals.add_manual_proposal(
+        scored.bloc_year,
+        agency=agencies["Bảo hiểm xã hội tỉnh"],
+        award_type=award_type("CO_TINH"),
+        basis="Biên bản họp bình xét ngày 15/12/2024",
+        actor=bloc_head,
+    )
+    assert manual.score == Decimal(66)
+    result = proposals.year_eligibility(
+        2024, [AwardProposal.objects.with_related().get(pk=manual.pk)]
+    )
+    assert "below_min_score" in [f.code for f in result.findings[manual.pk]]

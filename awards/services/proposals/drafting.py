@@ -11,9 +11,17 @@ from awards.models import AwardProposal, AwardType, ProposalDocument, VotingSess
 from awards.services.proposals.common import LEADING_AWARD_CODE, Kind, facts
 from awards.services.proposals.eligibility import _refuse_blocking
 from awards.services.proposals.leading import leading_agency_ids, record_voted_leaders
+from awards.services.scoring import counted_scores
 from blocs.models import Agency
 from emulation.audit import log_action
 from emulation.text import collapse_spaces
+
+
+def unit_scores(bloc_year) -> dict:
+    """Each member's total in the bloc's score table as printed, kept on its proposals so the
+    province's minimum score can be checked (empty when the bloc did not score)."""
+    scores = counted_scores(bloc_year)
+    return {} if scores is None else {r.agency.pk: r.total_shown for r in scores.results}
 
 
 def _minutes_of(bloc_year) -> list:
@@ -102,6 +110,7 @@ def create_proposals_for_session(session, *, actor) -> list[AwardProposal]:
         for agency_id in agency_ids
     ]
     leaders = record_voted_leaders(bloc_year, voted_leaders, actor=actor)
+    totals = unit_scores(bloc_year)
     agencies = Agency.objects.in_bulk({a for _p, _r, agency_ids in winners for a in agency_ids})
     created, skipped = [], []
     for poll, result, agency_ids in winners:
@@ -133,6 +142,7 @@ def create_proposals_for_session(session, *, actor) -> list[AwardProposal]:
                 percent=percent,
                 evidence=evidence,
                 leads_bloc=agency_id in leaders,
+                score=totals.get(agency_id),
                 source_poll=poll,
                 created_by=actor if getattr(actor, "pk", None) else None,
             )
@@ -196,6 +206,7 @@ def add_manual_proposal(
         person_name=person_name,
         person_title=person_title,
         leads_bloc=not person_name and agency.pk in leading_agency_ids(bloc_year),
+        score=None if person_name else unit_scores(bloc_year).get(agency.pk),
         votes=votes,
         percent=percent,
         basis=collapse_spaces(basis),

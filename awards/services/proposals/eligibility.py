@@ -66,6 +66,7 @@ def _candidate(proposal, leaders) -> eligibility.Candidate:
         person_name=proposal.person_name,
         agency_ended_on=proposal.agency.ended_on,
         leads_bloc=proposal.leads_bloc or proposal.agency_id in leaders,
+        score=proposal.score,
     )
 
 
