@@ -17,6 +17,12 @@ from emulation.todos import Todo
 State = AwardProposal.State
 
 
+def _per_bloc_year(row) -> dict:
+    """A count per bloc-year as the to-do sentences name it."""
+    bloc = row["bloc_year__bloc__name"]
+    return {"count": row["count"], "year": row["bloc_year__year"], "bloc": bloc}
+
+
 def staff_reviews(user) -> list[Todo]:
     """Province staff: dossiers waiting for review and council results waiting for a decision."""
     if not user.is_province_staff:
@@ -60,11 +66,7 @@ def head_returned_proposals(user) -> list[Todo]:
     return [
         Todo(
             text=_("%(count)d đề nghị khen thưởng %(year)s bị trả lại để bổ sung (%(bloc)s)")
-            % {
-                "count": row["count"],
-                "year": row["bloc_year__year"],
-                "bloc": row["bloc_year__bloc__name"],
-            },
+            % _per_bloc_year(row),
             url=reverse("awards:bloc_year_proposals", kwargs={"pk": row["bloc_year_id"]}),
             sorted_at=row["last"] or timezone.now(),
         )
@@ -120,11 +122,7 @@ def member_score_sheets(user) -> list[Todo]:
     deadlines = _scoring_deadlines(rows)
     todos = []
     for row in rows:
-        values = {
-            "count": row["count"],
-            "year": row["bloc_year__year"],
-            "bloc": row["bloc_year__bloc__name"],
-        }
+        values = _per_bloc_year(row)
         if row["returned"]:
             text = _("%(count)d phiếu chấm điểm %(year)s chưa gửi, có phiếu bị trả lại (%(bloc)s)")
         else:
@@ -163,11 +161,7 @@ def head_score_reviews(user) -> list[Todo]:
     return [
         Todo(
             text=_("%(count)d phiếu tự chấm %(year)s chờ khối trưởng duyệt (%(bloc)s)")
-            % {
-                "count": row["count"],
-                "year": row["bloc_year__year"],
-                "bloc": row["bloc_year__bloc__name"],
-            },
+            % _per_bloc_year(row),
             url=reverse("awards:scoring", kwargs={"pk": row["bloc_year_id"]}),
             sorted_at=row["last"] or timezone.now(),
         )

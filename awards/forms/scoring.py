@@ -184,14 +184,9 @@ def sheet_form(criteria, sheet, data=None) -> SheetForm:
     return SheetForm(data, criteria=criteria, scores=scores)
 
 
-class CriteriaUploadForm(UploadForm):
-    """A criteria workbook and what it is for: the year, the bloc kind, the table's name and
-    the bonus cap (kept with the pending upload; the commit saves them as the new version)."""
-
-    year = forms.IntegerField(label=_("Năm áp dụng"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
-    bloc_kind = forms.ChoiceField(label=_("Loại khối"), choices=Bloc.Kind.choices)
-    title = forms.CharField(label=_("Tên bảng tiêu chí"), max_length=300)
-    bonus_cap = forms.DecimalField(
+def bonus_cap_field() -> forms.DecimalField:
+    """A table's cap on the bonus points in all (empty: none)."""
+    return forms.DecimalField(
         label=_("Điểm thưởng tối đa"),
         required=False,
         min_value=0,
@@ -199,6 +194,16 @@ class CriteriaUploadForm(UploadForm):
         decimal_places=2,
         help_text=_("Để trống: không giới hạn tổng điểm thưởng."),
     )
+
+
+class CriteriaUploadForm(UploadForm):
+    """A criteria workbook and what it is for: the year, the bloc kind, the table's name and
+    the bonus cap (kept with the pending upload; the commit saves them as the new version)."""
+
+    year = forms.IntegerField(label=_("Năm áp dụng"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    bloc_kind = forms.ChoiceField(label=_("Loại khối"), choices=Bloc.Kind.choices)
+    title = forms.CharField(label=_("Tên bảng tiêu chí"), max_length=300)
+    bonus_cap = bonus_cap_field()
     field_order = ["year", "bloc_kind", "title", "bonus_cap", "file"]
 
     @classmethod
@@ -231,14 +236,7 @@ class CopyAdjustForm(PortalForm):
     criterion is scored and its section stay the province's; the service checks the whole."""
 
     form_tag = False
-    bonus_cap = forms.DecimalField(
-        label=_("Điểm thưởng tối đa"),
-        required=False,
-        min_value=0,
-        max_value=100,
-        decimal_places=2,
-        help_text=_("Để trống: không giới hạn tổng điểm thưởng."),
-    )
+    bonus_cap = bonus_cap_field()
 
     def __init__(self, data=None, *, criteria_set):
         super().__init__(data, initial={"bonus_cap": criteria_set.bonus_cap})
