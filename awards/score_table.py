@@ -114,7 +114,10 @@ def score_table(bloc_year, scores) -> dict:
         basis += f"; điểm thưởng tối đa {points_text(table.bonus_limit)} điểm"
     if table.penalty_limit:
         basis += f"; điểm trừ tối đa {points_text(table.penalty_limit)} điểm"
-    basis += ". Tổng điểm = điểm chuẩn + điểm thưởng − điểm trừ, làm tròn đến hai chữ số thập phân."
+    basis += (
+        ". Điểm mỗi tiêu chí làm tròn đến hai chữ số thập phân; tổng điểm = điểm chuẩn + điểm "
+        "thưởng − điểm trừ."
+    )
     method = ""
     if plan is not None:
         method = SCORING_METHOD_WORDS[plan.method].format(

@@ -55,6 +55,7 @@ def test_the_table_names_its_base_its_method_and_the_leading_unit(planned, bloc_
     )
     assert [code for code, _title, _max in context["score_headings"]] == ["I", "II"]
     assert context["score_basis"].startswith("Điểm chuẩn tối đa 70 điểm; điểm thưởng tối đa 3 điểm")
+    assert "Điểm mỗi tiêu chí làm tròn đến hai chữ số thập phân" in context["score_basis"]
     assert "mỗi tiêu chí lấy trung bình cộng điểm chấm chéo" in context["score_method"]
     assert context["score_sheets"] == "Phiếu được tính: 5/5 phiếu tự chấm đã gửi."
     assert context["score_leading"].startswith("Sở Y tế đạt điểm cao nhất (70 điểm)")
