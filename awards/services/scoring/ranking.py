@@ -127,20 +127,10 @@ def _summed_scores(bloc_year: BlocYear, code_of: dict, *, extremes: bool) -> tup
     return own, peers
 
 
-def bloc_scores(bloc_year: BlocYear) -> BlocScores | None:
-    """Every member's settled total and place from the counted sheets (sent or accepted) and the
-    head's resolutions, in six queries whatever the bloc's size; the scores arrive summed per
-    member and criterion (`_summed_scores`), except for a median."""
-    plan = ScoringPlan.objects.filter(bloc_year=bloc_year).select_related("criteria_set").first()
-    criteria_set = plan.criteria_set if plan else adopted_criteria(bloc_year)
-    if criteria_set is None:
-        return None
-    criteria = list(criteria_set.criteria.all())
-    table = table_of(criteria, criteria_set.bonus_cap)
-    code_of = {criterion.pk: criterion.code for criterion in criteria}
-    agencies = member_agencies(bloc_year)
-    # Plain rows, grouped in one pass: 1,600 sheet objects and a scan of them per member were
-    # half of a 40-member bloc's page.
+def _sheets(bloc_year: BlocYear) -> tuple[dict, dict, dict]:
+    """Per member: its own sheet's status, its own sheet if counted, its counted peer sheets.
+    Plain rows grouped in one pass: 1,600 sheet objects and a scan of them per member were half
+    of a 40-member bloc's page."""
     own_status: dict[int, str] = {}
     own_sheet: dict[int, int] = {}
     peer_sheets: dict[int, list[int]] = {}
@@ -153,6 +143,22 @@ def bloc_scores(bloc_year: BlocYear) -> BlocScores | None:
                 own_sheet[agency_id] = sheet_id
         elif status in ScoreSheet.COUNTED:
             peer_sheets.setdefault(agency_id, []).append(sheet_id)
+    return own_status, own_sheet, peer_sheets
+
+
+def bloc_scores(bloc_year: BlocYear) -> BlocScores | None:
+    """Every member's settled total and place from the counted sheets (sent or accepted) and the
+    head's resolutions, in six queries whatever the bloc's size; the scores arrive summed per
+    member and criterion (`_summed_scores`), except for a median."""
+    plan = ScoringPlan.objects.filter(bloc_year=bloc_year).select_related("criteria_set").first()
+    criteria_set = plan.criteria_set if plan else adopted_criteria(bloc_year)
+    if criteria_set is None:
+        return None
+    criteria = list(criteria_set.criteria.all())
+    table = table_of(criteria, criteria_set.bonus_cap)
+    code_of = {criterion.pk: criterion.code for criterion in criteria}
+    agencies = member_agencies(bloc_year)
+    own_status, own_sheet, peer_sheets = _sheets(bloc_year)
     aggregation = plan.aggregation if plan else ScoringPlan.Aggregation.MEAN
     points: dict[int, dict[str, Decimal]] = {}
     own_points: dict[int, dict[str, Decimal]] = {}
